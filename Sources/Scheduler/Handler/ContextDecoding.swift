@@ -1,0 +1,86 @@
+import Foundation
+
+/// Turns a task's `context_json` into a handler's typed context, with errors that name
+/// the offending field, and the handler's result back into JSON text.
+enum ContextCoding {
+    /// Decodes `json` into `Context`, or throws a `HandlerError.permanent` whose message
+    /// names the field that is missing or has the wrong type.
+    static func decode<Context: Decodable>(_ type: Context.Type, from json: String) throws -> Context {
+        let data = Data(json.utf8)
+        guard let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else {
+            throw HandlerError.permanent("context_json is not valid JSON")
+        }
+        guard object is [String: Any] else {
+            throw HandlerError.permanent("context_json must be a JSON object, not \(jsonKind(object))")
+        }
+        do {
+            return try decoder.decode(Context.self, from: data)
+        } catch let error as DecodingError {
+            throw HandlerError.permanent(describe(error))
+        }
+    }
+
+    /// Encodes a handler result as compact JSON text with sorted keys.
+    static func encode<Result: Encodable>(_ result: Result) throws -> String {
+        String(decoding: try encoder.encode(result), as: UTF8.self)
+    }
+
+    /// A one-line account of a decoding error that names the field.
+    static func describe(_ error: DecodingError) -> String {
+        switch error {
+        case .keyNotFound(let key, let context):
+            "context field '\(path(context.codingPath + [key]))' is missing"
+        case .valueNotFound(let type, let context):
+            "context field '\(path(context.codingPath))' is null, expected \(typeName(type))"
+        case .typeMismatch(let type, let context):
+            "context field '\(path(context.codingPath))' has the wrong type, expected \(typeName(type))"
+        case .dataCorrupted(let context):
+            context.codingPath.isEmpty
+                ? "context is malformed: \(context.debugDescription)"
+                : "context field '\(path(context.codingPath))' is invalid: \(context.debugDescription)"
+        @unknown default:
+            "context does not match the handler's type"
+        }
+    }
+
+    private static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }()
+
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }()
+
+    private static func path(_ keys: [any CodingKey]) -> String {
+        keys.map { key in key.intValue.map { "[\($0)]" } ?? key.stringValue }
+            .joined(separator: ".")
+            .replacingOccurrences(of: ".[", with: "[")
+    }
+
+    private static func typeName(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Int.Type, is Int64.Type, is Int32.Type: "an integer"
+        case is Double.Type, is Float.Type: "a number"
+        case is Bool.Type: "a boolean"
+        case is UUID.Type: "a UUID string"
+        case is Date.Type: "an ISO 8601 date"
+        default: "\(type)"
+        }
+    }
+
+    private static func jsonKind(_ value: Any) -> String {
+        switch value {
+        case is [Any]: "an array"
+        case is String: "a string"
+        case is NSNumber: "a number"
+        case is NSNull: "null"
+        default: "a scalar"
+        }
+    }
+}

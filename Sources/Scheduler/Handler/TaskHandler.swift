@@ -1,0 +1,48 @@
+import Foundation
+import Logging
+
+/// A plugin that performs one task type.
+///
+/// The engine decodes `context_json` into `Context` before calling `handle`, so a handler
+/// never sees untyped JSON, and encodes the returned `Result` into `result_json`. Throw a
+/// ``HandlerError`` to say whether a failure is worth retrying; any other error counts
+/// as retryable.
+public protocol TaskHandler: Sendable {
+    /// The handler's typed input, decoded from the task's `context_json`.
+    associatedtype Context: Codable & Sendable
+    /// What the handler returns; stored as the task's `result_json`.
+    associatedtype Result: Encodable & Sendable
+
+    /// The `task_type` this handler serves; unique within a registry.
+    static var taskType: String { get }
+
+    /// How long one attempt may run before it is cancelled and counted as a retryable
+    /// failure; `nil` uses the engine's default.
+    static var timeout: Duration? { get }
+
+    /// Performs the task.
+    func handle(_ context: Context, invocation: TaskInvocation) async throws -> Result
+}
+
+extension TaskHandler {
+    public static var timeout: Duration? { nil }
+}
+
+/// What a handler knows about the attempt it is running, beyond its typed context.
+public struct TaskInvocation: Sendable {
+    /// The claimed task, as it was when claimed.
+    public let task: AgentTask
+    /// The time the attempt started, from the engine's clock.
+    public let startedAt: Date
+    /// A logger carrying the task's id, type and attempt as metadata.
+    public let logger: Logger
+
+    public init(task: AgentTask, startedAt: Date, logger: Logger) {
+        self.task = task
+        self.startedAt = startedAt
+        self.logger = logger
+    }
+
+    /// The attempt number, 1 for the first run.
+    public var attempt: Int { task.attempt }
+}

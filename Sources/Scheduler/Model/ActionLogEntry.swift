@@ -1,0 +1,38 @@
+import Foundation
+
+/// One row of `agent_actions_log`: the record of a single attempt at a task.
+public struct ActionLogEntry: Sendable, Hashable, Codable {
+    public var id: Int64
+    public var agentType: String
+    /// `process_<task_type>`.
+    public var actionType: String
+    public var userID: UUID?
+    /// The task's id.
+    public var contextID: UUID?
+    public var contextType: String?
+    public var latencyMs: Int?
+    public var inputData: String?
+    public var outputData: String?
+    public var error: String?
+    /// The attempt number this row records (1 for the first run).
+    public var attempt: Int?
+    public var workerID: String?
+    public var startedAt: Date?
+    public var createdAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case id
+        case agentType = "agent_type"
+        case actionType = "action_type"
+        case userID = "user_id"
+        case contextID = "context_id"
+        case contextType = "context_type"
+        case latencyMs = "latency_ms"
+        case inputData = "input_data"
+        case outputData = "output_data"
+        case error, attempt
+        case workerID = "worker_id"
+        case startedAt = "started_at"
+        case createdAt = "created_at"
+    }
+}

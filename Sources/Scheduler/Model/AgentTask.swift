@@ -1,0 +1,61 @@
+import Foundation
+
+/// One row of `agent_tasks`: a unit of scheduled work for a handler.
+///
+/// It carries seed 001's columns unchanged (so services that insert rows directly keep
+/// working) plus the engine's own bookkeeping: the lease, the idempotency key and
+/// `updated_at`.
+public struct AgentTask: Sendable, Hashable, Codable {
+    public var id: UUID
+    public var taskType: String
+    public var agentType: String
+    public var userID: UUID?
+    public var contextID: UUID?
+    public var contextType: String?
+    public var scheduledFor: Date
+    public var priority: TaskPriority
+    public var status: TaskStatus
+    public var retryCount: Int
+    public var maxRetries: Int
+    public var lastAttemptedAt: Date?
+    public var completedAt: Date?
+    public var createdAt: Date
+    public var createdBy: String?
+    /// The handler's input, as the JSON text stored in `context_json`.
+    public var contextJSON: String
+    /// The handler's output, as JSON text, once the task has completed.
+    public var resultJSON: String?
+    /// Every failed attempt's error, one line per attempt, oldest first.
+    public var errorLog: String?
+    public var lockedBy: String?
+    public var lockedUntil: Date?
+    public var idempotencyKey: String?
+    public var updatedAt: Date
+
+    /// The number of the attempt a claim of this task starts (1 for the first run).
+    public var attempt: Int { retryCount + 1 }
+
+    enum CodingKeys: String, CodingKey {
+        case id
+        case taskType = "task_type"
+        case agentType = "agent_type"
+        case userID = "user_id"
+        case contextID = "context_id"
+        case contextType = "context_type"
+        case scheduledFor = "scheduled_for"
+        case priority, status
+        case retryCount = "retry_count"
+        case maxRetries = "max_retries"
+        case lastAttemptedAt = "last_attempted_at"
+        case completedAt = "completed_at"
+        case createdAt = "created_at"
+        case createdBy = "created_by"
+        case contextJSON = "context_json"
+        case resultJSON = "result_json"
+        case errorLog = "error_log"
+        case lockedBy = "locked_by"
+        case lockedUntil = "locked_until"
+        case idempotencyKey = "idempotency_key"
+        case updatedAt = "updated_at"
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+
+/// The result of one attempt at a claimed task, ready to be written back.
+///
+/// The store applies it only while the worker still holds the task's lease for the same
+/// attempt, and writes the task update and its action-log row in one transaction.
+public struct AttemptRecord: Sendable, Hashable {
+    /// How the attempt ended and what happens to the task next.
+    public enum Outcome: Sendable, Hashable {
+        /// The handler returned; the task is `completed` with this result JSON.
+        case completed(resultJSON: String)
+        /// The attempt failed and the task runs again at the given time.
+        case retry(at: Date, error: String)
+        /// The attempt failed for good: the task is `failed` (the dead letter).
+        case failed(error: String)
+
+        /// The error text, for the failure outcomes.
+        public var error: String? {
+            switch self {
+            case .completed: nil
+            case .retry(_, let error), .failed(let error): error
+            }
+        }
+    }
+
+    public var task: AgentTask
+    public var workerID: String
+    public var startedAt: Date
+    public var finishedAt: Date
+    public var outcome: Outcome
+
+    public init(task: AgentTask, workerID: String, startedAt: Date, finishedAt: Date, outcome: Outcome) {
+        self.task = task
+        self.workerID = workerID
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.outcome = outcome
+    }
+
+    /// Milliseconds from the handler's start to its end.
+    public var latencyMs: Int {
+        max(0, Int((finishedAt.timeIntervalSince(startedAt) * 1000).rounded()))
+    }
+
+    /// The line appended to the task's `error_log` for a failed attempt.
+    public var errorLogLine: String? {
+        outcome.error.map { "attempt \(task.attempt) at \(Timestamp.string(from: finishedAt)): \($0)" }
+    }
+}

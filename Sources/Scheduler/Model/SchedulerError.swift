@@ -1,0 +1,44 @@
+import Foundation
+
+/// Errors the scheduler reports to its callers (CLI, HTTP, library users).
+///
+/// Each case has a stable `code` for machines and a `description` a person can act on;
+/// neither contains SQL, credentials or context data.
+public enum SchedulerError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// No task has this id.
+    case taskNotFound(UUID)
+    /// The task exists but is in a state that does not allow the action.
+    case invalidTransition(id: UUID, status: TaskStatus, action: String)
+    /// No handler is registered for this task type.
+    case unknownTaskType(String)
+    /// The context does not decode into the handler's context type.
+    case invalidContext(taskType: String, reason: String)
+    /// A value given to the store is out of range or malformed.
+    case invalidInput(field: String, reason: String)
+
+    /// A stable, machine-readable code.
+    public var code: String {
+        switch self {
+        case .taskNotFound: "task_not_found"
+        case .invalidTransition: "invalid_transition"
+        case .unknownTaskType: "unknown_task_type"
+        case .invalidContext: "invalid_context"
+        case .invalidInput: "invalid_input"
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .taskNotFound(let id):
+            "no task with id \(id.uuidString.lowercased())"
+        case .invalidTransition(let id, let status, let action):
+            "cannot \(action) task \(id.uuidString.lowercased()): it is \(status.rawValue)"
+        case .unknownTaskType(let type):
+            "unknown task type '\(type)': no handler is registered for it (see `agent-scheduler handlers`)"
+        case .invalidContext(let type, let reason):
+            "invalid context for '\(type)': \(reason)"
+        case .invalidInput(let field, let reason):
+            "invalid \(field): \(reason)"
+        }
+    }
+}

@@ -1,0 +1,71 @@
+/// The PostgreSQL schema, version by version.
+enum PostgresMigrations {
+    static let all: [Migration] = [
+        Migration(version: 1, name: "agent_tasks and agent_actions_log", statements: [
+            """
+            CREATE TABLE IF NOT EXISTS agent_tasks (
+                id UUID PRIMARY KEY DEFAULT gen_random_uuid(),
+                task_type VARCHAR(100) NOT NULL,
+                agent_type VARCHAR(50) NOT NULL,
+                user_id UUID,
+                context_id UUID,
+                context_type VARCHAR(50),
+                scheduled_for TIMESTAMPTZ NOT NULL DEFAULT now(),
+                priority VARCHAR(20) NOT NULL DEFAULT 'medium'
+                    CONSTRAINT agent_tasks_priority_check CHECK (priority IN ('urgent', 'high', 'medium', 'low')),
+                status VARCHAR(50) NOT NULL DEFAULT 'pending'
+                    CONSTRAINT agent_tasks_status_check
+                    CHECK (status IN ('pending', 'processing', 'completed', 'failed', 'cancelled')),
+                retry_count INTEGER NOT NULL DEFAULT 0,
+                max_retries INTEGER NOT NULL DEFAULT 3,
+                last_attempted_at TIMESTAMPTZ,
+                context_json JSONB NOT NULL DEFAULT '{}'::jsonb,
+                result_json JSONB,
+                error_log TEXT,
+                created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+                created_by VARCHAR(100),
+                completed_at TIMESTAMPTZ,
+                locked_by TEXT,
+                locked_until TIMESTAMPTZ,
+                idempotency_key TEXT CONSTRAINT agent_tasks_idempotency_key_unique UNIQUE,
+                updated_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+                priority_rank SMALLINT GENERATED ALWAYS AS (
+                    CASE priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END
+                ) STORED
+            )
+            """,
+            """
+            CREATE INDEX IF NOT EXISTS agent_tasks_claim_idx
+                ON agent_tasks (priority_rank, scheduled_for) WHERE status = 'pending'
+            """,
+            """
+            CREATE INDEX IF NOT EXISTS agent_tasks_lease_idx
+                ON agent_tasks (locked_until) WHERE status = 'processing'
+            """,
+            "CREATE INDEX IF NOT EXISTS agent_tasks_user_idx ON agent_tasks (user_id)",
+            "CREATE INDEX IF NOT EXISTS agent_tasks_created_idx ON agent_tasks (created_at)",
+            """
+            CREATE TABLE IF NOT EXISTS agent_actions_log (
+                id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                agent_type VARCHAR(50) NOT NULL,
+                action_type VARCHAR(100) NOT NULL,
+                user_id UUID,
+                context_id UUID,
+                context_type VARCHAR(50),
+                latency_ms INTEGER,
+                input_data JSONB,
+                output_data JSONB,
+                error TEXT,
+                attempt INTEGER,
+                worker_id TEXT,
+                started_at TIMESTAMPTZ,
+                created_at TIMESTAMPTZ NOT NULL DEFAULT now()
+            )
+            """,
+            """
+            CREATE INDEX IF NOT EXISTS agent_actions_log_context_idx
+                ON agent_actions_log (context_id, id)
+            """,
+        ]),
+    ]
+}

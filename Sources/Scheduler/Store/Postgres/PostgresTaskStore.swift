@@ -1,0 +1,320 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The PostgreSQL ``TaskStore``: many scheduler instances share one database, and
+/// `FOR UPDATE SKIP LOCKED` claims keep any two of them from running the same task.
+public final class PostgresTaskStore: TaskStore {
+    let client: PostgresClient
+    let logger: Logger
+
+    /// Creates a store over a client built from `configuration`.
+    public init(configuration: PostgresClient.Configuration, logger: Logger) {
+        self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.logger = logger
+    }
+
+    /// Creates a store from a `postgres://` URL.
+    public convenience init(url: String, logger: Logger) throws(ConfigurationError) {
+        self.init(configuration: try PostgresURL.configuration(from: url), logger: logger)
+    }
+
+    /// Runs the connection pool; queries wait until this is running.
+    public func run() async {
+        await client.run()
+    }
+
+    public func migrate() async throws -> [Int] {
+        try await client.withTransaction(logger: logger) { connection in
+            // One migrator at a time across every instance starting together.
+            try await connection.query("SELECT pg_advisory_xact_lock(7412100001)", logger: logger)
+            try await connection.query(
+                """
+                CREATE TABLE IF NOT EXISTS schema_migrations (
+                    version INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
+                )
+                """,
+                logger: logger
+            )
+            var applied: Set<Int> = []
+            for try await version in try await connection.query("SELECT version FROM schema_migrations", logger: logger)
+                .decode(Int.self)
+            {
+                applied.insert(version)
+            }
+            var newlyApplied: [Int] = []
+            for migration in PostgresMigrations.all where !applied.contains(migration.version) {
+                for statement in migration.statements {
+                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                }
+                try await connection.query(
+                    "INSERT INTO schema_migrations (version, name) VALUES (\(migration.version), \(migration.name))",
+                    logger: logger
+                )
+                newlyApplied.append(migration.version)
+            }
+            return newlyApplied
+        }
+    }
+
+    public func enqueue(_ task: NewTask, now: Date) async throws -> EnqueueResult {
+        let scheduledFor = task.scheduledFor ?? now
+        let inserted = try await client.query(
+            """
+            INSERT INTO agent_tasks (
+                task_type, agent_type, user_id, context_id, context_type, scheduled_for, priority,
+                max_retries, context_json, created_by, idempotency_key, created_at, updated_at)
+            VALUES (
+                \(task.taskType), \(task.agentType), \(task.userID), \(task.contextID), \(task.contextType),
+                \(scheduledFor), \(task.priority.rawValue), \(task.maxRetries), \(task.contextJSON)::jsonb,
+                \(task.createdBy), \(task.idempotencyKey), \(now), \(now))
+            ON CONFLICT (idempotency_key) DO NOTHING
+            RETURNING \(unescaped: PostgresTaskRow.columns)
+            """,
+            logger: logger
+        ).collect()
+        if let row = inserted.first {
+            return EnqueueResult(task: try PostgresTaskRow.task(from: row), created: true)
+        }
+        guard let key = task.idempotencyKey,
+            let existing = try await client.query(
+                "SELECT \(unescaped: PostgresTaskRow.columns) FROM agent_tasks WHERE idempotency_key = \(key)",
+                logger: logger
+            ).collect().first
+        else {
+            throw SchedulerError.invalidInput(field: "idempotency_key", reason: "the conflicting task disappeared; try again")
+        }
+        return EnqueueResult(task: try PostgresTaskRow.task(from: existing), created: false)
+    }
+
+    public func claim(
+        taskTypes: [String], limit: Int, workerID: String, leaseUntil: Date, now: Date
+    ) async throws -> [AgentTask] {
+        guard limit > 0, !taskTypes.isEmpty else { return [] }
+        let rows = try await client.query(
+            """
+            WITH due AS (
+                SELECT id FROM agent_tasks
+                WHERE status = 'pending' AND scheduled_for <= \(now) AND task_type = ANY(\(taskTypes))
+                ORDER BY priority_rank, scheduled_for
+                LIMIT \(limit)
+                FOR UPDATE SKIP LOCKED
+            )
+            UPDATE agent_tasks AS t
+            SET status = 'processing', locked_by = \(workerID), locked_until = \(leaseUntil),
+                last_attempted_at = \(now), updated_at = \(now)
+            FROM due WHERE t.id = due.id
+            RETURNING \(unescaped: PostgresTaskRow.columns(prefix: "t."))
+            """,
+            logger: logger
+        ).collect()
+        // RETURNING gives rows in physical order, not the subquery's.
+        return try rows.map(PostgresTaskRow.task(from:)).sorted(by: AgentTask.claimOrder)
+    }
+
+    public func claim(id: UUID, workerID: String, leaseUntil: Date, now: Date) async throws -> AgentTask? {
+        try await client.query(
+            """
+            UPDATE agent_tasks
+            SET status = 'processing', locked_by = \(workerID), locked_until = \(leaseUntil),
+                last_attempted_at = \(now), updated_at = \(now)
+            WHERE id = \(id) AND status = 'pending'
+            RETURNING \(unescaped: PostgresTaskRow.columns)
+            """,
+            logger: logger
+        ).collect().first.map(PostgresTaskRow.task(from:))
+    }
+
+    public func finish(_ records: [AttemptRecord]) async throws -> Set<UUID> {
+        guard !records.isEmpty else { return [] }
+        return try await client.withTransaction(logger: logger) { connection in
+            var applied: Set<UUID> = []
+            for record in records where try await Self.apply(record, on: connection, logger: logger) {
+                applied.insert(record.task.id)
+            }
+            return applied
+        }
+    }
+
+    /// Writes one attempt's result and its action-log row in one statement, only while
+    /// the record's worker still holds the task for the same attempt.
+    static func apply(_ record: AttemptRecord, on connection: PostgresConnection, logger: Logger) async throws -> Bool {
+        let change = AttemptChange(record)
+        let rows = try await connection.query(
+            """
+            WITH updated AS (
+                UPDATE agent_tasks
+                SET status = \(change.status.rawValue),
+                    retry_count = retry_count + \(change.retryIncrement),
+                    scheduled_for = COALESCE(\(change.retryAt), scheduled_for),
+                    result_json = COALESCE(\(change.resultJSON)::jsonb, result_json),
+                    completed_at = \(change.completedAt),
+                    error_log = CASE
+                        WHEN \(change.errorLine)::text IS NULL THEN error_log
+                        WHEN error_log IS NULL OR error_log = '' THEN \(change.errorLine)
+                        ELSE error_log || E'\\n' || \(change.errorLine) END,
+                    locked_by = NULL, locked_until = NULL, updated_at = \(record.finishedAt)
+                WHERE id = \(record.task.id) AND status = 'processing'
+                    AND locked_by = \(record.workerID) AND retry_count = \(record.task.retryCount)
+                RETURNING id, user_id, task_type, context_json
+            )
+            INSERT INTO agent_actions_log (
+                agent_type, action_type, user_id, context_id, context_type, latency_ms,
+                input_data, output_data, error, attempt, worker_id, started_at, created_at)
+            SELECT 'task_processor', 'process_' || task_type, user_id, id, 'agent_task', \(record.latencyMs),
+                context_json, \(change.resultJSON)::jsonb, \(record.outcome.error), \(record.task.attempt),
+                \(record.workerID), \(record.startedAt), \(record.finishedAt)
+            FROM updated
+            RETURNING context_id
+            """,
+            logger: logger
+        ).collect()
+        return !rows.isEmpty
+    }
+
+    public func extendLeases(ids: [UUID], workerID: String, until: Date) async throws -> Set<UUID> {
+        guard !ids.isEmpty else { return [] }
+        let rows = try await client.query(
+            """
+            UPDATE agent_tasks SET locked_until = \(until)
+            WHERE id = ANY(\(ids)) AND status = 'processing' AND locked_by = \(workerID)
+            RETURNING id
+            """,
+            logger: logger
+        )
+        var held: Set<UUID> = []
+        for try await id in rows.decode(UUID.self) { held.insert(id) }
+        return held
+    }
+
+    public func rescueExpiredLeases(now: Date, policy: RetryPolicy, limit: Int) async throws -> [UUID] {
+        try await client.withTransaction(logger: logger) { connection in
+            let rows = try await connection.query(
+                """
+                SELECT \(unescaped: PostgresTaskRow.columns) FROM agent_tasks
+                WHERE status = 'processing' AND locked_until < \(now)
+                ORDER BY locked_until
+                LIMIT \(limit)
+                FOR UPDATE SKIP LOCKED
+                """,
+                logger: logger
+            ).collect()
+            var rescued: [UUID] = []
+            for row in rows {
+                let record = LeaseRescue.record(for: try PostgresTaskRow.task(from: row), now: now, policy: policy)
+                if try await Self.apply(record, on: connection, logger: logger) { rescued.append(record.task.id) }
+            }
+            return rescued
+        }
+    }
+
+    public func release(ids: [UUID], workerID: String, now: Date) async throws -> Int {
+        guard !ids.isEmpty else { return 0 }
+        return try await client.query(
+            """
+            UPDATE agent_tasks SET status = 'pending', locked_by = NULL, locked_until = NULL, updated_at = \(now)
+            WHERE id = ANY(\(ids)) AND status = 'processing' AND locked_by = \(workerID)
+            RETURNING id
+            """,
+            logger: logger
+        ).collect().count
+    }
+
+    public func cancel(id: UUID, now: Date) async throws -> AgentTask {
+        let rows = try await client.query(
+            """
+            UPDATE agent_tasks SET status = 'cancelled', updated_at = \(now)
+            WHERE id = \(id) AND status = 'pending'
+            RETURNING \(unescaped: PostgresTaskRow.columns)
+            """,
+            logger: logger
+        ).collect()
+        if let row = rows.first { return try PostgresTaskRow.task(from: row) }
+        throw try await transitionError(id: id, action: "cancel")
+    }
+
+    public func retry(id: UUID, now: Date) async throws -> AgentTask {
+        let rows = try await client.query(
+            """
+            UPDATE agent_tasks
+            SET status = 'pending', retry_count = 0, scheduled_for = \(now), completed_at = NULL,
+                locked_by = NULL, locked_until = NULL, updated_at = \(now)
+            WHERE id = \(id) AND status IN ('failed', 'cancelled')
+            RETURNING \(unescaped: PostgresTaskRow.columns)
+            """,
+            logger: logger
+        ).collect()
+        if let row = rows.first { return try PostgresTaskRow.task(from: row) }
+        throw try await transitionError(id: id, action: "retry")
+    }
+
+    private func transitionError(id: UUID, action: String) async throws -> SchedulerError {
+        guard let task = try await task(id: id) else { return .taskNotFound(id) }
+        return .invalidTransition(id: id, status: task.status, action: action)
+    }
+
+    public func task(id: UUID) async throws -> AgentTask? {
+        try await client.query(
+            "SELECT \(unescaped: PostgresTaskRow.columns) FROM agent_tasks WHERE id = \(id)",
+            logger: logger
+        ).collect().first.map(PostgresTaskRow.task(from:))
+    }
+
+    public func tasks(matching filter: TaskFilter) async throws -> [AgentTask] {
+        try await client.query(
+            """
+            SELECT \(unescaped: PostgresTaskRow.columns) FROM agent_tasks
+            WHERE (\(filter.status?.rawValue)::text IS NULL OR status = \(filter.status?.rawValue))
+              AND (\(filter.taskType)::text IS NULL OR task_type = \(filter.taskType))
+              AND (\(filter.userID)::uuid IS NULL OR user_id = \(filter.userID))
+            ORDER BY created_at DESC, id
+            LIMIT \(max(0, filter.limit))
+            """,
+            logger: logger
+        ).collect().map(PostgresTaskRow.task(from:))
+    }
+
+    public func counts(registeredTypes: [String]) async throws -> TaskCounts {
+        let rows = try await client.query(
+            "SELECT status, task_type, count(*) FROM agent_tasks GROUP BY status, task_type",
+            logger: logger
+        )
+        var groups: [(status: String, type: String, count: Int)] = []
+        for try await (status, type, count) in rows.decode((String, String, Int).self) {
+            groups.append((status, type, count))
+        }
+        return TaskCounts(groups: groups, registeredTypes: registeredTypes)
+    }
+
+    public func actionLog(taskID: UUID) async throws -> [ActionLogEntry] {
+        try await client.query(
+            """
+            SELECT id, agent_type, action_type, user_id, context_id, context_type, latency_ms,
+                input_data::text AS input_data, output_data::text AS output_data, error, attempt, worker_id, started_at, created_at
+            FROM agent_actions_log WHERE context_id = \(taskID) ORDER BY id
+            """,
+            logger: logger
+        ).collect().map(PostgresTaskRow.actionLogEntry(from:))
+    }
+
+    public func nextDueDate(taskTypes: [String]) async throws -> Date? {
+        guard !taskTypes.isEmpty else { return nil }
+        let rows = try await client.query(
+            "SELECT min(scheduled_for) FROM agent_tasks WHERE status = 'pending' AND task_type = ANY(\(taskTypes))",
+            logger: logger
+        )
+        for try await date in rows.decode(Date?.self) { return date }
+        return nil
+    }
+
+    public func ping() async -> Bool {
+        do {
+            try await client.query("SELECT 1", logger: logger)
+            return true
+        } catch {
+            return false
+        }
+    }
+}

@@ -1,0 +1,349 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import SQLiteNIO
+
+/// The embedded ``TaskStore``: one SQLite file, so a newcomer runs the scheduler with no
+/// database server.
+///
+/// The file is in WAL mode with a busy timeout, so a lock held by another process makes
+/// a statement wait and then fail with a retryable error, never crash. Within the
+/// process, one connection serves every call, and an ``AsyncLock`` keeps each call's
+/// statements (and transactions) together.
+public final class SQLiteTaskStore: TaskStore {
+    let connection: SQLiteConnection
+    let lock = AsyncLock()
+    let logger: Logger
+
+    private init(connection: SQLiteConnection, logger: Logger) {
+        self.connection = connection
+        self.logger = logger
+    }
+
+    /// Opens (creating if needed) the database file at `path`.
+    public static func open(path: String, logger: Logger) async throws -> SQLiteTaskStore {
+        let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA busy_timeout = 5000", "PRAGMA synchronous = NORMAL"] {
+            _ = try await connection.query(pragma, [])
+        }
+        return SQLiteTaskStore(connection: connection, logger: logger)
+    }
+
+    /// Keeps the connection open until shutdown, then closes it.
+    public func run() async throws {
+        try? await gracefulShutdown()
+        try await lock.withLock { try await connection.close() }
+    }
+
+    // MARK: Statements and transactions
+
+    /// Runs one statement on its own.
+    func query(_ sql: String, _ binds: [SQLiteData] = []) async throws -> [SQLiteRow] {
+        try await lock.withLock { try await connection.query(sql, binds) }
+    }
+
+    /// Runs `body` in a write transaction (`BEGIN IMMEDIATE`), committing if it returns.
+    func transaction<T: Sendable>(_ body: (SQLiteConnection) async throws -> T) async throws -> T {
+        try await lock.withLock {
+            _ = try await connection.query("BEGIN IMMEDIATE", [])
+            do {
+                let value = try await body(connection)
+                _ = try await connection.query("COMMIT", [])
+                return value
+            } catch {
+                _ = try? await connection.query("ROLLBACK", [])
+                throw error
+            }
+        }
+    }
+
+    // MARK: TaskStore
+
+    public func migrate() async throws -> [Int] {
+        try await transaction { connection in
+            _ = try await connection.query(
+                """
+                CREATE TABLE IF NOT EXISTS schema_migrations (
+                    version INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    applied_at TEXT NOT NULL DEFAULT (\(SQLiteMigrations.now))
+                )
+                """,
+                []
+            )
+            let applied = Set(try await connection.query("SELECT version FROM schema_migrations", []).compactMap {
+                $0.column("version")?.integer.map { Int($0) }
+            })
+            var newlyApplied: [Int] = []
+            for migration in SQLiteMigrations.all where !applied.contains(migration.version) {
+                for statement in migration.statements {
+                    _ = try await connection.query(statement, [])
+                }
+                _ = try await connection.query(
+                    "INSERT INTO schema_migrations (version, name) VALUES (?1, ?2)",
+                    [SQLiteTaskRow.bind(migration.version), .text(migration.name)]
+                )
+                newlyApplied.append(migration.version)
+            }
+            return newlyApplied
+        }
+    }
+
+    public func enqueue(_ task: NewTask, now: Date) async throws -> EnqueueResult {
+        try await transaction { connection in
+            let inserted = try await connection.query(
+                """
+                INSERT INTO agent_tasks (
+                    id, task_type, agent_type, user_id, context_id, context_type, scheduled_for, priority,
+                    max_retries, context_json, created_by, idempotency_key, created_at, updated_at)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)
+                ON CONFLICT (idempotency_key) DO NOTHING
+                RETURNING \(SQLiteTaskRow.columns)
+                """,
+                [
+                    SQLiteTaskRow.bind(UUID()), .text(task.taskType), .text(task.agentType),
+                    SQLiteTaskRow.bind(task.userID), SQLiteTaskRow.bind(task.contextID),
+                    SQLiteTaskRow.bind(task.contextType), SQLiteTaskRow.bind(task.scheduledFor ?? now),
+                    .text(task.priority.rawValue), SQLiteTaskRow.bind(task.maxRetries), .text(task.contextJSON),
+                    SQLiteTaskRow.bind(task.createdBy), SQLiteTaskRow.bind(task.idempotencyKey),
+                    SQLiteTaskRow.bind(now),
+                ]
+            )
+            if let row = inserted.first { return EnqueueResult(task: try SQLiteTaskRow.task(from: row), created: true) }
+            let existing = try await connection.query(
+                "SELECT \(SQLiteTaskRow.columns) FROM agent_tasks WHERE idempotency_key = ?1",
+                [SQLiteTaskRow.bind(task.idempotencyKey)]
+            )
+            guard let row = existing.first else {
+                throw SchedulerError.invalidInput(field: "idempotency_key", reason: "the conflicting task disappeared; try again")
+            }
+            return EnqueueResult(task: try SQLiteTaskRow.task(from: row), created: false)
+        }
+    }
+
+    public func claim(
+        taskTypes: [String], limit: Int, workerID: String, leaseUntil: Date, now: Date
+    ) async throws -> [AgentTask] {
+        guard limit > 0, !taskTypes.isEmpty else { return [] }
+        let rows = try await query(
+            """
+            UPDATE agent_tasks
+            SET status = 'processing', locked_by = ?1, locked_until = ?2, last_attempted_at = ?3, updated_at = ?3
+            WHERE id IN (
+                SELECT id FROM agent_tasks
+                WHERE status = 'pending' AND scheduled_for <= ?3
+                  AND task_type IN (SELECT value FROM json_each(?4))
+                ORDER BY priority_rank, scheduled_for
+                LIMIT ?5)
+            RETURNING \(SQLiteTaskRow.columns)
+            """,
+            [
+                .text(workerID), SQLiteTaskRow.bind(leaseUntil), SQLiteTaskRow.bind(now),
+                SQLiteTaskRow.bindList(taskTypes), SQLiteTaskRow.bind(limit),
+            ]
+        )
+        return try rows.map(SQLiteTaskRow.task(from:)).sorted(by: AgentTask.claimOrder)
+    }
+
+    public func claim(id: UUID, workerID: String, leaseUntil: Date, now: Date) async throws -> AgentTask? {
+        try await query(
+            """
+            UPDATE agent_tasks
+            SET status = 'processing', locked_by = ?1, locked_until = ?2, last_attempted_at = ?3, updated_at = ?3
+            WHERE id = ?4 AND status = 'pending'
+            RETURNING \(SQLiteTaskRow.columns)
+            """,
+            [.text(workerID), SQLiteTaskRow.bind(leaseUntil), SQLiteTaskRow.bind(now), SQLiteTaskRow.bind(id)]
+        ).first.map(SQLiteTaskRow.task(from:))
+    }
+
+    public func finish(_ records: [AttemptRecord]) async throws -> Set<UUID> {
+        guard !records.isEmpty else { return [] }
+        return try await transaction { connection in
+            var applied: Set<UUID> = []
+            for record in records where try await Self.apply(record, on: connection) {
+                applied.insert(record.task.id)
+            }
+            return applied
+        }
+    }
+
+    /// Writes one attempt's result and its action-log row, only while the record's worker
+    /// still holds the task for the same attempt. Runs inside a transaction.
+    static func apply(_ record: AttemptRecord, on connection: SQLiteConnection) async throws -> Bool {
+        let change = AttemptChange(record)
+        let updated = try await connection.query(
+            """
+            UPDATE agent_tasks
+            SET status = ?1, retry_count = retry_count + ?2, scheduled_for = COALESCE(?3, scheduled_for),
+                result_json = COALESCE(?4, result_json), completed_at = ?5,
+                error_log = CASE
+                    WHEN ?6 IS NULL THEN error_log
+                    WHEN error_log IS NULL OR error_log = '' THEN ?6
+                    ELSE error_log || char(10) || ?6 END,
+                locked_by = NULL, locked_until = NULL, updated_at = ?7
+            WHERE id = ?8 AND status = 'processing' AND locked_by = ?9 AND retry_count = ?10
+            RETURNING user_id, task_type, context_json
+            """,
+            [
+                .text(change.status.rawValue), SQLiteTaskRow.bind(change.retryIncrement),
+                SQLiteTaskRow.bind(change.retryAt), SQLiteTaskRow.bind(change.resultJSON),
+                SQLiteTaskRow.bind(change.completedAt), SQLiteTaskRow.bind(change.errorLine),
+                SQLiteTaskRow.bind(record.finishedAt), SQLiteTaskRow.bind(record.task.id),
+                .text(record.workerID), SQLiteTaskRow.bind(record.task.retryCount),
+            ]
+        )
+        guard let row = updated.first else { return false }
+        _ = try await connection.query(
+            """
+            INSERT INTO agent_actions_log (
+                agent_type, action_type, user_id, context_id, context_type, latency_ms,
+                input_data, output_data, error, attempt, worker_id, started_at, created_at)
+            VALUES ('task_processor', 'process_' || ?1, ?2, ?3, 'agent_task', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+            """,
+            [
+                row.column("task_type") ?? .null, row.column("user_id") ?? .null, SQLiteTaskRow.bind(record.task.id),
+                SQLiteTaskRow.bind(record.latencyMs), row.column("context_json") ?? .null,
+                SQLiteTaskRow.bind(change.resultJSON), SQLiteTaskRow.bind(record.outcome.error),
+                SQLiteTaskRow.bind(record.task.attempt), .text(record.workerID),
+                SQLiteTaskRow.bind(record.startedAt), SQLiteTaskRow.bind(record.finishedAt),
+            ]
+        )
+        return true
+    }
+
+    public func extendLeases(ids: [UUID], workerID: String, until: Date) async throws -> Set<UUID> {
+        guard !ids.isEmpty else { return [] }
+        let rows = try await query(
+            """
+            UPDATE agent_tasks SET locked_until = ?1
+            WHERE id IN (SELECT value FROM json_each(?2)) AND status = 'processing' AND locked_by = ?3
+            RETURNING id
+            """,
+            [SQLiteTaskRow.bind(until), SQLiteTaskRow.bindList(ids), .text(workerID)]
+        )
+        return Set(try rows.map { try SQLiteTaskRow.uuid($0, "id") })
+    }
+
+    public func rescueExpiredLeases(now: Date, policy: RetryPolicy, limit: Int) async throws -> [UUID] {
+        try await transaction { connection in
+            let rows = try await connection.query(
+                """
+                SELECT \(SQLiteTaskRow.columns) FROM agent_tasks
+                WHERE status = 'processing' AND locked_until < ?1
+                ORDER BY locked_until LIMIT ?2
+                """,
+                [SQLiteTaskRow.bind(now), SQLiteTaskRow.bind(limit)]
+            )
+            var rescued: [UUID] = []
+            for row in rows {
+                let record = LeaseRescue.record(for: try SQLiteTaskRow.task(from: row), now: now, policy: policy)
+                if try await Self.apply(record, on: connection) { rescued.append(record.task.id) }
+            }
+            return rescued
+        }
+    }
+
+    public func release(ids: [UUID], workerID: String, now: Date) async throws -> Int {
+        guard !ids.isEmpty else { return 0 }
+        return try await query(
+            """
+            UPDATE agent_tasks SET status = 'pending', locked_by = NULL, locked_until = NULL, updated_at = ?1
+            WHERE id IN (SELECT value FROM json_each(?2)) AND status = 'processing' AND locked_by = ?3
+            RETURNING id
+            """,
+            [SQLiteTaskRow.bind(now), SQLiteTaskRow.bindList(ids), .text(workerID)]
+        ).count
+    }
+
+    public func cancel(id: UUID, now: Date) async throws -> AgentTask {
+        let rows = try await query(
+            """
+            UPDATE agent_tasks SET status = 'cancelled', updated_at = ?1
+            WHERE id = ?2 AND status = 'pending'
+            RETURNING \(SQLiteTaskRow.columns)
+            """,
+            [SQLiteTaskRow.bind(now), SQLiteTaskRow.bind(id)]
+        )
+        if let row = rows.first { return try SQLiteTaskRow.task(from: row) }
+        throw try await transitionError(id: id, action: "cancel")
+    }
+
+    public func retry(id: UUID, now: Date) async throws -> AgentTask {
+        let rows = try await query(
+            """
+            UPDATE agent_tasks
+            SET status = 'pending', retry_count = 0, scheduled_for = ?1, completed_at = NULL,
+                locked_by = NULL, locked_until = NULL, updated_at = ?1
+            WHERE id = ?2 AND status IN ('failed', 'cancelled')
+            RETURNING \(SQLiteTaskRow.columns)
+            """,
+            [SQLiteTaskRow.bind(now), SQLiteTaskRow.bind(id)]
+        )
+        if let row = rows.first { return try SQLiteTaskRow.task(from: row) }
+        throw try await transitionError(id: id, action: "retry")
+    }
+
+    private func transitionError(id: UUID, action: String) async throws -> SchedulerError {
+        guard let task = try await task(id: id) else { return .taskNotFound(id) }
+        return .invalidTransition(id: id, status: task.status, action: action)
+    }
+
+    public func task(id: UUID) async throws -> AgentTask? {
+        try await query(
+            "SELECT \(SQLiteTaskRow.columns) FROM agent_tasks WHERE id = ?1",
+            [SQLiteTaskRow.bind(id)]
+        ).first.map(SQLiteTaskRow.task(from:))
+    }
+
+    public func tasks(matching filter: TaskFilter) async throws -> [AgentTask] {
+        try await query(
+            """
+            SELECT \(SQLiteTaskRow.columns) FROM agent_tasks
+            WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR task_type = ?2) AND (?3 IS NULL OR user_id = ?3)
+            ORDER BY created_at DESC, id
+            LIMIT ?4
+            """,
+            [
+                SQLiteTaskRow.bind(filter.status?.rawValue), SQLiteTaskRow.bind(filter.taskType),
+                SQLiteTaskRow.bind(filter.userID), SQLiteTaskRow.bind(max(0, filter.limit)),
+            ]
+        ).map(SQLiteTaskRow.task(from:))
+    }
+
+    public func counts(registeredTypes: [String]) async throws -> TaskCounts {
+        let rows = try await query("SELECT status, task_type, count(*) AS n FROM agent_tasks GROUP BY status, task_type")
+        let groups = try rows.map { row in
+            (status: try SQLiteTaskRow.string(row, "status"), type: try SQLiteTaskRow.string(row, "task_type"),
+             count: try SQLiteTaskRow.int(row, "n"))
+        }
+        return TaskCounts(groups: groups, registeredTypes: registeredTypes)
+    }
+
+    public func actionLog(taskID: UUID) async throws -> [ActionLogEntry] {
+        try await query(
+            """
+            SELECT id, agent_type, action_type, user_id, context_id, context_type, latency_ms, input_data,
+                output_data, error, attempt, worker_id, started_at, created_at
+            FROM agent_actions_log WHERE context_id = ?1 ORDER BY id
+            """,
+            [SQLiteTaskRow.bind(taskID)]
+        ).map(SQLiteTaskRow.actionLogEntry(from:))
+    }
+
+    public func nextDueDate(taskTypes: [String]) async throws -> Date? {
+        guard !taskTypes.isEmpty else { return nil }
+        let rows = try await query(
+            """
+            SELECT min(scheduled_for) AS next FROM agent_tasks
+            WHERE status = 'pending' AND task_type IN (SELECT value FROM json_each(?1))
+            """,
+            [SQLiteTaskRow.bindList(taskTypes)]
+        )
+        return try rows.first.flatMap { try SQLiteTaskRow.optionalDate($0, "next") }
+    }
+
+    public func ping() async -> Bool {
+        (try? await query("SELECT 1")) != nil
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import ServiceLifecycle
+
+/// The database behind the scheduler: one interface, implemented for PostgreSQL and
+/// SQLite, and checked by one conformance suite that both must pass.
+///
+/// Every method that compares against time takes `now` from the caller, so the engine's
+/// injected clock, not the database's, decides what is due. A store is a `Service`: its
+/// `run()` keeps its connections alive and must be running while it is used.
+public protocol TaskStore: Service {
+    /// Applies the schema migrations that are not applied yet; returns their versions.
+    @discardableResult
+    func migrate() async throws -> [Int]
+
+    /// Inserts a task, or returns the existing one when its idempotency key is taken.
+    func enqueue(_ task: NewTask, now: Date) async throws -> EnqueueResult
+
+    /// Marks up to `limit` due, pending tasks of the given types `processing` under a lease
+    /// held by `workerID`, and returns them ordered by priority rank, then `scheduled_for`.
+    func claim(taskTypes: [String], limit: Int, workerID: String, leaseUntil: Date, now: Date) async throws -> [AgentTask]
+
+    /// Claims one task by id regardless of its `scheduled_for`, if it is pending.
+    func claim(id: UUID, workerID: String, leaseUntil: Date, now: Date) async throws -> AgentTask?
+
+    /// Writes attempt results back: each task's new state and its action-log row, in one
+    /// transaction per call. A record is applied only while its worker still holds the
+    /// task's lease for that attempt; returns the ids that were applied.
+    @discardableResult
+    func finish(_ records: [AttemptRecord]) async throws -> Set<UUID>
+
+    /// Moves the lease of the given tasks held by `workerID` to `until`; returns the ids
+    /// whose lease it still holds.
+    @discardableResult
+    func extendLeases(ids: [UUID], workerID: String, until: Date) async throws -> Set<UUID>
+
+    /// Returns tasks whose lease ran out to `pending` (counting the attempt, with the retry
+    /// policy's backoff) or fails them at their retry limit, each with an action-log row.
+    /// Returns the ids it rescued.
+    @discardableResult
+    func rescueExpiredLeases(now: Date, policy: RetryPolicy, limit: Int) async throws -> [UUID]
+
+    /// Puts tasks this worker holds back to `pending` without counting an attempt, as at
+    /// shutdown; returns how many were released.
+    @discardableResult
+    func release(ids: [UUID], workerID: String, now: Date) async throws -> Int
+
+    /// Cancels a pending task. Throws `SchedulerError` if it is missing or not pending.
+    func cancel(id: UUID, now: Date) async throws -> AgentTask
+
+    /// Makes a failed or cancelled task pending again, due now, with a fresh retry count.
+    func retry(id: UUID, now: Date) async throws -> AgentTask
+
+    /// The task with this id, if any.
+    func task(id: UUID) async throws -> AgentTask?
+
+    /// Tasks matching the filter, newest first.
+    func tasks(matching filter: TaskFilter) async throws -> [AgentTask]
+
+    /// Counts by status and type; pending tasks whose type is not in `registeredTypes`
+    /// are counted as unroutable.
+    func counts(registeredTypes: [String]) async throws -> TaskCounts
+
+    /// The action-log rows of one task, oldest first.
+    func actionLog(taskID: UUID) async throws -> [ActionLogEntry]
+
+    /// The earliest `scheduled_for` of a pending task of the given types, if any.
+    func nextDueDate(taskTypes: [String]) async throws -> Date?
+
+    /// Whether the database answers a trivial query.
+    func ping() async -> Bool
+}
