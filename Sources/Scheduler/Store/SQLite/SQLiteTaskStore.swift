@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import NIOCore
 import SQLiteNIO
 
 /// The embedded ``TaskStore``: one SQLite file, so a newcomer runs the scheduler with no
@@ -29,10 +30,13 @@ public final class SQLiteTaskStore: TaskStore {
         return SQLiteTaskStore(connection: connection, logger: logger)
     }
 
-    /// Keeps the connection open until shutdown, then closes it.
+    /// Keeps the connection open until shutdown or cancellation, then closes it.
     public func run() async throws {
         try? await gracefulShutdown()
-        try await lock.withLock { try await connection.close() }
+        // The future-based close runs even though this task is cancelled by now; the
+        // async one would refuse and leave the file open.
+        let closed: EventLoopFuture<Void> = connection.close()
+        try await lock.withLock { try await closed.get() }
     }
 
     // MARK: Statements and transactions

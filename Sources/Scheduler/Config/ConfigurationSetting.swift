@@ -1,0 +1,38 @@
+import Configuration
+
+/// One configuration setting: its environment variable and its command-line flag.
+///
+/// Flags win over the environment; an invalid value of either is a start-up error that
+/// names both spellings.
+public enum ConfigurationSetting: String, CaseIterable, Sendable {
+    case databaseURL = "DATABASE_URL"
+    case host = "HOST"
+    case port = "PORT"
+    case pollingIntervalMs = "POLLING_INTERVAL_MS"
+    case maxTasksPerPoll = "MAX_TASKS_PER_POLL"
+    case maxRetries = "MAX_RETRIES"
+    case retryBaseDelayMs = "RETRY_BASE_DELAY_MS"
+    case workerConcurrency = "WORKER_CONCURRENCY"
+    case leaseSeconds = "LEASE_SECONDS"
+    case handlerTimeoutMs = "HANDLER_TIMEOUT_MS"
+    case shutdownGraceMs = "SHUTDOWN_GRACE_MS"
+    case apiToken = "SCHEDULER_API_TOKEN"
+    case workerID = "WORKER_ID"
+    case logLevel = "LOG_LEVEL"
+
+    /// The environment variable, e.g. `POLLING_INTERVAL_MS`.
+    public var environmentVariable: String { rawValue }
+
+    /// The flag, e.g. `--polling-interval-ms`.
+    public var flag: String { "--" + rawValue.lowercased().replacingOccurrences(of: "_", with: "-") }
+
+    /// The key under which swift-configuration finds the setting: the environment
+    /// provider spells `["polling", "interval", "ms"]` as `POLLING_INTERVAL_MS`.
+    public var key: ConfigKey { ConfigKey(rawValue.lowercased().split(separator: "_").map(String.init)) }
+
+    /// Whether the value must never be logged.
+    public var isSecret: Bool { self == .apiToken || self == .databaseURL }
+
+    /// How error messages name the setting.
+    var displayName: String { "\(environmentVariable) (\(flag))" }
+}

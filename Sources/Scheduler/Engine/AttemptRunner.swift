@@ -1,0 +1,69 @@
+import Foundation
+import Logging
+
+/// Runs one claimed task's handler and turns how it ended into an ``AttemptRecord``:
+/// the one place that decides completed, retry or failed.
+struct AttemptRunner: Sendable {
+    let registry: HandlerRegistry
+    let configuration: EngineConfiguration
+    let clock: any WallClock
+    let logger: Logger
+
+    /// Runs the attempt; `nil` when the engine cancelled it (shutdown or a lost lease),
+    /// in which case the task is released rather than charged an attempt.
+    func run(_ task: AgentTask) async -> AttemptRecord? {
+        var logger = logger
+        logger[metadataKey: "task_id"] = "\(task.id.uuidString.lowercased())"
+        logger[metadataKey: "task_type"] = "\(task.taskType)"
+        logger[metadataKey: "attempt"] = "\(task.attempt)"
+
+        let startedAt = clock.now
+        let invocation = TaskInvocation(task: task, startedAt: startedAt, logger: logger)
+        let timeout = registry.timeout(for: task.taskType) ?? configuration.handlerTimeout
+        let registry = registry
+        let outcome = await HandlerExecution.run(timeout: timeout) {
+            try await registry.run(taskType: task.taskType, contextJSON: task.contextJSON, invocation: invocation)
+        }
+        let finishedAt = clock.now
+
+        let recordOutcome: AttemptRecord.Outcome
+        switch outcome {
+        case .returned(let resultJSON):
+            recordOutcome = .completed(resultJSON: resultJSON)
+        case .threw(let error as HandlerError):
+            recordOutcome = failure(task, error.message, retryable: error.isRetryable, now: finishedAt)
+        case .threw(let error):
+            recordOutcome = failure(task, String(describing: error), retryable: true, now: finishedAt)
+        case .timedOut(let limit):
+            recordOutcome = failure(task, "timed out after \(limit)", retryable: true, now: finishedAt)
+        case .cancelled:
+            logger.info("attempt cancelled before it finished; the task will be released")
+            return nil
+        }
+
+        switch recordOutcome {
+        case .completed:
+            logger.debug("task completed")
+        case .retry(let at, let error):
+            logger.warning("attempt failed, will retry", metadata: ["error": "\(error)", "retry_at": "\(Timestamp.string(from: at))"])
+        case .failed(let error):
+            logger.error("task failed permanently", metadata: ["error": "\(error)"])
+        }
+        return AttemptRecord(
+            task: task,
+            workerID: configuration.workerID,
+            startedAt: startedAt,
+            finishedAt: finishedAt,
+            outcome: recordOutcome
+        )
+    }
+
+    private func failure(_ task: AgentTask, _ message: String, retryable: Bool, now: Date) -> AttemptRecord.Outcome {
+        switch configuration.retryPolicy.decide(
+            retryCount: task.retryCount, maxRetries: task.maxRetries, retryable: retryable, now: now)
+        {
+        case .retry(let at): .retry(at: at, error: message)
+        case .fail: .failed(error: message)
+        }
+    }
+}

@@ -1,0 +1,197 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// Claims due tasks and runs them through their handlers: the scheduler's heart.
+///
+/// The poller claims as many tasks as there are free slots (at most `batchSize` a claim),
+/// sleeps until woken, the next task is due, or the poll interval passes, and keeps the
+/// leases of running tasks fresh. On graceful shutdown it stops claiming, gives running
+/// handlers `shutdownGrace` to finish, then cancels the rest and releases their tasks to
+/// `pending` without charging them an attempt.
+public final class Engine: Service {
+    let store: any TaskStore
+    let registry: HandlerRegistry
+    public let configuration: EngineConfiguration
+    let clock: any WallClock
+    let logger: Logger
+    let runner: AttemptRunner
+    let running = RunningTasks()
+    let wake = WakeSignal()
+    let stopping = Atomic(false)
+    /// What this engine has done since it started.
+    public let counters = EngineCounters()
+
+    public init(
+        store: any TaskStore,
+        registry: HandlerRegistry,
+        configuration: EngineConfiguration = EngineConfiguration(),
+        clock: any WallClock = SystemClock(),
+        logger: Logger
+    ) {
+        var logger = logger
+        logger[metadataKey: "worker_id"] = "\(configuration.workerID)"
+        self.store = store
+        self.registry = registry
+        self.configuration = configuration
+        self.clock = clock
+        self.logger = logger
+        self.runner = AttemptRunner(registry: registry, configuration: configuration, clock: clock, logger: logger)
+    }
+
+    /// Wakes the poller now, e.g. after an enqueue in this process or `POST /trigger-poll`.
+    public func triggerPoll() {
+        wake.signal()
+    }
+
+    /// Runs until graceful shutdown (or cancellation), then drains as described above.
+    public func run() async {
+        logger.info("engine started", metadata: [
+            "task_types": "\(registry.taskTypes.joined(separator: ","))",
+            "concurrency": "\(configuration.concurrency)",
+        ])
+        let keeper = LeaseKeeper(
+            store: store, running: running, configuration: configuration, clock: clock, logger: logger)
+        await withDiscardingTaskGroup { group in
+            group.addTask { await keeper.run() }
+            await withGracefulShutdownHandler {
+                await self.pollLoop(group: &group)
+            } onGracefulShutdown: {
+                self.stopping.store(true, ordering: .relaxed)
+                self.wake.signal()
+            }
+            await drain()
+            group.cancelAll()
+        }
+        logger.info("engine stopped")
+    }
+
+    /// Claims and runs due tasks until stopped.
+    private func pollLoop(group: inout DiscardingTaskGroup) async {
+        while !stopping.load(ordering: .relaxed), !Task.isCancelled {
+            let free = configuration.concurrency - running.count
+            var claimedAll = false
+            if free > 0 {
+                let limit = min(free, configuration.batchSize)
+                let claimed = await claim(limit: limit)
+                for task in claimed { start(task, in: &group) }
+                claimedAll = claimed.count == limit
+            }
+            if claimedAll, running.count < configuration.concurrency { continue }
+            await wake.wait(timeout: await idleWait())
+        }
+    }
+
+    /// How long to sleep when idle: until the next pending task is due, at most the
+    /// poll interval.
+    private func idleWait() async -> Duration {
+        guard running.count < configuration.concurrency,
+            let next = try? await store.nextDueDate(taskTypes: registry.taskTypes)
+        else { return configuration.pollInterval }
+        let seconds = max(0, next.timeIntervalSince(clock.now))
+        return min(configuration.pollInterval, .milliseconds(Int64((seconds * 1000).rounded(.up))))
+    }
+
+    private func claim(limit: Int) async -> [AgentTask] {
+        let now = clock.now
+        do {
+            return try await store.claim(
+                taskTypes: registry.taskTypes,
+                limit: limit,
+                workerID: configuration.workerID,
+                leaseUntil: now.addingTimeInterval(configuration.lease.timeInterval),
+                now: now
+            )
+        } catch {
+            logger.error("claim failed; will try again", metadata: ["error": "\(error)"])
+            return []
+        }
+    }
+
+    private func start(_ task: AgentTask, in group: inout DiscardingTaskGroup) {
+        let attempt = Task {
+            if let record = await self.runner.run(task) { await self.finish(record) }
+        }
+        running.insert(task.id, cancel: { attempt.cancel() })
+        group.addTask {
+            await withTaskCancellationHandler {
+                await attempt.value
+            } onCancel: {
+                attempt.cancel()
+            }
+            self.running.remove(task.id)
+            self.wake.signal()
+        }
+    }
+
+    /// Writes an attempt back, retrying briefly if the database hiccups; if it stays
+    /// unreachable the lease runs out and the rescuer gives the task another attempt.
+    private func finish(_ record: AttemptRecord) async {
+        counters.record(record.outcome, at: record.finishedAt)
+        var delay = Duration.milliseconds(100)
+        for attempt in 1...5 {
+            do {
+                if try await store.finish([record]).isEmpty {
+                    logger.warning("attempt result discarded: this worker no longer holds the task's lease", metadata: [
+                        "task_id": "\(record.task.id.uuidString.lowercased())",
+                    ])
+                }
+                return
+            } catch {
+                logger.error("could not record attempt result", metadata: [
+                    "task_id": "\(record.task.id.uuidString.lowercased())", "error": "\(error)", "try": "\(attempt)",
+                ])
+                try? await Task.sleep(for: delay)
+                delay *= 2
+            }
+        }
+    }
+
+    /// At shutdown: waits up to the grace period, then cancels what still runs and puts
+    /// those tasks back to `pending`.
+    private func drain() async {
+        await running.waitUntilEmpty(timeout: configuration.shutdownGrace)
+        let leftover = running.ids
+        guard !leftover.isEmpty else { return }
+        running.cancel(leftover)
+        do {
+            let released = try await store.release(ids: leftover, workerID: configuration.workerID, now: clock.now)
+            logger.info("released unfinished tasks at shutdown", metadata: ["count": "\(released)"])
+        } catch {
+            logger.error("could not release tasks at shutdown; their leases will expire", metadata: ["error": "\(error)"])
+        }
+    }
+
+    // MARK: Running without the loop
+
+    /// Claims one batch of due tasks, runs them all and records the results; returns the
+    /// attempt records. For `serve --until-idle`, tests and tools.
+    @discardableResult
+    public func processDueTasks() async -> [AttemptRecord] {
+        let claimed = await claim(limit: configuration.batchSize)
+        return await withTaskGroup(of: AttemptRecord?.self) { group in
+            for task in claimed {
+                group.addTask {
+                    guard let record = await self.runner.run(task) else { return nil }
+                    await self.finish(record)
+                    return record
+                }
+            }
+            var records: [AttemptRecord] = []
+            for await record in group { if let record { records.append(record) } }
+            return records
+        }
+    }
+
+    /// Processes due tasks batch after batch until none is due; returns every record.
+    @discardableResult
+    public func runUntilIdle() async -> [AttemptRecord] {
+        var records: [AttemptRecord] = []
+        while true {
+            let batch = await processDueTasks()
+            if batch.isEmpty { return records }
+            records += batch
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import Logging
+
+/// Extends the leases of the tasks this engine is running, every third of the lease, so
+/// a long handler keeps its task; if a lease turns out to be lost (the process stalled
+/// and another worker rescued the task), that attempt is cancelled.
+struct LeaseKeeper: Sendable {
+    let store: any TaskStore
+    let running: RunningTasks
+    let configuration: EngineConfiguration
+    let clock: any WallClock
+    let logger: Logger
+
+    /// Loops until the calling task is cancelled.
+    func run() async {
+        let interval = configuration.lease / 3
+        while !Task.isCancelled {
+            try? await Task.sleep(for: interval)
+            guard !Task.isCancelled else { return }
+            await extendOnce()
+        }
+    }
+
+    /// Extends every running task's lease once.
+    func extendOnce() async {
+        let ids = running.ids
+        guard !ids.isEmpty else { return }
+        do {
+            let until = clock.now.addingTimeInterval(configuration.lease.timeInterval)
+            let held = try await store.extendLeases(ids: ids, workerID: configuration.workerID, until: until)
+            let lost = Set(ids).subtracting(held)
+            if !lost.isEmpty {
+                logger.warning("lost the lease of running tasks; cancelling their attempts", metadata: [
+                    "task_ids": "\(lost.map { $0.uuidString.lowercased() })",
+                ])
+                running.cancel(lost)
+            }
+        } catch {
+            logger.error("could not extend leases; will try again", metadata: ["error": "\(error)"])
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import Synchronization
+
+/// The tasks this engine is running right now, each with a way to cancel its attempt.
+///
+/// The lease keeper reads it to extend leases, the poller to size claims, and shutdown
+/// to wait for it to empty.
+final class RunningTasks: Sendable {
+    private struct State {
+        var cancellers: [UUID: @Sendable () -> Void] = [:]
+        var emptyWaiters: [CheckedContinuation<Void, Never>] = []
+    }
+
+    private let state = Mutex(State())
+
+    var count: Int { state.withLock { $0.cancellers.count } }
+    var ids: [UUID] { state.withLock { Array($0.cancellers.keys) } }
+
+    func insert(_ id: UUID, cancel: @escaping @Sendable () -> Void) {
+        state.withLock { $0.cancellers[id] = cancel }
+    }
+
+    func remove(_ id: UUID) {
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.cancellers[id] = nil
+            guard state.cancellers.isEmpty else { return [] }
+            defer { state.emptyWaiters = [] }
+            return state.emptyWaiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Cancels the attempts of the given tasks.
+    func cancel(_ ids: some Sequence<UUID>) {
+        let cancellers = state.withLock { state in ids.compactMap { state.cancellers[$0] } }
+        for cancel in cancellers { cancel() }
+    }
+
+    /// Returns once nothing is running, or after `timeout`.
+    func waitUntilEmpty(timeout: Duration) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                await withCheckedContinuation { continuation in
+                    let emptyNow = self.state.withLock { state -> Bool in
+                        if state.cancellers.isEmpty { return true }
+                        state.emptyWaiters.append(continuation)
+                        return false
+                    }
+                    if emptyNow { continuation.resume() }
+                }
+            }
+            group.addTask { try? await Task.sleep(for: timeout) }
+            await group.next()
+            group.cancelAll()
+            self.wakeEmptyWaiters()
+        }
+    }
+
+    private func wakeEmptyWaiters() {
+        let waiters = state.withLock { state in
+            defer { state.emptyWaiters = [] }
+            return state.emptyWaiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import Logging
+
+/// Opens the store a `DATABASE_URL` names: PostgreSQL for `postgres://` and
+/// `postgresql://`, otherwise a SQLite file (an optional `sqlite://` prefix is dropped).
+public enum StoreFactory {
+    /// Opens the store; its `run()` must be running before it is used.
+    public static func open(url: String, logger: Logger) async throws -> any TaskStore {
+        if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
+            return try PostgresTaskStore(url: url, logger: logger)
+        }
+        var path = url
+        for prefix in ["sqlite://", "sqlite:"] where path.hasPrefix(prefix) {
+            path.removeFirst(prefix.count)
+        }
+        guard !path.isEmpty else {
+            throw ConfigurationError.invalidValue(
+                setting: ConfigurationSetting.databaseURL.displayName, value: url,
+                expected: "a postgres:// URL or a SQLite file path")
+        }
+        return try await SQLiteTaskStore.open(path: path, logger: logger)
+    }
+
+    /// Opens the store, runs it for the duration of `body`, and shuts it down after.
+    public static func withStore<T: Sendable>(
+        url: String,
+        logger: Logger,
+        _ body: (any TaskStore) async throws -> T
+    ) async throws -> T {
+        let store = try await open(url: url, logger: logger)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await store.run() }
+            do {
+                let result = try await body(store)
+                group.cancelAll()
+                return result
+            } catch {
+                group.cancelAll()
+                throw error
+            }
+        }
+    }
+}
