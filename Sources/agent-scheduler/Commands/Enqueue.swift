@@ -1,0 +1,59 @@
+import ArgumentParser
+import Foundation
+import Scheduler
+
+/// `agent-scheduler enqueue`: adds a task, checked against its handler's context type.
+struct Enqueue: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Add a task. The context must decode into the handler's context type.")
+
+    @Argument(help: "The task type (see `agent-scheduler handlers`).")
+    var taskType: String
+
+    @Option(help: "The handler's input, a JSON object.")
+    var context: String = "{}"
+
+    @Option(help: "When to run it: an ISO 8601 time or +90s, +5m, +2h, +3d.")
+    var at: TimeArgument?
+
+    @Option(help: "urgent, high, medium or low.")
+    var priority: TaskPriority = .medium
+
+    @Option(help: "The user the task is about (a UUID).")
+    var user: String?
+
+    @Option(help: "An idempotency key: enqueueing again with it returns the first task.")
+    var key: String?
+
+    @Option(name: .customLong("agent-type"), help: "Which agent is creating the task.")
+    var agentType: String = "cli"
+
+    @OptionGroup var settings: SettingsOptions
+
+    func run() async throws {
+        let runtime = try Runtime(settings)
+        try runtime.registry.validate(taskType: taskType, contextJSON: context)
+        let userID = try user.map { text in
+            guard let id = UUID(uuidString: text) else {
+                throw ValidationError("--user '\(text)' is not a UUID")
+            }
+            return id
+        }
+        let task = NewTask(
+            taskType: taskType,
+            agentType: agentType,
+            userID: userID,
+            scheduledFor: at?.date,
+            priority: priority,
+            maxRetries: runtime.configuration.maxRetries,
+            contextJSON: context,
+            createdBy: "agent-scheduler enqueue",
+            idempotencyKey: key
+        )
+        let result = try await runtime.withStore { try await $0.enqueue(task, now: Date()) }
+        if !result.created {
+            runtime.logger.notice("a task with this idempotency key exists already; showing it")
+        }
+        try Output.json(TaskRepresentation(result.task))
+    }
+}

@@ -1,0 +1,14 @@
+import ArgumentParser
+import Scheduler
+
+/// `agent-scheduler handlers`: lists the task types this build can run.
+struct Handlers: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List the registered task types.")
+
+    @OptionGroup var settings: SettingsOptions
+
+    func run() async throws {
+        let runtime = try Runtime(settings)
+        for type in runtime.registry.taskTypes { print(type) }
+    }
+}

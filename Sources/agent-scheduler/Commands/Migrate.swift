@@ -1,0 +1,15 @@
+import ArgumentParser
+import Scheduler
+
+/// `agent-scheduler migrate`: applies the schema migrations that are missing.
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Create or update the database schema (idempotent).")
+
+    @OptionGroup var settings: SettingsOptions
+
+    func run() async throws {
+        let runtime = try Runtime(settings)
+        let applied = try await runtime.withStore(migrating: false) { try await $0.migrate() }
+        print(applied.isEmpty ? "schema is up to date" : "applied migrations: \(applied.map(String.init).joined(separator: ", "))")
+    }
+}

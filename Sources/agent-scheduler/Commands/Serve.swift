@@ -1,0 +1,56 @@
+import ArgumentParser
+import Logging
+import Scheduler
+import ServiceLifecycle
+
+/// `agent-scheduler serve`: runs the engine and the rescuer until SIGTERM or SIGINT.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the scheduler until stopped (SIGTERM or SIGINT drain it gracefully).")
+
+    @OptionGroup var settings: SettingsOptions
+
+    @Flag(name: .customLong("no-migrate"), help: "Do not apply schema migrations at start-up.")
+    var noMigrate = false
+
+    @Flag(name: .customLong("until-idle"), help: "Process every due task, then exit instead of waiting for more.")
+    var untilIdle = false
+
+    func run() async throws {
+        let runtime = try Runtime(settings)
+        let logger = runtime.logger
+        if !noMigrate {
+            try await runtime.withStore { _ in }
+        }
+        if untilIdle {
+            let records = try await runtime.withStore(migrating: false) { store in
+                await makeEngine(runtime, store: store).runUntilIdle()
+            }
+            logger.info("no due tasks left", metadata: ["attempts": "\(records.count)"])
+            return
+        }
+
+        let store = try await StoreFactory.open(url: runtime.configuration.databaseURL, logger: logger)
+        let engine = makeEngine(runtime, store: store)
+        let rescuer = Rescuer(store: store, configuration: runtime.configuration.engine, logger: logger)
+        let group = ServiceGroup(configuration: .init(
+            services: [
+                .init(service: store),
+                .init(service: rescuer),
+                .init(service: engine),
+            ],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        ))
+        try await group.run()
+    }
+
+    private func makeEngine(_ runtime: Runtime, store: any TaskStore) -> Engine {
+        Engine(
+            store: store,
+            registry: runtime.registry,
+            configuration: runtime.configuration.engine,
+            logger: runtime.logger
+        )
+    }
+}

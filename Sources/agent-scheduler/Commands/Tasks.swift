@@ -1,0 +1,106 @@
+import ArgumentParser
+import Foundation
+import Scheduler
+
+/// `agent-scheduler tasks`: inspect and steer tasks.
+struct Tasks: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List, show, cancel or retry tasks.",
+        subcommands: [List.self, Show.self, Cancel.self, Retry.self]
+    )
+
+    /// A task id argument, checked to be a UUID.
+    struct TaskID: ExpressibleByArgument {
+        let id: UUID
+        init?(argument: String) {
+            guard let id = UUID(uuidString: argument) else { return nil }
+            self.id = id
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List tasks, newest first.")
+
+        @Option(help: "Only tasks in this status.") var status: TaskStatus?
+        @Option(name: .customLong("type"), help: "Only tasks of this type.") var taskType: String?
+        @Option(help: "Only tasks about this user (a UUID).") var user: String?
+        @Option(help: "At most this many.") var limit = 50
+        @Flag(help: "Print JSON instead of a table.") var json = false
+        @OptionGroup var settings: SettingsOptions
+
+        func run() async throws {
+            let runtime = try Runtime(settings)
+            let userID = try user.map { text in
+                guard let id = UUID(uuidString: text) else { throw ValidationError("--user '\(text)' is not a UUID") }
+                return id
+            }
+            let filter = TaskFilter(status: status, taskType: taskType, userID: userID, limit: limit)
+            let tasks = try await runtime.withStore { try await $0.tasks(matching: filter) }
+            if json {
+                try Output.json(tasks.map { TaskRepresentation($0) })
+                return
+            }
+            print(TaskTable.render(tasks))
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one task with its action log.")
+
+        @Argument(help: "The task id.") var id: TaskID
+        @OptionGroup var settings: SettingsOptions
+
+        func run() async throws {
+            let runtime = try Runtime(settings)
+            let shown = try await runtime.withStore { store -> TaskRepresentation in
+                guard let task = try await store.task(id: id.id) else { throw SchedulerError.taskNotFound(id.id) }
+                return TaskRepresentation(task, actionLog: try await store.actionLog(taskID: id.id))
+            }
+            try Output.json(shown)
+        }
+    }
+
+    struct Cancel: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Cancel a pending task.")
+
+        @Argument(help: "The task id.") var id: TaskID
+        @OptionGroup var settings: SettingsOptions
+
+        func run() async throws {
+            let runtime = try Runtime(settings)
+            try Output.json(TaskRepresentation(try await runtime.withStore { try await $0.cancel(id: id.id, now: Date()) }))
+        }
+    }
+
+    struct Retry: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Run a failed or cancelled task again, now.")
+
+        @Argument(help: "The task id.") var id: TaskID
+        @OptionGroup var settings: SettingsOptions
+
+        func run() async throws {
+            let runtime = try Runtime(settings)
+            try Output.json(TaskRepresentation(try await runtime.withStore { try await $0.retry(id: id.id, now: Date()) }))
+        }
+    }
+}
+
+/// Renders tasks as a fixed-width table for people.
+enum TaskTable {
+    static func render(_ tasks: [AgentTask]) -> String {
+        guard !tasks.isEmpty else { return "no tasks" }
+        let header = ["ID", "TYPE", "STATUS", "PRIORITY", "SCHEDULED FOR", "ATTEMPTS"]
+        let rows = tasks.map { task in
+            [
+                task.id.uuidString.lowercased(), task.taskType, task.status.rawValue, task.priority.rawValue,
+                Timestamp.string(from: task.scheduledFor), "\(task.retryCount)/\(task.maxRetries)",
+            ]
+        }
+        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
+        return ([header] + rows).map { row in
+            row.enumerated().map { index, cell in cell.padding(toLength: widths[index], withPad: " ", startingAt: 0) }
+                .joined(separator: "  ")
+                .trimmingCharacters(in: .whitespaces)
+        }.joined(separator: "\n")
+    }
+}
