@@ -5,13 +5,22 @@ import PostgresNIO
 /// The PostgreSQL ``TaskStore``: many scheduler instances share one database, and
 /// `FOR UPDATE SKIP LOCKED` claims keep any two of them from running the same task.
 public final class PostgresTaskStore: TaskStore {
-    let client: PostgresClient
+    private let pool: PostgresClient
+    private let started = StartedSignal()
     let logger: Logger
 
     /// Creates a store over a client built from `configuration`.
     public init(configuration: PostgresClient.Configuration, logger: Logger) {
-        self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.pool = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.logger = logger
+    }
+
+    /// The connection pool, once `run()` has started it.
+    var client: PostgresClient {
+        get async {
+            await started.wait()
+            return pool
+        }
     }
 
     /// Creates a store from a `postgres://` URL.
@@ -21,7 +30,8 @@ public final class PostgresTaskStore: TaskStore {
 
     /// Runs the connection pool; queries wait until this is running.
     public func run() async {
-        await client.run()
+        started.signal()
+        await pool.run()
     }
 
     public func migrate() async throws -> [Int] {

@@ -1,0 +1,85 @@
+import Configuration
+import Foundation
+import Testing
+
+@testable import Scheduler
+
+@Suite("Configuration")
+struct ConfigurationTests {
+    func configuration(_ environment: [String: String]) throws(ConfigurationError) -> SchedulerConfiguration {
+        try SchedulerConfiguration(reader: ConfigReader(provider: EnvironmentVariablesProvider(environmentVariables: environment)))
+    }
+
+    @Test("defaults follow seed 001")
+    func defaults() throws {
+        let configuration = try configuration([:])
+        #expect(configuration.databaseURL == "agent-scheduler.sqlite")
+        #expect(configuration.port == 8080)
+        #expect(configuration.maxRetries == 3)
+        #expect(configuration.engine.pollInterval == .seconds(30))
+        #expect(configuration.engine.batchSize == 10)
+        #expect(configuration.engine.retryPolicy.baseDelay == .seconds(60))
+    }
+
+    @Test("environment variables set every value")
+    func environment() throws {
+        let configuration = try configuration([
+            "DATABASE_URL": "postgres://u@h/db", "PORT": "9000", "POLLING_INTERVAL_MS": "250",
+            "MAX_TASKS_PER_POLL": "50", "MAX_RETRIES": "5", "RETRY_BASE_DELAY_MS": "1000",
+            "WORKER_CONCURRENCY": "4", "LEASE_SECONDS": "30", "SHUTDOWN_GRACE_MS": "0",
+            "HANDLER_TIMEOUT_MS": "1500", "WORKER_ID": "w-1", "LOG_LEVEL": "DEBUG", "SCHEDULER_API_TOKEN": "s3cret",
+        ])
+        #expect(configuration.databaseURL == "postgres://u@h/db")
+        #expect(configuration.port == 9000)
+        #expect(configuration.maxRetries == 5)
+        #expect(configuration.apiToken == "s3cret")
+        #expect(configuration.logLevel == .debug)
+        #expect(configuration.engine.pollInterval == .milliseconds(250))
+        #expect(configuration.engine.batchSize == 50)
+        #expect(configuration.engine.retryPolicy.baseDelay == .seconds(1))
+        #expect(configuration.engine.concurrency == 4)
+        #expect(configuration.engine.lease == .seconds(30))
+        #expect(configuration.engine.shutdownGrace == .zero)
+        #expect(configuration.engine.handlerTimeout == .milliseconds(1500))
+        #expect(configuration.engine.workerID == "w-1")
+    }
+
+    @Test("a bad value is an error naming the variable and its flag", arguments: [
+        ("POLLING_INTERVAL_MS", "soon"), ("MAX_TASKS_PER_POLL", "0"), ("PORT", "70000"), ("LOG_LEVEL", "loud"),
+        ("WORKER_CONCURRENCY", "-1"),
+    ])
+    func badValue(variable: String, value: String) {
+        do {
+            _ = try configuration([variable: value])
+            Issue.record("\(variable)=\(value) was accepted")
+        } catch {
+            #expect(error.description.hasPrefix("\(variable) (--\(variable.lowercased().replacingOccurrences(of: "_", with: "-"))) has the invalid value '\(value)'"))
+        }
+    }
+
+    @Test("an earlier provider (the flags) wins over the environment")
+    func flagsWin() throws {
+        let reader = ConfigReader(providers: [
+            InMemoryProvider(values: [AbsoluteConfigKey(ConfigurationSetting.port.key): "7000"]),
+            EnvironmentVariablesProvider(environmentVariables: ["PORT": "9000"]),
+        ])
+        #expect(try SchedulerConfiguration(reader: reader).port == 7000)
+    }
+
+    @Test("a PostgreSQL URL becomes a client configuration; a broken one is refused without its password")
+    func postgresURL() throws {
+        let configuration = try PostgresURL.configuration(from: "postgres://app:pa%20ss@db.internal:6543/tasks?sslmode=disable")
+        #expect(configuration.host == "db.internal")
+        #expect(configuration.port == 6543)
+        #expect(configuration.username == "app")
+        #expect(configuration.password == "pa ss")
+        #expect(configuration.database == "tasks")
+        do {
+            _ = try PostgresURL.configuration(from: "postgres://app:secret@/tasks")
+            Issue.record("a URL without a host was accepted")
+        } catch {
+            #expect(!error.description.contains("secret"))
+            #expect(error.description.hasPrefix("DATABASE_URL"))
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import Handlers
+import Testing
+
+@testable import Scheduler
+
+@Suite("Handler registry")
+struct HandlerRegistryTests {
+    @Test("a duplicate task type is a start-up error naming it")
+    func duplicates() {
+        #expect(throws: ConfigurationError.duplicateHandler("noop")) {
+            try HandlerRegistry([NoopHandler(), GreetHandler(), NoopHandler()])
+        }
+    }
+
+    @Test("the executable's catalog registers noop and seed 001's placeholders, once each")
+    func catalog() throws {
+        let registry = try HandlerRegistry(HandlerCatalog.all())
+        #expect(registry.contains("noop"))
+        for type in [
+            "process_community_request", "notify_user_of_priorities", "solution_workflow_timeout",
+            "create_conversation_summary", "intro_followup_check", "community_request_available",
+            "send_introduction", "verify_user",
+        ] {
+            #expect(registry.contains(type), "\(type) is not registered")
+        }
+    }
+
+    @Test("validation names the problem with a context before it is enqueued")
+    func validation() throws {
+        let registry = try HandlerRegistry([GreetHandler()])
+        #expect(throws: SchedulerError.unknownTaskType("nope")) {
+            try registry.validate(taskType: "nope", contextJSON: "{}")
+        }
+        #expect(throws: SchedulerError.invalidContext(taskType: "greet", reason: "context field 'times' is missing")) {
+            try registry.validate(taskType: "greet", contextJSON: #"{"name": "Ada"}"#)
+        }
+        #expect(throws: SchedulerError.invalidContext(taskType: "greet", reason: "context_json is not valid JSON")) {
+            try registry.validate(taskType: "greet", contextJSON: "{name")
+        }
+        try registry.validate(taskType: "greet", contextJSON: #"{"name": "Ada", "times": 1, "extra": true}"#)
+    }
+
+    @Test("nested fields are named with their path")
+    func nestedPath() throws {
+        struct Nested: TaskHandler {
+            struct Item: Codable, Sendable { var label: String }
+            struct Context: Codable, Sendable { var items: [Item] }
+            struct Result: Encodable, Sendable {}
+            static let taskType = "nested"
+            func handle(_ context: Context, invocation: TaskInvocation) async throws -> Result { Result() }
+        }
+        let registry = try HandlerRegistry([Nested()])
+        #expect(throws: SchedulerError.invalidContext(taskType: "nested", reason: "context field 'items[1].label' is missing")) {
+            try registry.validate(taskType: "nested", contextJSON: #"{"items": [{"label": "a"}, {}]}"#)
+        }
+    }
+
+    @Test("a placeholder fails permanently with 'handler not implemented'", arguments: StoreKind.available)
+    func placeholder(kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { db in
+            let harness = try EngineHarness(db, handlers: HandlerCatalog.all())
+            let id = try await harness.enqueue("verify_user").id
+            await harness.engine.runUntilIdle()
+            let task = try #require(try await harness.task(id))
+            #expect(task.status == .failed && task.retryCount == 0)
+            #expect(task.errorLog?.hasSuffix("handler not implemented for task type 'verify_user'") == true)
+            let log = try await db.store.actionLog(taskID: id)
+            #expect(log.count == 1 && log.first?.actionType == "process_verify_user")
+        }
+    }
+}
