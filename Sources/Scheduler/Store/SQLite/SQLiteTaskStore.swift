@@ -24,7 +24,9 @@ public final class SQLiteTaskStore: TaskStore {
     /// Opens (creating if needed) the database file at `path`.
     public static func open(path: String, logger: Logger) async throws -> SQLiteTaskStore {
         let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-        for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA busy_timeout = 5000", "PRAGMA synchronous = NORMAL"] {
+        for pragma in [
+            "PRAGMA journal_mode = WAL", "PRAGMA busy_timeout = 5000", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON",
+        ] {
             _ = try await connection.query(pragma, [])
         }
         return SQLiteTaskStore(connection: connection, logger: logger)
