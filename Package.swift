@@ -32,7 +32,12 @@ let package = Package(
         ),
         .target(
             name: "Handlers",
-            dependencies: ["Scheduler"]
+            dependencies: [
+                "Scheduler",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .executableTarget(
             name: "agent-scheduler",
@@ -44,13 +49,28 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "Scheduler",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/TestSupport"
+        ),
         .testTarget(
             name: "SchedulerTests",
             dependencies: [
                 "Scheduler",
                 "Handlers",
+                "TestSupport",
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ]
+        ),
+        .testTarget(
+            name: "HandlersTests",
+            dependencies: ["Scheduler", "Handlers", "TestSupport"]
         ),
     ]
 )

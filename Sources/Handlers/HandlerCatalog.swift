@@ -5,8 +5,20 @@ import Scheduler
 /// Adding a handler means adding it here; the registry built from this list rejects
 /// duplicate task types at start-up.
 public enum HandlerCatalog {
-    /// The built-in `noop` handler and the handlers of this module.
-    public static func all() -> [any TaskHandler] {
-        [NoopHandler()] + PlaceholderTaskTypes.handlers
+    /// The built-in `noop` handler, the agent handlers of seed 001 acting on `domain`, and
+    /// seed 001's placeholders.
+    public static func all(domain: any DomainStore) -> [any TaskHandler] {
+        [
+            NoopHandler(),
+            ResearchSolution(domain: domain),
+            ScheduleFollowup(domain: domain),
+            UpdateUserProfile(domain: domain),
+            ReEngagementCheck(domain: domain),
+        ] + PlaceholderTaskTypes.handlers
+    }
+
+    /// The handlers for a task store's database.
+    public static func all(for store: any TaskStore) -> [any TaskHandler] {
+        all(domain: DomainStores.make(for: store))
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import ServiceLifecycle
 import ServiceLifecycleTestKit
+import TestSupport
 import Testing
 
 @testable import Scheduler
@@ -10,7 +11,7 @@ struct EngineTests {
     @Test("retries follow seed 001: +1, +2, +4 minutes, then failed for good", arguments: StoreKind.available)
     func retrySchedule(kind: StoreKind) async throws {
         try await TestDatabase.with(kind) { db in
-            let harness = try EngineHarness(db)
+            let harness = try EngineHarness(db, handlers: testHandlers)
             let start = harness.clock.now
             let id = try await harness.enqueue("flaky", context: #"{"fail_times": 99}"#).id
 
@@ -49,7 +50,7 @@ struct EngineTests {
     @Test("a retryable failure retries; a permanent one fails at once", arguments: StoreKind.available)
     func permanentVersusRetryable(kind: StoreKind) async throws {
         try await TestDatabase.with(kind) { db in
-            let harness = try EngineHarness(db) { $0.retryPolicy = RetryPolicy(baseDelay: .zero) }
+            let harness = try EngineHarness(db, handlers: testHandlers) { $0.retryPolicy = RetryPolicy(baseDelay: .zero) }
             let transient = try await harness.enqueue("flaky", context: #"{"fail_times": 1}"#).id
             let permanent = try await harness.enqueue("flaky", context: #"{"fail_times": 1, "permanent": true}"#).id
 
@@ -72,7 +73,7 @@ struct EngineTests {
     @Test("a context that does not decode fails permanently, naming the field", arguments: StoreKind.available)
     func badContext(kind: StoreKind) async throws {
         try await TestDatabase.with(kind) { db in
-            let harness = try EngineHarness(db)
+            let harness = try EngineHarness(db, handlers: testHandlers)
             let missing = try await harness.enqueue("greet", context: #"{"name": "Ada"}"#).id
             let wrongType = try await harness.enqueue("greet", context: #"{"name": 7, "times": 1}"#).id
             let notObject = try await harness.enqueue("greet", context: #"["Ada"]"#).id
@@ -95,7 +96,7 @@ struct EngineTests {
     @Test("a row inserted by plain SQL with only seed 001's columns is processed", arguments: StoreKind.available)
     func plainSQLInsert(kind: StoreKind) async throws {
         try await TestDatabase.with(kind) { db in
-            let harness = try EngineHarness(db)
+            let harness = try EngineHarness(db, handlers: testHandlers)
             let user = UUID().uuidString.lowercased()
             try await db.execute(
                 """
@@ -188,7 +189,7 @@ struct EngineTests {
     @Test("the rescuer returns a crashed worker's task, and the engine then completes it", arguments: StoreKind.available)
     func rescueThenComplete(kind: StoreKind) async throws {
         try await TestDatabase.with(kind) { db in
-            let harness = try EngineHarness(db)
+            let harness = try EngineHarness(db, handlers: testHandlers)
             let id = try await harness.enqueue("noop").id
             let now = harness.clock.now
             _ = try await db.store.claim(
@@ -211,7 +212,7 @@ struct EngineTests {
     @Test("counters track attempts and successes")
     func counters() async throws {
         try await TestDatabase.with(.sqlite) { db in
-            let harness = try EngineHarness(db) { $0.retryPolicy = RetryPolicy(baseDelay: .zero) }
+            let harness = try EngineHarness(db, handlers: testHandlers) { $0.retryPolicy = RetryPolicy(baseDelay: .zero) }
             _ = try await harness.enqueue("noop")
             _ = try await harness.enqueue("flaky", context: #"{"fail_times": 1}"#)
             await harness.engine.runUntilIdle()

@@ -1,5 +1,6 @@
 import Foundation
 import Handlers
+import TestSupport
 import Testing
 
 @testable import Scheduler
@@ -13,11 +14,12 @@ struct HandlerRegistryTests {
         }
     }
 
-    @Test("the executable's catalog registers noop and seed 001's placeholders, once each")
-    func catalog() throws {
-        let registry = try HandlerRegistry(HandlerCatalog.all())
-        #expect(registry.contains("noop"))
+    @Test("the executable's catalog registers noop, seed 001's handlers and its placeholders, once each")
+    func catalog() async throws {
+        let registry = try await TestDatabase.with(.sqlite) { db in try HandlerRegistry(HandlerCatalog.all(for: db.store)) }
+        #expect(registry.taskTypes.count == 13)
         for type in [
+            "noop", "research_solution", "schedule_followup", "update_user_profile", "re_engagement_check",
             "process_community_request", "notify_user_of_priorities", "solution_workflow_timeout",
             "create_conversation_summary", "intro_followup_check", "community_request_available",
             "send_introduction", "verify_user",
@@ -59,7 +61,7 @@ struct HandlerRegistryTests {
     @Test("a placeholder fails permanently with 'handler not implemented'", arguments: StoreKind.available)
     func placeholder(kind: StoreKind) async throws {
         try await TestDatabase.with(kind) { db in
-            let harness = try EngineHarness(db, handlers: HandlerCatalog.all())
+            let harness = try EngineHarness(db, handlers: HandlerCatalog.all(for: db.store))
             let id = try await harness.enqueue("verify_user").id
             await harness.engine.runUntilIdle()
             let task = try #require(try await harness.task(id))

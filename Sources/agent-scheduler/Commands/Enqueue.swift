@@ -32,7 +32,6 @@ struct Enqueue: AsyncParsableCommand {
 
     func run() async throws {
         let runtime = try Runtime(settings)
-        try runtime.registry.validate(taskType: taskType, contextJSON: context)
         let userID = try user.map { text in
             guard let id = UUID(uuidString: text) else {
                 throw ValidationError("--user '\(text)' is not a UUID")
@@ -50,7 +49,10 @@ struct Enqueue: AsyncParsableCommand {
             createdBy: "agent-scheduler enqueue",
             idempotencyKey: key
         )
-        let result = try await runtime.withStore { try await $0.enqueue(task, now: Date()) }
+        let result = try await runtime.withStore { store, registry in
+            try registry.validate(taskType: taskType, contextJSON: context)
+            return try await store.enqueue(task, now: Date())
+        }
         if !result.created {
             runtime.logger.notice("a task with this idempotency key exists already; showing it")
         }

@@ -9,6 +9,7 @@ struct Handlers: AsyncParsableCommand {
 
     func run() async throws {
         let runtime = try Runtime(settings)
-        for type in runtime.registry.taskTypes { print(type) }
+        let types = try await runtime.withStore(migrating: false) { _, registry in registry.taskTypes }
+        for type in types { print(type) }
     }
 }

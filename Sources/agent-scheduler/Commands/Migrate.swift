@@ -9,7 +9,7 @@ struct Migrate: AsyncParsableCommand {
 
     func run() async throws {
         let runtime = try Runtime(settings)
-        let applied = try await runtime.withStore(migrating: false) { try await $0.migrate() }
+        let applied = try await runtime.withStore(migrating: false) { store, _ in try await store.migrate() }
         print(applied.isEmpty ? "schema is up to date" : "applied migrations: \(applied.map(String.init).joined(separator: ", "))")
     }
 }

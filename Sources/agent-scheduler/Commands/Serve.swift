@@ -20,18 +20,18 @@ struct Serve: AsyncParsableCommand {
         let runtime = try Runtime(settings)
         let logger = runtime.logger
         if !noMigrate {
-            try await runtime.withStore { _ in }
+            try await runtime.withStore { _, _ in }
         }
         if untilIdle {
-            let records = try await runtime.withStore(migrating: false) { store in
-                await makeEngine(runtime, store: store).runUntilIdle()
+            let records = try await runtime.withStore(migrating: false) { store, registry in
+                await makeEngine(runtime, store: store, registry: registry).runUntilIdle()
             }
             logger.info("no due tasks left", metadata: ["attempts": "\(records.count)"])
             return
         }
 
         let store = try await StoreFactory.open(url: runtime.configuration.databaseURL, logger: logger)
-        let engine = makeEngine(runtime, store: store)
+        let engine = makeEngine(runtime, store: store, registry: try runtime.registry(for: store))
         let rescuer = Rescuer(store: store, configuration: runtime.configuration.engine, logger: logger)
         let group = ServiceGroup(configuration: .init(
             services: [
@@ -45,10 +45,10 @@ struct Serve: AsyncParsableCommand {
         try await group.run()
     }
 
-    private func makeEngine(_ runtime: Runtime, store: any TaskStore) -> Engine {
+    private func makeEngine(_ runtime: Runtime, store: any TaskStore, registry: HandlerRegistry) -> Engine {
         Engine(
             store: store,
-            registry: runtime.registry,
+            registry: registry,
             configuration: runtime.configuration.engine,
             logger: runtime.logger
         )

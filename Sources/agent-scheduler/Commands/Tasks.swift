@@ -35,7 +35,7 @@ struct Tasks: AsyncParsableCommand {
                 return id
             }
             let filter = TaskFilter(status: status, taskType: taskType, userID: userID, limit: limit)
-            let tasks = try await runtime.withStore { try await $0.tasks(matching: filter) }
+            let tasks = try await runtime.withStore { store, _ in try await store.tasks(matching: filter) }
             if json {
                 try Output.json(tasks.map { TaskRepresentation($0) })
                 return
@@ -52,7 +52,7 @@ struct Tasks: AsyncParsableCommand {
 
         func run() async throws {
             let runtime = try Runtime(settings)
-            let shown = try await runtime.withStore { store -> TaskRepresentation in
+            let shown = try await runtime.withStore { store, _ -> TaskRepresentation in
                 guard let task = try await store.task(id: id.id) else { throw SchedulerError.taskNotFound(id.id) }
                 return TaskRepresentation(task, actionLog: try await store.actionLog(taskID: id.id))
             }
@@ -68,7 +68,7 @@ struct Tasks: AsyncParsableCommand {
 
         func run() async throws {
             let runtime = try Runtime(settings)
-            try Output.json(TaskRepresentation(try await runtime.withStore { try await $0.cancel(id: id.id, now: Date()) }))
+            try Output.json(TaskRepresentation(try await runtime.withStore { store, _ in try await store.cancel(id: id.id, now: Date()) }))
         }
     }
 
@@ -80,7 +80,7 @@ struct Tasks: AsyncParsableCommand {
 
         func run() async throws {
             let runtime = try Runtime(settings)
-            try Output.json(TaskRepresentation(try await runtime.withStore { try await $0.retry(id: id.id, now: Date()) }))
+            try Output.json(TaskRepresentation(try await runtime.withStore { store, _ in try await store.retry(id: id.id, now: Date()) }))
         }
     }
 }

@@ -3,11 +3,10 @@ import Handlers
 import Logging
 import Scheduler
 
-/// What every command needs once the configuration is read: logging set up, the handler
-/// registry built, and a way to use the store.
+/// What every command needs once the configuration is read: logging set up, and a way
+/// to use the store with the handler registry built over it.
 struct Runtime {
     let configuration: SchedulerConfiguration
-    let registry: HandlerRegistry
     let logger: Logger
 
     init(_ settings: SettingsOptions) throws {
@@ -19,17 +18,26 @@ struct Runtime {
             return handler
         }
         logger = Logger(label: "agent-scheduler")
-        registry = try HandlerRegistry(HandlerCatalog.all())
     }
 
-    /// Opens the store, brings its schema up to date, runs `body`, and closes it.
-    func withStore<T: Sendable>(migrating: Bool = true, _ body: (any TaskStore) async throws -> T) async throws -> T {
+    /// The registry of every handler in ``HandlerCatalog``, acting on `store`'s database.
+    func registry(for store: any TaskStore) throws -> HandlerRegistry {
+        try HandlerRegistry(HandlerCatalog.all(for: store))
+    }
+
+    /// Opens the store, brings its schema up to date, runs `body` with the store and the
+    /// handler registry, and closes the store.
+    func withStore<T: Sendable>(
+        migrating: Bool = true,
+        _ body: (any TaskStore, HandlerRegistry) async throws -> T
+    ) async throws -> T {
         try await StoreFactory.withStore(url: configuration.databaseURL, logger: logger) { store in
+            let registry = try registry(for: store)
             if migrating {
                 let applied = try await store.migrate()
                 if !applied.isEmpty { logger.info("applied migrations", metadata: ["versions": "\(applied)"]) }
             }
-            return try await body(store)
+            return try await body(store, registry)
         }
     }
 }

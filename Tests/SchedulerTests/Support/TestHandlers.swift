@@ -2,6 +2,9 @@ import Foundation
 import Scheduler
 import Synchronization
 
+/// The handlers most engine tests register.
+let testHandlers: [any TaskHandler] = [NoopHandler(), FlakyHandler(), GreetHandler()]
+
 /// Fails retryably until the attempt number exceeds `fail_times`, then succeeds.
 struct FlakyHandler: TaskHandler {
     struct Context: Codable, Sendable {

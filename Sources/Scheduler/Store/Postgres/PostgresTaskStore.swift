@@ -7,7 +7,8 @@ import PostgresNIO
 public final class PostgresTaskStore: TaskStore {
     private let pool: PostgresClient
     private let started = StartedSignal()
-    let logger: Logger
+    /// The logger the store's queries report to.
+    public let logger: Logger
 
     /// Creates a store over a client built from `configuration`.
     public init(configuration: PostgresClient.Configuration, logger: Logger) {
@@ -15,8 +16,9 @@ public final class PostgresTaskStore: TaskStore {
         self.logger = logger
     }
 
-    /// The connection pool, once `run()` has started it.
-    var client: PostgresClient {
+    /// The connection pool, once `run()` has started it; for code that shares this
+    /// database, such as the handlers' domain store.
+    public var client: PostgresClient {
         get async {
             await started.wait()
             return pool

@@ -14,7 +14,8 @@ import SQLiteNIO
 public final class SQLiteTaskStore: TaskStore {
     let connection: SQLiteConnection
     let lock = AsyncLock()
-    let logger: Logger
+    /// The logger the store's queries report to.
+    public let logger: Logger
 
     private init(connection: SQLiteConnection, logger: Logger) {
         self.connection = connection
@@ -24,10 +25,16 @@ public final class SQLiteTaskStore: TaskStore {
     /// Opens (creating if needed) the database file at `path`.
     public static func open(path: String, logger: Logger) async throws -> SQLiteTaskStore {
         let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-        for pragma in [
-            "PRAGMA journal_mode = WAL", "PRAGMA busy_timeout = 5000", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON",
-        ] {
-            _ = try await connection.query(pragma, [])
+        do {
+            for pragma in [
+                "PRAGMA journal_mode = WAL", "PRAGMA busy_timeout = 5000", "PRAGMA synchronous = NORMAL",
+                "PRAGMA foreign_keys = ON",
+            ] {
+                _ = try await connection.query(pragma, [])
+            }
+        } catch {
+            try? await connection.close()
+            throw error
         }
         return SQLiteTaskStore(connection: connection, logger: logger)
     }
@@ -43,13 +50,14 @@ public final class SQLiteTaskStore: TaskStore {
 
     // MARK: Statements and transactions
 
-    /// Runs one statement on its own.
-    func query(_ sql: String, _ binds: [SQLiteData] = []) async throws -> [SQLiteRow] {
+    /// Runs one statement on its own. Public for code that shares this database, such
+    /// as the handlers' domain store: every statement must go through this store.
+    public func query(_ sql: String, _ binds: [SQLiteData] = []) async throws -> [SQLiteRow] {
         try await lock.withLock { try await connection.query(sql, binds) }
     }
 
     /// Runs `body` in a write transaction (`BEGIN IMMEDIATE`), committing if it returns.
-    func transaction<T: Sendable>(_ body: (SQLiteConnection) async throws -> T) async throws -> T {
+    public func transaction<T: Sendable>(_ body: (SQLiteConnection) async throws -> T) async throws -> T {
         try await lock.withLock {
             _ = try await connection.query("BEGIN IMMEDIATE", [])
             do {
@@ -87,7 +95,7 @@ public final class SQLiteTaskStore: TaskStore {
                 }
                 _ = try await connection.query(
                     "INSERT INTO schema_migrations (version, name) VALUES (?1, ?2)",
-                    [SQLiteTaskRow.bind(migration.version), .text(migration.name)]
+                    [SQLiteValue.bind(migration.version), .text(migration.name)]
                 )
                 newlyApplied.append(migration.version)
             }
@@ -107,18 +115,18 @@ public final class SQLiteTaskStore: TaskStore {
                 RETURNING \(SQLiteTaskRow.columns)
                 """,
                 [
-                    SQLiteTaskRow.bind(UUID()), .text(task.taskType), .text(task.agentType),
-                    SQLiteTaskRow.bind(task.userID), SQLiteTaskRow.bind(task.contextID),
-                    SQLiteTaskRow.bind(task.contextType), SQLiteTaskRow.bind(task.scheduledFor ?? now),
-                    .text(task.priority.rawValue), SQLiteTaskRow.bind(task.maxRetries), .text(task.contextJSON),
-                    SQLiteTaskRow.bind(task.createdBy), SQLiteTaskRow.bind(task.idempotencyKey),
-                    SQLiteTaskRow.bind(now),
+                    SQLiteValue.bind(UUID()), .text(task.taskType), .text(task.agentType),
+                    SQLiteValue.bind(task.userID), SQLiteValue.bind(task.contextID),
+                    SQLiteValue.bind(task.contextType), SQLiteValue.bind(task.scheduledFor ?? now),
+                    .text(task.priority.rawValue), SQLiteValue.bind(task.maxRetries), .text(task.contextJSON),
+                    SQLiteValue.bind(task.createdBy), SQLiteValue.bind(task.idempotencyKey),
+                    SQLiteValue.bind(now),
                 ]
             )
             if let row = inserted.first { return EnqueueResult(task: try SQLiteTaskRow.task(from: row), created: true) }
             let existing = try await connection.query(
                 "SELECT \(SQLiteTaskRow.columns) FROM agent_tasks WHERE idempotency_key = ?1",
-                [SQLiteTaskRow.bind(task.idempotencyKey)]
+                [SQLiteValue.bind(task.idempotencyKey)]
             )
             guard let row = existing.first else {
                 throw SchedulerError.invalidInput(field: "idempotency_key", reason: "the conflicting task disappeared; try again")
@@ -144,8 +152,8 @@ public final class SQLiteTaskStore: TaskStore {
             RETURNING \(SQLiteTaskRow.columns)
             """,
             [
-                .text(workerID), SQLiteTaskRow.bind(leaseUntil), SQLiteTaskRow.bind(now),
-                SQLiteTaskRow.bindList(taskTypes), SQLiteTaskRow.bind(limit),
+                .text(workerID), SQLiteValue.bind(leaseUntil), SQLiteValue.bind(now),
+                SQLiteValue.bindList(taskTypes), SQLiteValue.bind(limit),
             ]
         )
         return try rows.map(SQLiteTaskRow.task(from:)).sorted(by: AgentTask.claimOrder)
@@ -159,7 +167,7 @@ public final class SQLiteTaskStore: TaskStore {
             WHERE id = ?4 AND status = 'pending'
             RETURNING \(SQLiteTaskRow.columns)
             """,
-            [.text(workerID), SQLiteTaskRow.bind(leaseUntil), SQLiteTaskRow.bind(now), SQLiteTaskRow.bind(id)]
+            [.text(workerID), SQLiteValue.bind(leaseUntil), SQLiteValue.bind(now), SQLiteValue.bind(id)]
         ).first.map(SQLiteTaskRow.task(from:))
     }
 
@@ -192,11 +200,11 @@ public final class SQLiteTaskStore: TaskStore {
             RETURNING user_id, task_type, context_json
             """,
             [
-                .text(change.status.rawValue), SQLiteTaskRow.bind(change.retryIncrement),
-                SQLiteTaskRow.bind(change.retryAt), SQLiteTaskRow.bind(change.resultJSON),
-                SQLiteTaskRow.bind(change.completedAt), SQLiteTaskRow.bind(change.errorLine),
-                SQLiteTaskRow.bind(record.finishedAt), SQLiteTaskRow.bind(record.task.id),
-                .text(record.workerID), SQLiteTaskRow.bind(record.task.retryCount),
+                .text(change.status.rawValue), SQLiteValue.bind(change.retryIncrement),
+                SQLiteValue.bind(change.retryAt), SQLiteValue.bind(change.resultJSON),
+                SQLiteValue.bind(change.completedAt), SQLiteValue.bind(change.errorLine),
+                SQLiteValue.bind(record.finishedAt), SQLiteValue.bind(record.task.id),
+                .text(record.workerID), SQLiteValue.bind(record.task.retryCount),
             ]
         )
         guard let row = updated.first else { return false }
@@ -208,11 +216,11 @@ public final class SQLiteTaskStore: TaskStore {
             VALUES ('task_processor', 'process_' || ?1, ?2, ?3, 'agent_task', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
             """,
             [
-                row.column("task_type") ?? .null, row.column("user_id") ?? .null, SQLiteTaskRow.bind(record.task.id),
-                SQLiteTaskRow.bind(record.latencyMs), row.column("context_json") ?? .null,
-                SQLiteTaskRow.bind(change.resultJSON), SQLiteTaskRow.bind(record.outcome.error),
-                SQLiteTaskRow.bind(record.task.attempt), .text(record.workerID),
-                SQLiteTaskRow.bind(record.startedAt), SQLiteTaskRow.bind(record.finishedAt),
+                row.column("task_type") ?? .null, row.column("user_id") ?? .null, SQLiteValue.bind(record.task.id),
+                SQLiteValue.bind(record.latencyMs), row.column("context_json") ?? .null,
+                SQLiteValue.bind(change.resultJSON), SQLiteValue.bind(record.outcome.error),
+                SQLiteValue.bind(record.task.attempt), .text(record.workerID),
+                SQLiteValue.bind(record.startedAt), SQLiteValue.bind(record.finishedAt),
             ]
         )
         return true
@@ -226,9 +234,9 @@ public final class SQLiteTaskStore: TaskStore {
             WHERE id IN (SELECT value FROM json_each(?2)) AND status = 'processing' AND locked_by = ?3
             RETURNING id
             """,
-            [SQLiteTaskRow.bind(until), SQLiteTaskRow.bindList(ids), .text(workerID)]
+            [SQLiteValue.bind(until), SQLiteValue.bindList(ids), .text(workerID)]
         )
-        return Set(try rows.map { try SQLiteTaskRow.uuid($0, "id") })
+        return Set(try rows.map { try SQLiteValue.uuid($0, "id") })
     }
 
     public func rescueExpiredLeases(now: Date, policy: RetryPolicy, limit: Int) async throws -> [UUID] {
@@ -239,7 +247,7 @@ public final class SQLiteTaskStore: TaskStore {
                 WHERE status = 'processing' AND locked_until < ?1
                 ORDER BY locked_until LIMIT ?2
                 """,
-                [SQLiteTaskRow.bind(now), SQLiteTaskRow.bind(limit)]
+                [SQLiteValue.bind(now), SQLiteValue.bind(limit)]
             )
             var rescued: [UUID] = []
             for row in rows {
@@ -258,7 +266,7 @@ public final class SQLiteTaskStore: TaskStore {
             WHERE id IN (SELECT value FROM json_each(?2)) AND status = 'processing' AND locked_by = ?3
             RETURNING id
             """,
-            [SQLiteTaskRow.bind(now), SQLiteTaskRow.bindList(ids), .text(workerID)]
+            [SQLiteValue.bind(now), SQLiteValue.bindList(ids), .text(workerID)]
         ).count
     }
 
@@ -269,7 +277,7 @@ public final class SQLiteTaskStore: TaskStore {
             WHERE id = ?2 AND status = 'pending'
             RETURNING \(SQLiteTaskRow.columns)
             """,
-            [SQLiteTaskRow.bind(now), SQLiteTaskRow.bind(id)]
+            [SQLiteValue.bind(now), SQLiteValue.bind(id)]
         )
         if let row = rows.first { return try SQLiteTaskRow.task(from: row) }
         throw try await transitionError(id: id, action: "cancel")
@@ -284,7 +292,7 @@ public final class SQLiteTaskStore: TaskStore {
             WHERE id = ?2 AND status IN ('failed', 'cancelled')
             RETURNING \(SQLiteTaskRow.columns)
             """,
-            [SQLiteTaskRow.bind(now), SQLiteTaskRow.bind(id)]
+            [SQLiteValue.bind(now), SQLiteValue.bind(id)]
         )
         if let row = rows.first { return try SQLiteTaskRow.task(from: row) }
         throw try await transitionError(id: id, action: "retry")
@@ -298,7 +306,7 @@ public final class SQLiteTaskStore: TaskStore {
     public func task(id: UUID) async throws -> AgentTask? {
         try await query(
             "SELECT \(SQLiteTaskRow.columns) FROM agent_tasks WHERE id = ?1",
-            [SQLiteTaskRow.bind(id)]
+            [SQLiteValue.bind(id)]
         ).first.map(SQLiteTaskRow.task(from:))
     }
 
@@ -311,8 +319,8 @@ public final class SQLiteTaskStore: TaskStore {
             LIMIT ?4
             """,
             [
-                SQLiteTaskRow.bind(filter.status?.rawValue), SQLiteTaskRow.bind(filter.taskType),
-                SQLiteTaskRow.bind(filter.userID), SQLiteTaskRow.bind(max(0, filter.limit)),
+                SQLiteValue.bind(filter.status?.rawValue), SQLiteValue.bind(filter.taskType),
+                SQLiteValue.bind(filter.userID), SQLiteValue.bind(max(0, filter.limit)),
             ]
         ).map(SQLiteTaskRow.task(from:))
     }
@@ -320,8 +328,8 @@ public final class SQLiteTaskStore: TaskStore {
     public func counts(registeredTypes: [String]) async throws -> TaskCounts {
         let rows = try await query("SELECT status, task_type, count(*) AS n FROM agent_tasks GROUP BY status, task_type")
         let groups = try rows.map { row in
-            (status: try SQLiteTaskRow.string(row, "status"), type: try SQLiteTaskRow.string(row, "task_type"),
-             count: try SQLiteTaskRow.int(row, "n"))
+            (status: try SQLiteValue.string(row, "status"), type: try SQLiteValue.string(row, "task_type"),
+             count: try SQLiteValue.int(row, "n"))
         }
         return TaskCounts(groups: groups, registeredTypes: registeredTypes)
     }
@@ -333,7 +341,7 @@ public final class SQLiteTaskStore: TaskStore {
                 output_data, error, attempt, worker_id, started_at, created_at
             FROM agent_actions_log WHERE context_id = ?1 ORDER BY id
             """,
-            [SQLiteTaskRow.bind(taskID)]
+            [SQLiteValue.bind(taskID)]
         ).map(SQLiteTaskRow.actionLogEntry(from:))
     }
 
@@ -344,9 +352,9 @@ public final class SQLiteTaskStore: TaskStore {
             SELECT min(scheduled_for) AS next FROM agent_tasks
             WHERE status = 'pending' AND task_type IN (SELECT value FROM json_each(?1))
             """,
-            [SQLiteTaskRow.bindList(taskTypes)]
+            [SQLiteValue.bindList(taskTypes)]
         )
-        return try rows.first.flatMap { try SQLiteTaskRow.optionalDate($0, "next") }
+        return try rows.first.flatMap { try SQLiteValue.optionalDate($0, "next") }
     }
 
     public func ping() async -> Bool {

@@ -2,15 +2,15 @@ import Foundation
 import Logging
 import Scheduler
 
-/// An engine over a test database with a manual clock and the test handlers.
-struct EngineHarness {
-    let db: TestDatabase
-    let clock: ManualClock
-    let engine: Engine
+/// An engine over a test database with a manual clock.
+public struct EngineHarness: Sendable {
+    public let db: TestDatabase
+    public let clock: ManualClock
+    public let engine: Engine
 
-    init(
+    public init(
         _ db: TestDatabase,
-        handlers: [any TaskHandler] = [NoopHandler(), FlakyHandler(), GreetHandler()],
+        handlers: [any TaskHandler],
         configure: (inout EngineConfiguration) -> Void = { _ in }
     ) throws {
         var configuration = EngineConfiguration(workerID: "test-worker", pollInterval: .seconds(3600))
@@ -27,14 +27,14 @@ struct EngineHarness {
     }
 
     /// Enqueues a task due now on the harness clock.
-    func enqueue(_ type: String, context: String = "{}", maxRetries: Int = 3) async throws -> AgentTask {
+    public func enqueue(_ type: String, context: String = "{}", maxRetries: Int = 3) async throws -> AgentTask {
         try await db.store.enqueue(
             NewTask(taskType: type, scheduledFor: clock.now, maxRetries: maxRetries, contextJSON: context),
             now: clock.now
         ).task
     }
 
-    func task(_ id: UUID) async throws -> AgentTask? {
+    public func task(_ id: UUID) async throws -> AgentTask? {
         try await db.store.task(id: id)
     }
 }

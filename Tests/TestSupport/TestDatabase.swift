@@ -2,20 +2,19 @@ import Foundation
 import Logging
 import PostgresNIO
 import SQLiteNIO
+import Scheduler
 import Testing
 
-@testable import Scheduler
-
 /// The databases the store conformance suite runs against.
-enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
+public enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
     case sqlite
     case postgres
 
-    var testDescription: String { rawValue }
+    public var testDescription: String { rawValue }
 
     /// SQLite always; PostgreSQL when `scripts/test` provides a cluster, and always in CI,
     /// where a missing cluster fails the PostgreSQL cases instead of skipping them.
-    static var available: [StoreKind] {
+    public static var available: [StoreKind] {
         let environment = ProcessInfo.processInfo.environment
         if environment["TEST_DATABASE_URL"] != nil || environment["CI"] == "true" { return allCases }
         return [.sqlite]
@@ -24,20 +23,27 @@ enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
 
 /// A fresh, migrated database for one test, and a way to run plain SQL against it as
 /// another service would.
-struct TestDatabase: Sendable {
-    let kind: StoreKind
-    let url: String
-    let store: any TaskStore
-    let execute: @Sendable (String) async throws -> Void
+public struct TestDatabase: Sendable {
+    public let kind: StoreKind
+    public let url: String
+    public let store: any TaskStore
+    /// Runs SQL with positional parameters (`$1` in PostgreSQL, `?1` in SQLite), each a
+    /// string or NULL, and returns every row's columns as text.
+    public let query: @Sendable (String, [String?]) async throws -> [[String?]]
 
-    static let logger: Logger = {
+    /// Runs SQL without parameters, ignoring any rows.
+    public func execute(_ sql: String) async throws {
+        _ = try await query(sql, [])
+    }
+
+    public static let logger: Logger = {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         return logger
     }()
 
     /// Creates a new database of the given kind, migrates it, and runs `body` with it.
-    static func with<T: Sendable>(_ kind: StoreKind, _ body: (TestDatabase) async throws -> T) async throws -> T {
+    public static func with<T: Sendable>(_ kind: StoreKind, _ body: (TestDatabase) async throws -> T) async throws -> T {
         switch kind {
         case .sqlite:
             let path = FileManager.default.temporaryDirectory
@@ -48,8 +54,10 @@ struct TestDatabase: Sendable {
             return try await StoreFactory.withStore(url: path, logger: logger) { store in
                 try await store.migrate()
                 let raw = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-                let database = TestDatabase(kind: kind, url: path, store: store) { sql in
-                    _ = try await raw.query(sql, [])
+                let database = TestDatabase(kind: kind, url: path, store: store) { sql, binds in
+                    try await raw.query(sql, binds.map { $0.map(SQLiteData.text) ?? .null }).map { row in
+                        row.columns.map { $0.data.isNull ? nil : $0.data.description }
+                    }
                 }
                 do {
                     _ = try await raw.query("PRAGMA busy_timeout = 5000", [])
@@ -66,8 +74,12 @@ struct TestDatabase: Sendable {
             return try await StoreFactory.withStore(url: url, logger: logger) { store in
                 try await store.migrate()
                 let postgres = try #require(store as? PostgresTaskStore)
-                let database = TestDatabase(kind: kind, url: url, store: store) { sql in
-                    _ = try await postgres.client.query(PostgresQuery(unsafeSQL: sql)).collect()
+                let database = TestDatabase(kind: kind, url: url, store: store) { sql, binds in
+                    var bindings = PostgresBindings()
+                    for bind in binds { bindings.append(bind) }
+                    return try await postgres.client.query(PostgresQuery(unsafeSQL: sql, binds: bindings)).collect().map { row in
+                        try row.map { try $0.decode(String?.self) }
+                    }
                 }
                 return try await body(database)
             }
@@ -87,12 +99,12 @@ enum PostgresTestCluster {
     static func createDatabase() async throws -> String {
         guard let adminURL = ProcessInfo.processInfo.environment["TEST_DATABASE_URL"] else { throw Missing() }
         let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
-        let client = PostgresClient(configuration: try PostgresURL.configuration(from: adminURL))
+        let admin = try PostgresTaskStore(url: adminURL, logger: TestDatabase.logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await client.run() }
+            group.addTask { await admin.run() }
             defer { group.cancelAll() }
             // The name is generated above from hex digits only, so it is safe to splice.
-            _ = try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)")).collect()
+            _ = try await admin.client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)")).collect()
         }
         var components = try #require(URLComponents(string: adminURL))
         components.path = "/" + name

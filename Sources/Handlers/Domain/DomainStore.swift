@@ -1,0 +1,42 @@
+import Foundation
+import Scheduler
+
+/// What the handlers may do to the domain, and nothing more: they never build SQL.
+///
+/// Implemented for PostgreSQL and SQLite over the same database as the task store.
+public protocol DomainStore: Sendable {
+    /// The user with this id, if any.
+    func user(id: UUID) async throws -> User?
+
+    /// The user's most recent `active` conversation, if any.
+    func activeConversation(userID: UUID) async throws -> Conversation?
+
+    /// The user's latest message written by the user (role `user`, `inbound`) after `since`.
+    func lastInboundMessage(userID: UUID, since: Date) async throws -> Message?
+
+    /// Inserts a message; returns its id.
+    func insertMessage(_ message: NewMessage, now: Date) async throws -> UUID
+
+    /// Inserts an event; returns its id.
+    func publishEvent(_ event: NewEvent, now: Date) async throws -> UUID
+
+    /// Sets allow-listed fields of a user (`nil` clears one); `false` when no such user.
+    func updateUser(id: UUID, fields: [ProfileField: String?], now: Date) async throws -> Bool
+
+    /// Sets a conversation's status to `paused`.
+    func pauseConversation(id: UUID, now: Date) async throws
+
+    /// Enqueues a follow-up task (honouring its idempotency key).
+    func scheduleTask(_ task: NewTask, now: Date) async throws -> EnqueueResult
+}
+
+/// Builds the domain store that shares a task store's database.
+public enum DomainStores {
+    public static func make(for store: any TaskStore) -> any DomainStore {
+        switch store {
+        case let postgres as PostgresTaskStore: PostgresDomainStore(store: postgres)
+        case let sqlite as SQLiteTaskStore: SQLiteDomainStore(store: sqlite)
+        default: preconditionFailure("no domain store for \(type(of: store))")
+        }
+    }
+}

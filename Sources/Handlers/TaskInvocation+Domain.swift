@@ -1,0 +1,32 @@
+import Foundation
+import Scheduler
+
+extension TaskInvocation {
+    /// The task's `user_id`; a task about nobody cannot be handled by a user-facing handler,
+    /// and no retry will change that.
+    func requireUser() throws -> UUID {
+        guard let userID = task.userID else { throw HandlerError.permanent("the task has no user_id") }
+        return userID
+    }
+}
+
+extension DomainStore {
+    /// The user, or a retryable failure when the row cannot be read (it may not have
+    /// reached this database yet).
+    func readableUser(id: UUID) async throws -> User {
+        guard let user = try await user(id: id) else {
+            throw HandlerError.retryable("user \(id.uuidString.lowercased()) could not be read")
+        }
+        return user
+    }
+}
+
+/// Encodes handler-built JSON (event payloads, follow-up contexts) with stable key order.
+enum JSONText {
+    static func encode(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+}
