@@ -56,7 +56,7 @@ public struct TestDatabase: Sendable {
                 let raw = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
                 let database = TestDatabase(kind: kind, url: path, store: store) { sql, binds in
                     try await raw.query(sql, binds.map { $0.map(SQLiteData.text) ?? .null }).map { row in
-                        row.columns.map { $0.data.isNull ? nil : $0.data.description }
+                        row.columns.map { $0.data.isNull ? nil : $0.data.string }
                     }
                 }
                 do {
