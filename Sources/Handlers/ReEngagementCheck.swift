@@ -36,8 +36,8 @@ public struct ReEngagementCheck: TaskHandler {
         public var action: String
         public var reason: String?
         public var attempt: Int?
-        public var messageID: UUID?
-        public var nextCheckTaskID: UUID?
+        public var messageID: String?
+        public var nextCheckTaskID: String?
 
         enum CodingKeys: String, CodingKey {
             case action, reason, attempt
@@ -109,10 +109,10 @@ public struct ReEngagementCheck: TaskHandler {
             maxRetries: task.maxRetries,
             contextJSON: try JSONText.encode(next),
             createdBy: Self.taskType,
-            idempotencyKey: "\(Self.taskType):\(task.id.uuidString.lowercased()):\(attempt + 1)"
+            idempotencyKey: "\(Self.taskType):\(task.id.lowercasedString):\(attempt + 1)"
         )
         let scheduled = try await domain.scheduleTask(followUp, now: now)
         return Result(
-            action: "nudged", reason: nil, attempt: attempt, messageID: messageID, nextCheckTaskID: scheduled.task.id)
+            action: "nudged", reason: nil, attempt: attempt, messageID: messageID.lowercasedString, nextCheckTaskID: scheduled.task.id.lowercasedString)
     }
 }

@@ -25,7 +25,7 @@ public struct ResearchSolution: TaskHandler {
     }
 
     public struct Result: Encodable, Sendable {
-        public var eventID: UUID
+        public var eventID: String
 
         enum CodingKeys: String, CodingKey {
             case eventID = "event_id"
@@ -47,12 +47,12 @@ public struct ResearchSolution: TaskHandler {
         guard !description.isEmpty else { throw HandlerError.permanent("context field 'description' is empty") }
         let userID = try invocation.requireUser()
         let payload = Payload(
-            userID: userID,
-            conversationID: context.conversationID,
+            userID: userID.lowercasedString,
+            conversationID: context.conversationID?.lowercasedString,
             description: description,
             category: context.category,
             urgency: context.urgency,
-            taskID: invocation.task.id
+            taskID: invocation.task.id.lowercasedString
         )
         let event = NewEvent(
             eventType: Self.eventType,
@@ -61,17 +61,17 @@ public struct ResearchSolution: TaskHandler {
             payloadJSON: try JSONText.encode(payload),
             metadataJSON: try JSONText.encode(["agent_type": invocation.task.agentType])
         )
-        return Result(eventID: try await domain.publishEvent(event, now: invocation.startedAt))
+        return Result(eventID: try await domain.publishEvent(event, now: invocation.startedAt).lowercasedString)
     }
 
     /// The event payload the research workflow reads.
     struct Payload: Encodable {
-        var userID: UUID
-        var conversationID: UUID?
+        var userID: String
+        var conversationID: String?
         var description: String
         var category: String?
         var urgency: String?
-        var taskID: UUID
+        var taskID: String
 
         enum CodingKeys: String, CodingKey {
             case description, category, urgency

@@ -18,7 +18,7 @@ public struct ScheduleFollowup: TaskHandler {
 
     public struct Result: Encodable, Sendable {
         /// The inserted message, unless the follow-up was skipped.
-        public var messageID: UUID?
+        public var messageID: String?
         /// Why nothing was sent, when skipped.
         public var skipped: String?
 
@@ -49,6 +49,6 @@ public struct ScheduleFollowup: TaskHandler {
         }
         let message = NewMessage(
             conversationID: conversation.id, userID: user.id, role: .agent, content: content, direction: .outbound)
-        return Result(messageID: try await domain.insertMessage(message, now: invocation.startedAt), skipped: nil)
+        return Result(messageID: try await domain.insertMessage(message, now: invocation.startedAt).lowercasedString, skipped: nil)
     }
 }

@@ -15,7 +15,7 @@ extension DomainStore {
     /// reached this database yet).
     func readableUser(id: UUID) async throws -> User {
         guard let user = try await user(id: id) else {
-            throw HandlerError.retryable("user \(id.uuidString.lowercased()) could not be read")
+            throw HandlerError.retryable("user \(id.lowercasedString) could not be read")
         }
         return user
     }

@@ -35,7 +35,7 @@ public struct UpdateUserProfile: TaskHandler {
         let userID = try invocation.requireUser()
         let updates = try Self.validate(context.fields)
         guard try await domain.updateUser(id: userID, fields: updates, now: invocation.startedAt) else {
-            throw HandlerError.permanent("user \(userID.uuidString.lowercased()) does not exist")
+            throw HandlerError.permanent("user \(userID.lowercasedString) does not exist")
         }
         return Result(updatedFields: updates.keys.map(\.rawValue).sorted())
     }

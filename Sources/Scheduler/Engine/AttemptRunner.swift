@@ -13,7 +13,7 @@ struct AttemptRunner: Sendable {
     /// in which case the task is released rather than charged an attempt.
     func run(_ task: AgentTask) async -> AttemptRecord? {
         var logger = logger
-        logger[metadataKey: "task_id"] = "\(task.id.uuidString.lowercased())"
+        logger[metadataKey: "task_id"] = "\(task.id.lowercasedString)"
         logger[metadataKey: "task_type"] = "\(task.taskType)"
         logger[metadataKey: "attempt"] = "\(task.attempt)"
 

@@ -134,13 +134,13 @@ public final class Engine: Service {
             do {
                 if try await store.finish([record]).isEmpty {
                     logger.warning("attempt result discarded: this worker no longer holds the task's lease", metadata: [
-                        "task_id": "\(record.task.id.uuidString.lowercased())",
+                        "task_id": "\(record.task.id.lowercasedString)",
                     ])
                 }
                 return
             } catch {
                 logger.error("could not record attempt result", metadata: [
-                    "task_id": "\(record.task.id.uuidString.lowercased())", "error": "\(error)", "try": "\(attempt)",
+                    "task_id": "\(record.task.id.lowercasedString)", "error": "\(error)", "try": "\(attempt)",
                 ])
                 try? await Task.sleep(for: delay)
                 delay *= 2

@@ -31,7 +31,7 @@ struct LeaseKeeper: Sendable {
             let lost = Set(ids).subtracting(held)
             if !lost.isEmpty {
                 logger.warning("lost the lease of running tasks; cancelling their attempts", metadata: [
-                    "task_ids": "\(lost.map { $0.uuidString.lowercased() })",
+                    "task_ids": "\(lost.map { $0.lowercasedString })",
                 ])
                 running.cancel(lost)
             }

@@ -30,9 +30,9 @@ public enum SchedulerError: Error, Sendable, Equatable, CustomStringConvertible 
     public var description: String {
         switch self {
         case .taskNotFound(let id):
-            "no task with id \(id.uuidString.lowercased())"
+            "no task with id \(id.lowercasedString)"
         case .invalidTransition(let id, let status, let action):
-            "cannot \(action) task \(id.uuidString.lowercased()): it is \(status.rawValue)"
+            "cannot \(action) task \(id.lowercasedString): it is \(status.rawValue)"
         case .unknownTaskType(let type):
             "unknown task type '\(type)': no handler is registered for it (see `agent-scheduler handlers`)"
         case .invalidContext(let type, let reason):

@@ -34,13 +34,13 @@ public struct TaskRepresentation: Sendable, Encodable {
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(task.id.uuidString.lowercased(), forKey: .id)
+        try container.encode(task.id.lowercasedString, forKey: .id)
         try container.encode(task.taskType, forKey: .taskType)
         try container.encode(task.agentType, forKey: .agentType)
         try container.encode(task.status, forKey: .status)
         try container.encode(task.priority, forKey: .priority)
-        try container.encodeIfPresent(task.userID?.uuidString.lowercased(), forKey: .userID)
-        try container.encodeIfPresent(task.contextID?.uuidString.lowercased(), forKey: .contextID)
+        try container.encodeIfPresent(task.userID?.lowercasedString, forKey: .userID)
+        try container.encodeIfPresent(task.contextID?.lowercasedString, forKey: .contextID)
         try container.encodeIfPresent(task.contextType, forKey: .contextType)
         try container.encode(Timestamp.string(from: task.scheduledFor), forKey: .scheduledFor)
         try container.encode(task.retryCount, forKey: .retryCount)

@@ -92,7 +92,7 @@ enum TaskTable {
         let header = ["ID", "TYPE", "STATUS", "PRIORITY", "SCHEDULED FOR", "ATTEMPTS"]
         let rows = tasks.map { task in
             [
-                task.id.uuidString.lowercased(), task.taskType, task.status.rawValue, task.priority.rawValue,
+                task.id.lowercasedString, task.taskType, task.status.rawValue, task.priority.rawValue,
                 Timestamp.string(from: task.scheduledFor), "\(task.retryCount)/\(task.maxRetries)",
             ]
         }

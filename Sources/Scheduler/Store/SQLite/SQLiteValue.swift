@@ -9,7 +9,7 @@ public enum SQLiteValue {
 
     public static func bind(_ value: String?) -> SQLiteData { value.map { .text($0) } ?? .null }
     public static func bind(_ value: Int) -> SQLiteData { .integer(SQLiteInt64(value)) }
-    public static func bind(_ value: UUID?) -> SQLiteData { value.map { .text($0.uuidString.lowercased()) } ?? .null }
+    public static func bind(_ value: UUID?) -> SQLiteData { value.map { .text($0.lowercasedString) } ?? .null }
     public static func bind(_ value: Date?) -> SQLiteData { value.map { .text(Timestamp.string(from: $0)) } ?? .null }
 
     /// A JSON array of values, for `IN (SELECT value FROM json_each(?))`.
@@ -18,7 +18,7 @@ public enum SQLiteValue {
     }
 
     public static func bindList(_ ids: [UUID]) -> SQLiteData {
-        bindList(ids.map { $0.uuidString.lowercased() })
+        bindList(ids.map { $0.lowercasedString })
     }
 
     // MARK: Reading values
