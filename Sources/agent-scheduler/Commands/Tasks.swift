@@ -89,7 +89,7 @@ struct Tasks: AsyncParsableCommand {
 enum TaskTable {
     static func render(_ tasks: [AgentTask]) -> String {
         guard !tasks.isEmpty else { return "no tasks" }
-        let header = ["ID", "TYPE", "STATUS", "PRIORITY", "SCHEDULED FOR", "ATTEMPTS"]
+        let header = ["ID", "TYPE", "STATUS", "PRIORITY", "SCHEDULED FOR", "RETRIES"]
         let rows = tasks.map { task in
             [
                 task.id.lowercasedString, task.taskType, task.status.rawValue, task.priority.rawValue,

@@ -20,13 +20,7 @@ enum Fixtures {
     /// Runs `sample_data.sql` against the database.
     static func loadSampleData(into db: TestDatabase) async throws {
         let text = try String(contentsOf: root.appendingPathComponent("sample_data.sql"), encoding: .utf8)
-        let statements = text.split(separator: "\n")
-            .filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("--") }
-            .joined(separator: "\n")
-            .split(separator: ";")
-            .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-            .filter { !$0.isEmpty }
-        for statement in statements { try await db.execute(statement) }
+        try await SQLScript.run(text, on: db.store)
     }
 
     /// One entry of `sample_tasks.json`.
