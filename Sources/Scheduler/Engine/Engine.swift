@@ -110,19 +110,31 @@ public final class Engine: Service {
     }
 
     private func start(_ task: AgentTask, in group: inout DiscardingTaskGroup) {
+        let attempt = launch(task)
+        group.addTask {
+            await self.wait(for: attempt, of: task.id)
+            self.wake.signal()
+        }
+    }
+
+    /// Starts an attempt in a task of its own, so a handler that ignores cancellation
+    /// cannot hold up shutdown, and registers it as running.
+    private func launch(_ task: AgentTask) -> Task<Void, Never> {
         let attempt = Task {
             if let record = await self.runner.run(task) { await self.finish(record) }
         }
         running.insert(task.id, cancel: { attempt.cancel() })
-        group.addTask {
-            await withTaskCancellationHandler {
-                await attempt.value
-            } onCancel: {
-                attempt.cancel()
-            }
-            self.running.remove(task.id)
-            self.wake.signal()
+        return attempt
+    }
+
+    /// Waits for an attempt (cancelling it if the waiter is cancelled), then unregisters it.
+    private func wait(for attempt: Task<Void, Never>, of id: UUID) async {
+        await withTaskCancellationHandler {
+            await attempt.value
+        } onCancel: {
+            attempt.cancel()
         }
+        running.remove(id)
     }
 
     /// Writes an attempt back, retrying briefly if the database hiccups; if it stays
@@ -164,6 +176,32 @@ public final class Engine: Service {
     }
 
     // MARK: Running without the loop
+
+    /// Runs one pending task now, whatever its `scheduled_for`, and returns it as it ended
+    /// up (`completed`, `failed`, or `pending` again for a retry). For `POST /process-task`.
+    ///
+    /// Throws ``SchedulerError/taskNotFound(_:)`` for an unknown id,
+    /// ``SchedulerError/invalidTransition(id:status:action:)`` when the task is not pending
+    /// (already running or finished), and ``SchedulerError/unknownTaskType(_:)`` when no
+    /// handler here can run it.
+    public func processNow(id: UUID) async throws -> AgentTask {
+        guard let current = try await store.task(id: id) else { throw SchedulerError.taskNotFound(id) }
+        guard registry.contains(current.taskType) else { throw SchedulerError.unknownTaskType(current.taskType) }
+        let now = clock.now
+        guard
+            let task = try await store.claim(
+                id: id,
+                workerID: configuration.workerID,
+                leaseUntil: now.addingTimeInterval(configuration.lease.timeInterval),
+                now: now
+            )
+        else {
+            let status = try await store.task(id: id)?.status ?? current.status
+            throw SchedulerError.invalidTransition(id: id, status: status, action: "process")
+        }
+        await wait(for: launch(task), of: id)
+        return try await store.task(id: id) ?? task
+    }
 
     /// Claims one batch of due tasks, runs them all and records the results; returns the
     /// attempt records. For `serve --until-idle`, tests and tools.

@@ -5,13 +5,16 @@ public struct TaskFilter: Sendable, Hashable {
     public var status: TaskStatus?
     public var taskType: String?
     public var userID: UUID?
-    /// At most this many rows, newest `created_at` first.
+    /// At most this many rows, newest `created_at` first (ties by id, descending).
     public var limit: Int
+    /// Continue after this task: the last task of the previous page.
+    public var after: UUID?
 
-    public init(status: TaskStatus? = nil, taskType: String? = nil, userID: UUID? = nil, limit: Int = 50) {
+    public init(status: TaskStatus? = nil, taskType: String? = nil, userID: UUID? = nil, limit: Int = 50, after: UUID? = nil) {
         self.status = status
         self.taskType = taskType
         self.userID = userID
         self.limit = limit
+        self.after = after
     }
 }

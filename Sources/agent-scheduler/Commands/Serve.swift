@@ -3,10 +3,11 @@ import Logging
 import Scheduler
 import ServiceLifecycle
 
-/// `agent-scheduler serve`: runs the engine and the rescuer until SIGTERM or SIGINT.
+/// `agent-scheduler serve`: runs the HTTP API, the engine and the rescuer until SIGTERM
+/// or SIGINT, which stop the server first, then drain the engine.
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the scheduler until stopped (SIGTERM or SIGINT drain it gracefully).")
+        abstract: "Run the scheduler and its HTTP API until stopped (SIGTERM or SIGINT drain it gracefully).")
 
     @OptionGroup var settings: SettingsOptions
 
@@ -31,18 +32,13 @@ struct Serve: AsyncParsableCommand {
         }
 
         let store = try await StoreFactory.open(url: runtime.configuration.databaseURL, logger: logger)
-        let engine = makeEngine(runtime, store: store, registry: try runtime.registry(for: store))
+        let registry = try runtime.registry(for: store)
+        let engine = makeEngine(runtime, store: store, registry: registry)
         let rescuer = Rescuer(store: store, configuration: runtime.configuration.engine, logger: logger)
-        let group = ServiceGroup(configuration: .init(
-            services: [
-                .init(service: store),
-                .init(service: rescuer),
-                .init(service: engine),
-            ],
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger
-        ))
-        try await group.run()
+        let environment = APIEnvironment(
+            store: store, engine: engine, registry: registry, configuration: runtime.configuration)
+        let application = try SchedulerAPI.application(environment, services: [store, rescuer, engine], logger: logger)
+        try await application.runService(gracefulShutdownSignals: [.sigterm, .sigint])
     }
 
     private func makeEngine(_ runtime: Runtime, store: any TaskStore, registry: HandlerRegistry) -> Engine {

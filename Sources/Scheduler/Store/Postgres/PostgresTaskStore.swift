@@ -281,7 +281,9 @@ public final class PostgresTaskStore: TaskStore {
             WHERE (\(filter.status?.rawValue)::text IS NULL OR status = \(filter.status?.rawValue))
               AND (\(filter.taskType)::text IS NULL OR task_type = \(filter.taskType))
               AND (\(filter.userID)::uuid IS NULL OR user_id = \(filter.userID))
-            ORDER BY created_at DESC, id
+              AND (\(filter.after)::uuid IS NULL
+                   OR (created_at, id) < (SELECT created_at, id FROM agent_tasks WHERE id = \(filter.after)))
+            ORDER BY created_at DESC, id DESC
             LIMIT \(max(0, filter.limit))
             """,
             logger: logger

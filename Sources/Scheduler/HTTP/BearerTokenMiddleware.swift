@@ -1,0 +1,34 @@
+import Hummingbird
+
+/// Requires `Authorization: Bearer <SCHEDULER_API_TOKEN>`, compared in constant time so
+/// the comparison leaks nothing about the token through its timing.
+struct BearerTokenMiddleware<Context: RequestContext>: RouterMiddleware {
+    let token: [UInt8]
+
+    init(token: String) {
+        self.token = Array(token.utf8)
+    }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let header = request.headers[.authorization] else {
+            throw APIError(.unauthorized, code: "unauthorized", message: "missing 'Authorization: Bearer <token>' header")
+        }
+        let prefix = "Bearer "
+        guard header.hasPrefix(prefix), Self.constantTimeEquals(Array(header.utf8.dropFirst(prefix.utf8.count)), token)
+        else {
+            throw APIError(.unauthorized, code: "unauthorized", message: "the bearer token is not valid")
+        }
+        return try await next(request, context)
+    }
+
+    /// Compares two byte strings in time that depends only on their lengths.
+    static func constantTimeEquals(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
+        var difference: UInt8 = lhs.count == rhs.count ? 0 : 1
+        for index in 0..<max(lhs.count, rhs.count) {
+            let left = index < lhs.count ? lhs[index] : 0
+            let right = index < rhs.count ? rhs[index] : 0
+            difference |= left ^ right
+        }
+        return difference == 0
+    }
+}

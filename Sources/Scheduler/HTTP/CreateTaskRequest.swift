@@ -1,0 +1,29 @@
+import Foundation
+
+/// The body of `POST /tasks`, checked field by field.
+struct CreateTaskRequest {
+    static let fields: Set<String> = [
+        "task_type", "context", "agent_type", "user_id", "context_id", "context_type", "scheduled_for", "priority",
+        "max_retries", "idempotency_key", "created_by",
+    ]
+
+    let task: NewTask
+
+    init(_ object: [String: JSONValue], defaultMaxRetries: Int) throws {
+        let fields = JSONFields(object: object)
+        try fields.rejectUnknown(Self.fields)
+        task = NewTask(
+            taskType: try fields.requiredString("task_type", maxLength: 100),
+            agentType: try fields.string("agent_type", maxLength: 50) ?? "api",
+            userID: try fields.uuid("user_id"),
+            contextID: try fields.uuid("context_id"),
+            contextType: try fields.string("context_type", maxLength: 50),
+            scheduledFor: try fields.date("scheduled_for"),
+            priority: try fields.enumeration("priority", TaskPriority.self) ?? .medium,
+            maxRetries: try fields.integer("max_retries", in: 0...100) ?? defaultMaxRetries,
+            contextJSON: try fields.objectText("context") ?? "{}",
+            createdBy: try fields.string("created_by", maxLength: 100) ?? "api",
+            idempotencyKey: try fields.string("idempotency_key", maxLength: 200)
+        )
+    }
+}

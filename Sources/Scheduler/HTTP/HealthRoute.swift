@@ -1,0 +1,92 @@
+import Foundation
+import Hummingbird
+
+/// `GET /health`: seed 001's shape (status, service, timestamp, stats, polling) plus the
+/// database's reachability, the queue, the worker id and the version. 503 while the
+/// database does not answer, so a load balancer or Cloud Run stops sending work.
+struct HealthRoute {
+    let environment: APIEnvironment
+
+    /// How long the health check waits for the database.
+    static let databaseTimeout: Duration = .seconds(2)
+
+    func response() async throws -> Response {
+        let counts = await databaseCounts()
+        let stats = environment.engine.counters.snapshot
+        let body = Health(
+            status: counts == nil ? "unhealthy" : "healthy",
+            service: "agent-scheduler",
+            timestamp: Timestamp.string(from: environment.clock.now),
+            version: SchedulerVersion.current,
+            workerId: environment.engine.configuration.workerID,
+            stats: .init(
+                tasksProcessed: stats.processed,
+                tasksSucceeded: stats.succeeded,
+                tasksFailed: stats.failed,
+                successRate: String(format: "%.1f%%", stats.successRate * 100),
+                lastProcessedAt: stats.lastProcessedAt.map(Timestamp.string(from:))
+            ),
+            polling: .init(
+                enabled: true,
+                intervalMs: Int(environment.engine.configuration.pollInterval.timeInterval * 1000),
+                maxTasksPerPoll: environment.engine.configuration.batchSize
+            ),
+            database: .init(reachable: counts != nil, kind: environment.store is PostgresTaskStore ? "postgresql" : "sqlite"),
+            queue: counts.map { .init(depth: $0[.pending], processing: $0[.processing], unroutable: $0.unroutable) }
+        )
+        return try JSONResponse.make(counts == nil ? .serviceUnavailable : .ok, body)
+    }
+
+    /// Task counts, or `nil` when the database does not answer in time.
+    private func databaseCounts() async -> TaskCounts? {
+        let store = environment.store
+        let types = environment.registry.taskTypes
+        return await withTaskGroup(of: TaskCounts?.self) { group in
+            group.addTask { try? await store.counts(registeredTypes: types) }
+            group.addTask {
+                try? await Task.sleep(for: Self.databaseTimeout)
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+    }
+
+    struct Health: Encodable {
+        struct Stats: Encodable {
+            var tasksProcessed: Int
+            var tasksSucceeded: Int
+            var tasksFailed: Int
+            var successRate: String
+            var lastProcessedAt: String?
+        }
+
+        struct Polling: Encodable {
+            var enabled: Bool
+            var intervalMs: Int
+            var maxTasksPerPoll: Int
+        }
+
+        struct Database: Encodable {
+            var reachable: Bool
+            var kind: String
+        }
+
+        struct Queue: Encodable {
+            var depth: Int
+            var processing: Int
+            var unroutable: Int
+        }
+
+        var status: String
+        var service: String
+        var timestamp: String
+        var version: String
+        var workerId: String
+        var stats: Stats
+        var polling: Polling
+        var database: Database
+        var queue: Queue?
+    }
+}

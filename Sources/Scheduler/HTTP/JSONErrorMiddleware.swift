@@ -1,0 +1,39 @@
+import Hummingbird
+import Logging
+import NIOCore
+
+/// Turns every error into a JSON error response: the API's own errors as they are,
+/// Hummingbird's (unknown route, oversize body) with a code for their status, and
+/// anything else into a plain 500 whose details stay in the server log.
+struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as APIError {
+            return try error.response(from: request, context: context)
+        } catch let error as SchedulerError {
+            return try APIError(error).response(from: request, context: context)
+        } catch let error as HTTPResponseError {
+            return try Self.translate(error, request: request).response(from: request, context: context)
+        } catch {
+            context.logger.error("request failed", metadata: ["error.type": "\(type(of: error))", "error": "\(error)"])
+            return try APIError(.internalServerError, code: "internal_error", message: "the server could not complete the request")
+                .response(from: request, context: context)
+        }
+    }
+
+    private static func translate(_ error: some HTTPResponseError, request: Request) -> APIError {
+        switch error.status {
+        case .notFound:
+            APIError(.notFound, code: "not_found", message: "no route for \(request.method) \(request.uri.path)")
+        case .methodNotAllowed:
+            APIError(.methodNotAllowed, code: "method_not_allowed", message: "\(request.method) is not allowed on \(request.uri.path)")
+        case .contentTooLarge:
+            APIError(
+                .contentTooLarge, code: "body_too_large",
+                message: "the request body is larger than \(SchedulerRequestContext.maximumBodySize) bytes")
+        default:
+            APIError(error.status, code: "http_\(error.status.code)", message: error.status.reasonPhrase)
+        }
+    }
+}

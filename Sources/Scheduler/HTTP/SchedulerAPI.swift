@@ -1,0 +1,61 @@
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// Builds the scheduler's HTTP application: the router with every endpoint, the error
+/// and authentication middleware, and the bind address checked against the token rule.
+public enum SchedulerAPI {
+    /// The router: `/health` open to all, everything else behind the bearer token when
+    /// one is configured.
+    public static func router(_ environment: APIEnvironment) -> Router<SchedulerRequestContext> {
+        let router = Router(context: SchedulerRequestContext.self)
+        router.add(middleware: JSONErrorMiddleware())
+        let health = HealthRoute(environment: environment)
+        router.get("/health") { _, _ in try await health.response() }
+
+        let api = router.group()
+        if let token = environment.configuration.apiToken {
+            api.add(middleware: BearerTokenMiddleware(token: token))
+        }
+        let tasks = TaskRoutes(environment: environment)
+        api.post("/tasks") { request, context in try await tasks.create(request, context: context) }
+        api.get("/tasks") { request, _ in try await tasks.list(request) }
+        api.get("/tasks/{id}") { _, context in try await tasks.show(context) }
+        api.post("/tasks/{id}/cancel") { _, context in try await tasks.cancel(context) }
+        api.post("/tasks/{id}/retry") { _, context in try await tasks.retry(context) }
+        api.post("/process-task") { request, context in try await tasks.processNow(request, context: context) }
+        api.post("/trigger-poll") { _, _ in try tasks.triggerPoll() }
+        return router
+    }
+
+    /// The application serving the router on `HOST`:`PORT`, running `services` (store,
+    /// rescuer, engine) alongside the server so that SIGTERM stops them all in order.
+    ///
+    /// Without an API token the server only binds a loopback address; any other address
+    /// is a start-up error.
+    public static func application(
+        _ environment: APIEnvironment,
+        services: [any Service],
+        logger: Logger
+    ) throws(ConfigurationError) -> some ApplicationProtocol {
+        let configuration = environment.configuration
+        if configuration.apiToken == nil, !isLoopback(configuration.host) {
+            throw .invalidValue(
+                setting: ConfigurationSetting.host.displayName,
+                value: configuration.host,
+                expected: "a loopback address (127.0.0.1, ::1, localhost) unless SCHEDULER_API_TOKEN is set")
+        }
+        return Application(
+            router: router(environment),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "agent-scheduler"),
+            services: services,
+            logger: logger
+        )
+    }
+
+    /// Whether a host name or address only reaches this machine.
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import Hummingbird
+
+/// The task endpoints: enqueue, list, inspect, cancel, retry, run now, and poll now.
+struct TaskRoutes {
+    let environment: APIEnvironment
+
+    /// `POST /tasks`: 201 with the new task, or 200 with the existing one when the
+    /// idempotency key is taken.
+    func create(_ request: Request, context: some RequestContext) async throws -> Response {
+        let body = try await JSONBody.object(from: request, context: context)
+        let task = try CreateTaskRequest(body, defaultMaxRetries: environment.configuration.maxRetries).task
+        try environment.registry.validate(taskType: task.taskType, contextJSON: task.contextJSON)
+        let now = environment.clock.now
+        let result = try await environment.store.enqueue(task, now: now)
+        if result.created, result.task.scheduledFor <= now { environment.engine.triggerPoll() }
+        return try JSONResponse.make(result.created ? .created : .ok, TaskRepresentation(result.task))
+    }
+
+    /// `GET /tasks?status=&task_type=&user_id=&limit=&cursor=`, newest first.
+    func list(_ request: Request) async throws -> Response {
+        let query = request.uri.queryParameters
+        func text(_ name: String) -> String? { query[Substring(name)].map { String($0) } }
+        var filter = TaskFilter()
+        if let status = text("status") {
+            guard let value = TaskStatus(rawValue: status) else {
+                throw APIError.invalidQuery(
+                    "status", "must be one of \(TaskStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            filter.status = value
+        }
+        filter.taskType = text("task_type")
+        if let user = text("user_id") {
+            guard let id = UUID(uuidString: user) else { throw APIError.invalidQuery("user_id", "must be a UUID") }
+            filter.userID = id
+        }
+        if let limit = text("limit") {
+            guard let value = Int(limit), (1...200).contains(value) else {
+                throw APIError.invalidQuery("limit", "must be a whole number from 1 to 200")
+            }
+            filter.limit = value
+        }
+        if let cursor = text("cursor") {
+            guard let id = UUID(uuidString: cursor) else {
+                throw APIError.invalidQuery("cursor", "must be a next_cursor value from an earlier page")
+            }
+            filter.after = id
+        }
+        let tasks = try await environment.store.tasks(matching: filter)
+        let next = tasks.count == filter.limit ? tasks.last?.id.lowercasedString : nil
+        return try JSONResponse.make(.ok, TaskPage(tasks: tasks.map { TaskRepresentation($0) }, nextCursor: next))
+    }
+
+    /// `GET /tasks/{id}` with the task's action-log rows.
+    func show(_ context: some RequestContext) async throws -> Response {
+        let id = try Self.taskID(context)
+        guard let task = try await environment.store.task(id: id) else { throw SchedulerError.taskNotFound(id) }
+        let log = try await environment.store.actionLog(taskID: id)
+        return try JSONResponse.make(.ok, TaskRepresentation(task, actionLog: log))
+    }
+
+    /// `POST /tasks/{id}/cancel`: pending tasks only (409 otherwise).
+    func cancel(_ context: some RequestContext) async throws -> Response {
+        let task = try await environment.store.cancel(id: try Self.taskID(context), now: environment.clock.now)
+        return try JSONResponse.make(.ok, TaskRepresentation(task))
+    }
+
+    /// `POST /tasks/{id}/retry`: failed or cancelled tasks become pending, due now.
+    func retry(_ context: some RequestContext) async throws -> Response {
+        let task = try await environment.store.retry(id: try Self.taskID(context), now: environment.clock.now)
+        environment.engine.triggerPoll()
+        return try JSONResponse.make(.ok, TaskRepresentation(task))
+    }
+
+    /// `POST /process-task {"task_id": …}`: runs that task now and answers with how it ended.
+    func processNow(_ request: Request, context: some RequestContext) async throws -> Response {
+        let body = try await JSONBody.object(from: request, context: context)
+        let fields = JSONFields(object: body)
+        try fields.rejectUnknown(["task_id"])
+        guard let id = try fields.uuid("task_id") else { throw APIError.invalidField("task_id", "is required") }
+        let task = try await environment.engine.processNow(id: id)
+        return try JSONResponse.make(.ok, ProcessResult(success: task.status == .completed, taskId: id.lowercasedString, task: TaskRepresentation(task)))
+    }
+
+    /// `POST /trigger-poll`: wakes the poller now.
+    func triggerPoll() throws -> Response {
+        environment.engine.triggerPoll()
+        return try JSONResponse.make(.ok, PollTriggered(success: true, message: "Polling triggered"))
+    }
+
+    private static func taskID(_ context: some RequestContext) throws -> UUID {
+        let text = context.parameters.get("id") ?? ""
+        guard let id = UUID(uuidString: text) else { throw APIError.invalidID(text) }
+        return id
+    }
+
+    struct TaskPage: Encodable {
+        var tasks: [TaskRepresentation]
+        var nextCursor: String?
+
+        enum CodingKeys: String, CodingKey {
+            case tasks
+            case nextCursor = "next_cursor"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(tasks, forKey: .tasks)
+            try container.encode(nextCursor, forKey: .nextCursor)
+        }
+    }
+
+    struct ProcessResult: Encodable {
+        var success: Bool
+        var taskId: String
+        var task: TaskRepresentation
+    }
+
+    struct PollTriggered: Encodable {
+        var success: Bool
+        var message: String
+    }
+}
