@@ -1,0 +1,90 @@
+import Foundation
+import HTTPTypes
+import Handlers
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Scheduler
+import TestSupport
+import Testing
+
+/// The HTTP API over a test database, driven through HummingbirdTesting; every response
+/// is checked against `openapi.yaml` as it arrives.
+struct APIHarness: Sendable {
+    let db: TestDatabase
+    let engine: Engine
+    let clock: ManualClock
+    let contract: OpenAPIContract
+
+    /// A response, its body parsed.
+    struct Reply {
+        let status: Int
+        let json: JSONValue
+        let text: String
+
+        /// A top-level field of an object body.
+        subscript(key: String) -> JSONValue? {
+            guard case .object(let object) = json else { return nil }
+            return object[key]
+        }
+
+        /// The error code of an error body.
+        var errorCode: String? {
+            guard case .object(let error)? = self["error"], case .string(let code)? = error["code"] else { return nil }
+            return code
+        }
+
+        var errorMessage: String {
+            guard case .object(let error)? = self["error"], case .string(let message)? = error["message"] else { return "" }
+            return message
+        }
+    }
+
+    static func with(
+        _ kind: StoreKind,
+        token: String? = nil,
+        _ body: @escaping @Sendable (APIHarness, Client) async throws -> Void
+    ) async throws {
+        try await TestDatabase.with(kind) { db in
+            let registry = try HandlerRegistry(HandlerCatalog.all(for: db.store))
+            let clock = ManualClock(Date())
+            let engine = Engine(
+                store: db.store, registry: registry,
+                configuration: EngineConfiguration(workerID: "api-test", retryPolicy: RetryPolicy(baseDelay: .seconds(60))),
+                clock: clock, logger: TestDatabase.logger)
+            let configuration = SchedulerConfiguration(databaseURL: db.url, apiToken: token)
+            let environment = APIEnvironment(
+                store: db.store, engine: engine, registry: registry, configuration: configuration, clock: clock)
+            let harness = APIHarness(db: db, engine: engine, clock: clock, contract: try OpenAPIContract.load())
+            let app = Application(router: SchedulerAPI.router(environment))
+            try await app.test(.router) { client in
+                try await body(harness, Client(client: client, contract: harness.contract, token: token))
+            }
+        }
+    }
+
+    /// Sends requests, with the harness's token unless told otherwise.
+    struct Client: Sendable {
+        let client: any TestClientProtocol
+        let contract: OpenAPIContract
+        let token: String?
+
+        @discardableResult
+        func send(
+            _ method: HTTPRequest.Method, _ uri: String, body: String? = nil, authorization: String?? = nil,
+            sourceLocation: SourceLocation = #_sourceLocation
+        ) async throws -> Reply {
+            var headers: HTTPFields = [.contentType: "application/json"]
+            if let value = authorization ?? token.map({ "Bearer \($0)" }) { headers[.authorization] = value }
+            let response = try await client.executeRequest(
+                uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
+            let text = String(buffer: response.body)
+            let status = Int(response.status.code)
+            let path = String(uri.split(separator: "?", maxSplits: 1).first ?? "")
+            let problems = contract.problems(method: method.rawValue, path: path, status: status, body: text)
+            #expect(problems.isEmpty, "\(problems)", sourceLocation: sourceLocation)
+            #expect(response.headers[.contentType]?.hasPrefix("application/json") == true, sourceLocation: sourceLocation)
+            return Reply(status: status, json: JSONValue(parsing: text) ?? .null, text: text)
+        }
+    }
+}
