@@ -82,13 +82,13 @@ struct StoreConformanceTests {
         }
     }
 
-    @Test("concurrent enqueues with one idempotency key create one task", arguments: StoreKind.available)
+    @Test("50 concurrent enqueues with one idempotency key create one task", arguments: StoreKind.available)
     func idempotencyUnderRace(kind: StoreKind) async throws {
         try await TestDatabase.with(kind) { db in
             let store = db.store
             let t0 = t0
             let ids = try await withThrowingTaskGroup(of: UUID.self) { group in
-                for _ in 0..<20 {
+                for _ in 0..<50 {
                     group.addTask { try await store.enqueue(NewTask(taskType: "noop", idempotencyKey: "same"), now: t0).task.id }
                 }
                 return try await group.reduce(into: Set<UUID>()) { $0.insert($1) }
