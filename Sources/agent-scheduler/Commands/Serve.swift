@@ -37,7 +37,12 @@ struct Serve: AsyncParsableCommand {
         let rescuer = Rescuer(store: store, configuration: runtime.configuration.engine, logger: logger)
         let environment = APIEnvironment(
             store: store, engine: engine, registry: registry, configuration: runtime.configuration)
-        let application = try SchedulerAPI.application(environment, services: [store, rescuer, engine], logger: logger)
+        var services: [any Service] = [store, rescuer]
+        if let postgres = store as? PostgresTaskStore {
+            services.append(PostgresWakeListener(store: postgres, logger: logger) { engine.triggerPoll() })
+        }
+        services.append(engine)
+        let application = try SchedulerAPI.application(environment, services: services, logger: logger)
         try await application.runService(gracefulShutdownSignals: [.sigterm, .sigint])
     }
 

@@ -124,5 +124,29 @@ enum PostgresMigrations {
             """,
             "CREATE INDEX IF NOT EXISTS events_type_idx ON events (event_type, created_at)",
         ]),
+        Migration(version: 3, name: "wake-up notifications for pending tasks", statements: [
+            """
+            CREATE OR REPLACE FUNCTION agent_tasks_notify_pending() RETURNS trigger
+            LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM pg_notify('\(PostgresWakeListener.channel)', NEW.task_type);
+                RETURN NULL;
+            END
+            $$
+            """,
+            """
+            CREATE TRIGGER agent_tasks_notify_insert
+            AFTER INSERT ON agent_tasks
+            FOR EACH ROW WHEN (NEW.status = 'pending')
+            EXECUTE FUNCTION agent_tasks_notify_pending()
+            """,
+            """
+            CREATE TRIGGER agent_tasks_notify_update
+            AFTER UPDATE OF status, scheduled_for ON agent_tasks
+            FOR EACH ROW WHEN (NEW.status = 'pending'
+                AND (OLD.status IS DISTINCT FROM NEW.status OR OLD.scheduled_for IS DISTINCT FROM NEW.scheduled_for))
+            EXECUTE FUNCTION agent_tasks_notify_pending()
+            """,
+        ]),
     ]
 }

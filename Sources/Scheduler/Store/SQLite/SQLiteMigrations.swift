@@ -144,5 +144,8 @@ enum SQLiteMigrations {
             """,
             "CREATE INDEX IF NOT EXISTS events_type_idx ON events (event_type, created_at)",
         ]),
+        // PostgreSQL's version 3 adds NOTIFY triggers; a SQLite file has one process
+        // behind it, which wakes its own poller, so the version is empty here.
+        Migration(version: 3, name: "wake-up notifications for pending tasks", statements: []),
     ]
 }

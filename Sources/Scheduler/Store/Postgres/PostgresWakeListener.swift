@@ -1,0 +1,57 @@
+import Foundation
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+
+/// Wakes the engine the moment a task becomes pending anywhere: the `agent_tasks`
+/// triggers send `NOTIFY agent_tasks_due` on every insert or update to `pending`, by
+/// this process, another instance, or another service's plain SQL.
+///
+/// It holds one pooled connection in `LISTEN`, and when that connection drops it waits
+/// (1 s, doubling to 30 s) and listens again; the engine's poll interval remains the
+/// fallback where LISTEN cannot work (e.g. PgBouncer in transaction mode).
+public struct PostgresWakeListener: Service {
+    /// The notification channel the triggers use.
+    public static let channel = "agent_tasks_due"
+
+    let store: PostgresTaskStore
+    let wake: @Sendable () -> Void
+    let logger: Logger
+
+    public init(store: PostgresTaskStore, logger: Logger, wake: @escaping @Sendable () -> Void) {
+        self.store = store
+        self.logger = logger
+        self.wake = wake
+    }
+
+    public func run() async {
+        await cancelWhenGracefulShutdown {
+            var delay = Duration.seconds(1)
+            while !Task.isCancelled {
+                do {
+                    try await listenOnce { delay = .seconds(1) }
+                } catch {
+                    if Task.isCancelled { return }
+                    logger.warning("LISTEN connection lost; polling covers the gap until it is back", metadata: [
+                        "error": "\(String(reflecting: type(of: error)))", "retry_in": "\(delay)",
+                    ])
+                }
+                try? await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(30))
+            }
+        }
+    }
+
+    /// Listens until the connection fails; calls `onListening` once LISTEN is in place.
+    private func listenOnce(onListening: () -> Void) async throws {
+        try await store.client.withConnection { connection in
+            try await connection.listen(on: Self.channel) { notifications in
+                onListening()
+                logger.debug("listening for due tasks", metadata: ["channel": "\(Self.channel)"])
+                // A task may have arrived while nobody listened.
+                wake()
+                for try await _ in notifications { wake() }
+            }
+        }
+    }
+}

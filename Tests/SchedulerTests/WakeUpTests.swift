@@ -1,0 +1,83 @@
+import Foundation
+import ServiceLifecycle
+import ServiceLifecycleTestKit
+import TestSupport
+import Testing
+
+@testable import Scheduler
+
+/// An idle engine with an hour-long poll interval still starts a task the moment it is
+/// due: PostgreSQL notifies the listener of rows from any connection, and the poller
+/// sleeps only until the next `scheduled_for`.
+@Suite("Wake-up")
+struct WakeUpTests {
+    /// Runs `body` with an engine running; fails instead of hanging if `body` does not
+    /// finish in 30 s.
+    func withRunningEngine(
+        _ db: TestDatabase,
+        _ body: @escaping @Sendable (AsyncStream<UUID>) async throws -> Void
+    ) async throws {
+        let gate = Gate()
+        gate.open()
+        let (started, startedContinuation) = AsyncStream.makeStream(of: UUID.self)
+        let engine = Engine(
+            store: db.store,
+            registry: try HandlerRegistry([GateHandler(gate: gate, started: startedContinuation)]),
+            configuration: EngineConfiguration(workerID: "wake-test", pollInterval: .seconds(3600)),
+            logger: TestDatabase.logger
+        )
+        try await testGracefulShutdown { trigger in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await engine.run() }
+                group.addTask {
+                    try await Task.sleep(for: .seconds(30))
+                    throw CancellationError()
+                }
+                try await body(started)
+                trigger.triggerGracefulShutdown()
+                group.cancelAll()
+            }
+        }
+    }
+
+    @Test("a row inserted or made pending by plain SQL from another connection sends a wake-up (LISTEN/NOTIFY)")
+    func notifyWakesListener() async throws {
+        guard StoreKind.available.contains(.postgres) else { return }
+        try await TestDatabase.with(.postgres) { db in
+            let store = try #require(db.store as? PostgresTaskStore)
+            let (wakes, continuation) = AsyncStream.makeStream(of: Void.self)
+            let listener = PostgresWakeListener(store: store, logger: TestDatabase.logger) { continuation.yield() }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await listener.run() }
+                group.addTask {
+                    try await Task.sleep(for: .seconds(30))
+                    throw CancellationError()
+                }
+                var iterator = wakes.makeAsyncIterator()
+                // The first wake-up comes once LISTEN is in place.
+                _ = await iterator.next()
+                let rows = try await db.query(
+                    "INSERT INTO agent_tasks (task_type, agent_type, status) VALUES ('x', 'other', 'cancelled') RETURNING id::text", [])
+                let id = try #require(rows.first?.first ?? nil)
+                try await db.execute("INSERT INTO agent_tasks (task_type, agent_type) VALUES ('x', 'other')")
+                #expect(await iterator.next() != nil)
+                try await db.execute("UPDATE agent_tasks SET status = 'pending' WHERE id = '\(id)'")
+                #expect(await iterator.next() != nil)
+                group.cancelAll()
+            }
+        }
+    }
+
+    @Test("a task scheduled a moment ahead starts at its time, not at the next poll", arguments: StoreKind.available)
+    func onTime(kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { db in
+            let due = Date().addingTimeInterval(0.3)
+            let id = try await db.store.enqueue(NewTask(taskType: "gate", scheduledFor: due), now: Date()).task.id
+            try await withRunningEngine(db) { started in
+                var iterator = started.makeAsyncIterator()
+                #expect(await iterator.next() == id)
+                #expect(Date() >= due)
+            }
+        }
+    }
+}
