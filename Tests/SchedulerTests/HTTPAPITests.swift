@@ -33,6 +33,7 @@ struct HTTPAPITests {
                 "\(route.method.rawValue) " + "\(route.path)".replacingOccurrences(of: ":id", with: "{id}")
             })
             #expect(routes == (try OpenAPIContract.load()).operations)
+            #expect(Set(SchedulerAPI.operations.map { "\($0.method.rawValue) \($0.path)" }) == routes)
         }
     }
 
@@ -269,12 +270,17 @@ struct HTTPAPITests {
         #expect(!BearerTokenMiddleware<SchedulerRequestContext>.constantTimeEquals(token, []))
     }
 
-    @Test("an unknown route is a JSON 404")
+    @Test("an unknown route is a JSON 404; a known path with another method is a 405 naming the allowed ones")
     func unknownRoute() async throws {
         try await APIHarness.with(.sqlite) { _, client in
             let reply = try await client.client.executeRequest(uri: "/nowhere", method: .get, headers: [:], body: nil)
             #expect(reply.status == .notFound)
             #expect(JSONValue(parsing: String(buffer: reply.body)) != nil)
+            let wrongMethod = try await client.client.executeRequest(
+                uri: "/tasks/\(UUID().lowercasedString)", method: .delete, headers: [:], body: nil)
+            #expect(wrongMethod.status == .methodNotAllowed)
+            #expect(wrongMethod.headers[.allow] == "GET")
+            #expect(String(buffer: wrongMethod.body).contains("method_not_allowed"))
         }
     }
 

@@ -10,7 +10,7 @@ public enum SchedulerAPI {
     /// one is configured.
     public static func router(_ environment: APIEnvironment) -> Router<SchedulerRequestContext> {
         let router = Router(context: SchedulerRequestContext.self)
-        router.add(middleware: JSONErrorMiddleware())
+        router.add(middleware: JSONErrorMiddleware(routes: operations))
         let health = HealthRoute(environment: environment)
         router.get("/health") { _, _ in try await health.response() }
 
@@ -28,6 +28,15 @@ public enum SchedulerAPI {
         api.post("/trigger-poll") { _, _ in try tasks.triggerPoll() }
         return router
     }
+
+    /// Every operation the router serves, as (method, path template); the error
+    /// middleware uses it to answer 405 with `Allow` for a known path and another method.
+    static let operations: [(method: HTTPRequest.Method, path: String)] = [
+        (.get, "/health"),
+        (.post, "/tasks"), (.get, "/tasks"), (.get, "/tasks/{id}"),
+        (.post, "/tasks/{id}/cancel"), (.post, "/tasks/{id}/retry"),
+        (.post, "/process-task"), (.post, "/trigger-poll"),
+    ]
 
     /// The application serving the router on `HOST`:`PORT`, running `services` (store,
     /// rescuer, engine) alongside the server so that SIGTERM stops them all in order.
