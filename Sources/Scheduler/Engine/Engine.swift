@@ -104,7 +104,7 @@ public final class Engine: Service {
                 now: now
             )
         } catch {
-            logger.error("claim failed; will try again", metadata: ["error": "\(error)"])
+            if !Task.isCancelled { logger.error("claim failed; will try again", metadata: ["error": "\(error)"]) }
             return []
         }
     }
