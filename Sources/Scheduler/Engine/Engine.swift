@@ -20,6 +20,7 @@ public final class Engine: Service {
     let running = RunningTasks()
     let wake = WakeSignal()
     let stopping = Atomic(false)
+    let results: ResultBatcher
     /// What this engine has done since it started.
     public let counters = EngineCounters()
 
@@ -38,6 +39,7 @@ public final class Engine: Service {
         self.clock = clock
         self.logger = logger
         self.runner = AttemptRunner(registry: registry, configuration: configuration, clock: clock, logger: logger)
+        self.results = ResultBatcher(store: store, logger: logger)
     }
 
     /// Wakes the poller now, e.g. after an enqueue in this process or `POST /trigger-poll`.
@@ -137,27 +139,10 @@ public final class Engine: Service {
         running.remove(id)
     }
 
-    /// Writes an attempt back, retrying briefly if the database hiccups; if it stays
-    /// unreachable the lease runs out and the rescuer gives the task another attempt.
+    /// Counts the attempt and writes it back with others that finish meanwhile.
     private func finish(_ record: AttemptRecord) async {
         counters.record(record.outcome, at: record.finishedAt)
-        var delay = Duration.milliseconds(100)
-        for attempt in 1...5 {
-            do {
-                if try await store.finish([record]).isEmpty {
-                    logger.warning("attempt result discarded: this worker no longer holds the task's lease", metadata: [
-                        "task_id": "\(record.task.id.lowercasedString)",
-                    ])
-                }
-                return
-            } catch {
-                logger.error("could not record attempt result", metadata: [
-                    "task_id": "\(record.task.id.lowercasedString)", "error": "\(error)", "try": "\(attempt)",
-                ])
-                try? await Task.sleep(for: delay)
-                delay *= 2
-            }
-        }
+        await results.write(record)
     }
 
     /// At shutdown: waits up to the grace period, then cancels what still runs and puts
