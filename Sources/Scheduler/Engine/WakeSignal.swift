@@ -13,6 +13,8 @@ final class WakeSignal: Sendable {
         var pending = false
         var waiter: Waiter?
         var nextID = 0
+        /// A wait whose timeout fired before it began waiting: it must not wait at all.
+        var expiredEarly: Int?
     }
 
     private let state = Mutex(State())
@@ -44,6 +46,7 @@ final class WakeSignal: Sendable {
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 let resumeNow = state.withLock { state -> Bool in
+                    if state.expiredEarly == id { return true }
                     if state.pending || Task.isCancelled {
                         state.pending = false
                         return true
@@ -58,10 +61,14 @@ final class WakeSignal: Sendable {
         }
     }
 
-    /// Ends the wait with the given id, if it is still waiting, without leaving a signal.
+    /// Ends the wait with the given id without leaving a signal: at once if it is
+    /// waiting, or as soon as it starts to (a short timeout can fire first).
     private func expire(_ id: Int) {
         let waiter = state.withLock { state -> Waiter? in
-            guard let waiter = state.waiter, waiter.id == id else { return nil }
+            guard let waiter = state.waiter, waiter.id == id else {
+                state.expiredEarly = id
+                return nil
+            }
             state.waiter = nil
             return waiter
         }
