@@ -141,49 +141,79 @@ public final class PostgresTaskStore: TaskStore {
 
     public func finish(_ records: [AttemptRecord]) async throws -> Set<UUID> {
         guard !records.isEmpty else { return [] }
-        return try await client.withTransaction(logger: logger) { connection in
-            var applied: Set<UUID> = []
-            for record in records where try await Self.apply(record, on: connection, logger: logger) {
-                applied.insert(record.task.id)
-            }
-            return applied
+        return try await client.withConnection { connection in
+            try await Self.apply(records, on: connection, logger: logger)
         }
     }
 
-    /// Writes one attempt's result and its action-log row in one statement, only while
-    /// the record's worker still holds the task for the same attempt.
-    static func apply(_ record: AttemptRecord, on connection: PostgresConnection, logger: Logger) async throws -> Bool {
-        let change = AttemptChange(record)
+    /// Writes a batch of attempt results and their action-log rows in one statement (so
+    /// one round trip and one commit for the batch), each applied only while its worker
+    /// still holds the task for the same attempt. Returns the ids applied.
+    ///
+    /// PostgresNIO binds no arrays of optionals, so absent values travel as '' or the
+    /// epoch and NULLIF turns them back into NULL.
+    static func apply(_ records: [AttemptRecord], on connection: PostgresConnection, logger: Logger) async throws -> Set<UUID> {
+        let changes = records.map(AttemptChange.init)
+        let none = Date(timeIntervalSince1970: 0)
+        let ids = records.map(\.task.id)
+        let workers = records.map(\.workerID)
+        let retryCounts = records.map(\.task.retryCount)
+        let statuses = changes.map(\.status.rawValue)
+        let increments = changes.map(\.retryIncrement)
+        let retryAts = changes.map { $0.retryAt ?? none }
+        let results = changes.map { $0.resultJSON ?? "" }
+        let completedAts = changes.map { $0.completedAt ?? none }
+        let errorLines = changes.map { $0.errorLine ?? "" }
+        let errors = records.map { $0.outcome.error ?? "" }
+        let latencies = records.map(\.latencyMs)
+        let attempts = records.map(\.task.attempt)
+        let startedAts = records.map(\.startedAt)
+        let finishedAts = records.map(\.finishedAt)
         let rows = try await connection.query(
             """
-            WITH updated AS (
-                UPDATE agent_tasks
-                SET status = \(change.status.rawValue),
-                    retry_count = retry_count + \(change.retryIncrement),
-                    scheduled_for = COALESCE(\(change.retryAt), scheduled_for),
-                    result_json = COALESCE(\(change.resultJSON)::jsonb, result_json),
-                    completed_at = \(change.completedAt),
+            WITH input AS (
+                SELECT i.id, i.worker, i.retry_count, i.status, i.increment,
+                       NULLIF(i.retry_at, 'epoch'::timestamptz) AS retry_at, NULLIF(i.result, '')::jsonb AS result,
+                       NULLIF(i.completed_at, 'epoch'::timestamptz) AS completed_at,
+                       NULLIF(i.error_line, '') AS error_line, NULLIF(i.error, '') AS error,
+                       i.latency, i.attempt, i.started_at, i.finished_at
+                FROM unnest(\(ids)::uuid[], \(workers)::text[], \(retryCounts)::int[], \(statuses)::text[],
+                            \(increments)::int[], \(retryAts)::timestamptz[], \(results)::text[],
+                            \(completedAts)::timestamptz[], \(errorLines)::text[], \(errors)::text[],
+                            \(latencies)::int[], \(attempts)::int[], \(startedAts)::timestamptz[],
+                            \(finishedAts)::timestamptz[])
+                    AS i(id, worker, retry_count, status, increment, retry_at, result, completed_at, error_line,
+                         error, latency, attempt, started_at, finished_at)
+            ),
+            updated AS (
+                UPDATE agent_tasks AS t
+                SET status = i.status,
+                    retry_count = t.retry_count + i.increment,
+                    scheduled_for = COALESCE(i.retry_at, t.scheduled_for),
+                    result_json = COALESCE(i.result, t.result_json),
+                    completed_at = i.completed_at,
                     error_log = CASE
-                        WHEN \(change.errorLine)::text IS NULL THEN error_log
-                        WHEN error_log IS NULL OR error_log = '' THEN \(change.errorLine)
-                        ELSE error_log || E'\\n' || \(change.errorLine) END,
-                    locked_by = NULL, locked_until = NULL, updated_at = \(record.finishedAt)
-                WHERE id = \(record.task.id) AND status = 'processing'
-                    AND locked_by = \(record.workerID) AND retry_count = \(record.task.retryCount)
-                RETURNING id, user_id, task_type, context_json
+                        WHEN i.error_line IS NULL THEN t.error_log
+                        WHEN t.error_log IS NULL OR t.error_log = '' THEN i.error_line
+                        ELSE t.error_log || E'\\n' || i.error_line END,
+                    locked_by = NULL, locked_until = NULL, updated_at = i.finished_at
+                FROM input AS i
+                WHERE t.id = i.id AND t.status = 'processing' AND t.locked_by = i.worker AND t.retry_count = i.retry_count
+                RETURNING t.id, t.user_id, t.task_type, t.context_json
             )
             INSERT INTO agent_actions_log (
                 agent_type, action_type, user_id, context_id, context_type, latency_ms,
                 input_data, output_data, error, attempt, worker_id, started_at, created_at)
-            SELECT 'task_processor', 'process_' || task_type, user_id, id, 'agent_task', \(record.latencyMs),
-                context_json, \(change.resultJSON)::jsonb, \(record.outcome.error), \(record.task.attempt),
-                \(record.workerID), \(record.startedAt), \(record.finishedAt)
-            FROM updated
+            SELECT 'task_processor', 'process_' || u.task_type, u.user_id, u.id, 'agent_task', i.latency,
+                u.context_json, i.result, i.error, i.attempt, i.worker, i.started_at, i.finished_at
+            FROM updated AS u JOIN input AS i ON i.id = u.id
             RETURNING context_id
             """,
             logger: logger
-        ).collect()
-        return !rows.isEmpty
+        )
+        var applied: Set<UUID> = []
+        for try await id in rows.decode(UUID.self) { applied.insert(id) }
+        return applied
     }
 
     public func extendLeases(ids: [UUID], workerID: String, until: Date) async throws -> Set<UUID> {
@@ -213,12 +243,10 @@ public final class PostgresTaskStore: TaskStore {
                 """,
                 logger: logger
             ).collect()
-            var rescued: [UUID] = []
-            for row in rows {
-                let record = LeaseRescue.record(for: try PostgresTaskRow.task(from: row), now: now, policy: policy)
-                if try await Self.apply(record, on: connection, logger: logger) { rescued.append(record.task.id) }
-            }
-            return rescued
+            let records = try rows.map { LeaseRescue.record(for: try PostgresTaskRow.task(from: $0), now: now, policy: policy) }
+            guard !records.isEmpty else { return [] }
+            let rescued = try await Self.apply(records, on: connection, logger: logger)
+            return records.map(\.task.id).filter(rescued.contains)
         }
     }
 
