@@ -105,25 +105,30 @@ public final class PostgresTaskStore: TaskStore {
         taskTypes: [String], limit: Int, workerID: String, leaseUntil: Date, now: Date
     ) async throws -> [AgentTask] {
         guard limit > 0, !taskTypes.isEmpty else { return [] }
-        let rows = try await client.query(
-            """
-            WITH due AS (
-                SELECT id FROM agent_tasks
-                WHERE status = 'pending' AND scheduled_for <= \(now) AND task_type = ANY(\(taskTypes))
-                ORDER BY priority_rank, scheduled_for
-                LIMIT \(limit)
-                FOR UPDATE SKIP LOCKED
-            )
-            UPDATE agent_tasks AS t
-            SET status = 'processing', locked_by = \(workerID), locked_until = \(leaseUntil),
-                last_attempted_at = \(now), updated_at = \(now)
-            FROM due WHERE t.id = due.id
-            RETURNING \(unescaped: PostgresTaskRow.columns(prefix: "t."))
-            """,
-            logger: logger
-        ).collect()
+        // A claim need not wait for the disk: if PostgreSQL loses it in a crash, the task
+        // is simply claimed again. Results and enqueues stay durable.
+        let tasks = try await client.withTransaction(logger: logger) { connection in
+            try await connection.query("SET LOCAL synchronous_commit = off", logger: logger)
+            return try await connection.query(
+                """
+                WITH due AS (
+                    SELECT id FROM agent_tasks
+                    WHERE status = 'pending' AND scheduled_for <= \(now) AND task_type = ANY(\(taskTypes))
+                    ORDER BY priority_rank, scheduled_for
+                    LIMIT \(limit)
+                    FOR UPDATE SKIP LOCKED
+                )
+                UPDATE agent_tasks AS t
+                SET status = 'processing', locked_by = \(workerID), locked_until = \(leaseUntil),
+                    last_attempted_at = \(now), updated_at = \(now)
+                FROM due WHERE t.id = due.id
+                RETURNING \(unescaped: PostgresTaskRow.columns(prefix: "t."))
+                """,
+                logger: logger
+            ).collect().map(PostgresTaskRow.task(from:))
+        }
         // RETURNING gives rows in physical order, not the subquery's.
-        return try rows.map(PostgresTaskRow.task(from:)).sorted(by: AgentTask.claimOrder)
+        return tasks.sorted(by: AgentTask.claimOrder)
     }
 
     public func claim(id: UUID, workerID: String, leaseUntil: Date, now: Date) async throws -> AgentTask? {
