@@ -173,57 +173,78 @@ public final class SQLiteTaskStore: TaskStore {
 
     public func finish(_ records: [AttemptRecord]) async throws -> Set<UUID> {
         guard !records.isEmpty else { return [] }
-        return try await transaction { connection in
-            var applied: Set<UUID> = []
-            for record in records where try await Self.apply(record, on: connection) {
-                applied.insert(record.task.id)
-            }
-            return applied
-        }
+        return try await transaction { connection in try await Self.apply(records, on: connection) }
     }
 
-    /// Writes one attempt's result and its action-log row, only while the record's worker
-    /// still holds the task for the same attempt. Runs inside a transaction.
-    static func apply(_ record: AttemptRecord, on connection: SQLiteConnection) async throws -> Bool {
-        let change = AttemptChange(record)
+    /// The columns of one attempt result, as `apply` reads them from a JSON array.
+    private static let attemptColumns = """
+        SELECT json_extract(value, '$.id') AS id, json_extract(value, '$.worker') AS worker,
+               json_extract(value, '$.retry_count') AS retry_count, json_extract(value, '$.status') AS status,
+               json_extract(value, '$.increment') AS increment, json_extract(value, '$.retry_at') AS retry_at,
+               json_extract(value, '$.result') AS result, json_extract(value, '$.completed_at') AS completed_at,
+               json_extract(value, '$.error_line') AS error_line, json_extract(value, '$.error') AS error,
+               json_extract(value, '$.latency') AS latency, json_extract(value, '$.attempt') AS attempt,
+               json_extract(value, '$.started_at') AS started_at, json_extract(value, '$.finished_at') AS finished_at
+        FROM json_each(?1)
+        """
+
+    /// Writes a batch of attempt results in two statements (the task updates, then the
+    /// action-log rows of those that applied), each applied only while its worker still
+    /// holds the task for the same attempt. Runs inside a transaction; returns the ids applied.
+    static func apply(_ records: [AttemptRecord], on connection: SQLiteConnection) async throws -> Set<UUID> {
         let updated = try await connection.query(
             """
-            UPDATE agent_tasks
-            SET status = ?1, retry_count = retry_count + ?2, scheduled_for = COALESCE(?3, scheduled_for),
-                result_json = COALESCE(?4, result_json), completed_at = ?5,
+            UPDATE agent_tasks AS t
+            SET status = i.status, retry_count = t.retry_count + i.increment,
+                scheduled_for = COALESCE(i.retry_at, t.scheduled_for),
+                result_json = COALESCE(i.result, t.result_json), completed_at = i.completed_at,
                 error_log = CASE
-                    WHEN ?6 IS NULL THEN error_log
-                    WHEN error_log IS NULL OR error_log = '' THEN ?6
-                    ELSE error_log || char(10) || ?6 END,
-                locked_by = NULL, locked_until = NULL, updated_at = ?7
-            WHERE id = ?8 AND status = 'processing' AND locked_by = ?9 AND retry_count = ?10
-            RETURNING user_id, task_type, context_json
+                    WHEN i.error_line IS NULL THEN t.error_log
+                    WHEN t.error_log IS NULL OR t.error_log = '' THEN i.error_line
+                    ELSE t.error_log || char(10) || i.error_line END,
+                locked_by = NULL, locked_until = NULL, updated_at = i.finished_at
+            FROM (\(attemptColumns)) AS i
+            WHERE t.id = i.id AND t.status = 'processing' AND t.locked_by = i.worker AND t.retry_count = i.retry_count
+            RETURNING id
             """,
-            [
-                .text(change.status.rawValue), SQLiteValue.bind(change.retryIncrement),
-                SQLiteValue.bind(change.retryAt), SQLiteValue.bind(change.resultJSON),
-                SQLiteValue.bind(change.completedAt), SQLiteValue.bind(change.errorLine),
-                SQLiteValue.bind(record.finishedAt), SQLiteValue.bind(record.task.id),
-                .text(record.workerID), SQLiteValue.bind(record.task.retryCount),
-            ]
+            [try batchJSON(records)]
         )
-        guard let row = updated.first else { return false }
+        let applied = Set(try updated.map { try SQLiteValue.uuid($0, "id") })
+        let written = records.filter { applied.contains($0.task.id) }
+        guard !written.isEmpty else { return [] }
         _ = try await connection.query(
             """
             INSERT INTO agent_actions_log (
                 agent_type, action_type, user_id, context_id, context_type, latency_ms,
                 input_data, output_data, error, attempt, worker_id, started_at, created_at)
-            VALUES ('task_processor', 'process_' || ?1, ?2, ?3, 'agent_task', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+            SELECT 'task_processor', 'process_' || t.task_type, t.user_id, t.id, 'agent_task', i.latency,
+                t.context_json, i.result, i.error, i.attempt, i.worker, i.started_at, i.finished_at
+            FROM (\(attemptColumns)) AS i JOIN agent_tasks AS t ON t.id = i.id
             """,
-            [
-                row.column("task_type") ?? .null, row.column("user_id") ?? .null, SQLiteValue.bind(record.task.id),
-                SQLiteValue.bind(record.latencyMs), row.column("context_json") ?? .null,
-                SQLiteValue.bind(change.resultJSON), SQLiteValue.bind(record.outcome.error),
-                SQLiteValue.bind(record.task.attempt), .text(record.workerID),
-                SQLiteValue.bind(record.startedAt), SQLiteValue.bind(record.finishedAt),
-            ]
+            [try batchJSON(written)]
         )
-        return true
+        return applied
+    }
+
+    /// One JSON array holding every record's values, bound as a single parameter.
+    private static func batchJSON(_ records: [AttemptRecord]) throws -> SQLiteData {
+        struct Row: Encodable {
+            let id, worker, status: String
+            let retry_count, increment, latency, attempt: Int
+            let retry_at, result, completed_at, error_line, error: String?
+            let started_at, finished_at: String
+        }
+        let rows = records.map { record in
+            let change = AttemptChange(record)
+            return Row(
+                id: record.task.id.lowercasedString, worker: record.workerID, status: change.status.rawValue,
+                retry_count: record.task.retryCount, increment: change.retryIncrement, latency: record.latencyMs,
+                attempt: record.task.attempt, retry_at: change.retryAt.map(Timestamp.string(from:)),
+                result: change.resultJSON, completed_at: change.completedAt.map(Timestamp.string(from:)),
+                error_line: change.errorLine, error: record.outcome.error,
+                started_at: Timestamp.string(from: record.startedAt), finished_at: Timestamp.string(from: record.finishedAt))
+        }
+        return .text(String(decoding: try JSONEncoder().encode(rows), as: UTF8.self))
     }
 
     public func extendLeases(ids: [UUID], workerID: String, until: Date) async throws -> Set<UUID> {
@@ -249,12 +270,10 @@ public final class SQLiteTaskStore: TaskStore {
                 """,
                 [SQLiteValue.bind(now), SQLiteValue.bind(limit)]
             )
-            var rescued: [UUID] = []
-            for row in rows {
-                let record = LeaseRescue.record(for: try SQLiteTaskRow.task(from: row), now: now, policy: policy)
-                if try await Self.apply(record, on: connection) { rescued.append(record.task.id) }
-            }
-            return rescued
+            let records = try rows.map { LeaseRescue.record(for: try SQLiteTaskRow.task(from: $0), now: now, policy: policy) }
+            guard !records.isEmpty else { return [] }
+            let rescued = try await Self.apply(records, on: connection)
+            return records.map(\.task.id).filter(rescued.contains)
         }
     }
 
