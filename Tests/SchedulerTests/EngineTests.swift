@@ -128,29 +128,39 @@ struct EngineTests {
         }
     }
 
+    /// Runs an engine with two blocking `gate` tasks, triggers graceful shutdown once both
+    /// handlers have started, and calls `afterShutdownTriggered` (e.g. to open the gate);
+    /// returns the two task ids once the engine has stopped.
+    func shutDownWithTwoRunning(
+        _ db: TestDatabase, grace: Duration, gate: Gate, afterShutdownTriggered: @escaping @Sendable () -> Void = {}
+    ) async throws -> [UUID] {
+        let (started, startedContinuation) = AsyncStream.makeStream(of: UUID.self)
+        let harness = try EngineHarness(db, handlers: [GateHandler(gate: gate, started: startedContinuation)]) {
+            $0.concurrency = 2
+            $0.shutdownGrace = grace
+        }
+        harness.clock.set(Date())
+        let ids = [try await harness.enqueue("gate").id, try await harness.enqueue("gate").id]
+        try await testGracefulShutdown { trigger in
+            try await withThrowingDiscardingTaskGroup { group in
+                group.addTask { await harness.engine.run() }
+                var iterator = started.makeAsyncIterator()
+                _ = await iterator.next()
+                _ = await iterator.next()
+                trigger.triggerGracefulShutdown()
+                afterShutdownTriggered()
+            }
+        }
+        return ids
+    }
+
     @Test("graceful shutdown lets running handlers finish within the grace period", arguments: StoreKind.available)
     func shutdownFinishesRunning(kind: StoreKind) async throws {
         try await TestDatabase.with(kind) { db in
             let gate = Gate()
-            let (started, startedContinuation) = AsyncStream.makeStream(of: UUID.self)
-            let harness = try EngineHarness(db, handlers: [GateHandler(gate: gate, started: startedContinuation)]) {
-                $0.concurrency = 2
-                $0.shutdownGrace = .seconds(600)
-            }
-            harness.clock.set(Date())
-            let ids = [try await harness.enqueue("gate").id, try await harness.enqueue("gate").id]
-            try await testGracefulShutdown { trigger in
-                try await withThrowingDiscardingTaskGroup { group in
-                    group.addTask { await harness.engine.run() }
-                    var iterator = started.makeAsyncIterator()
-                    _ = await iterator.next()
-                    _ = await iterator.next()
-                    trigger.triggerGracefulShutdown()
-                    gate.open()
-                }
-            }
+            let ids = try await shutDownWithTwoRunning(db, grace: .seconds(600), gate: gate) { gate.open() }
             for id in ids {
-                #expect(try await harness.task(id)?.status == .completed)
+                #expect(try await db.store.task(id: id)?.status == .completed)
                 #expect(try await db.store.actionLog(taskID: id).count == 1)
             }
         }
@@ -159,25 +169,9 @@ struct EngineTests {
     @Test("graceful shutdown releases what is still running after the grace period", arguments: StoreKind.available)
     func shutdownReleases(kind: StoreKind) async throws {
         try await TestDatabase.with(kind) { db in
-            let gate = Gate()
-            let (started, startedContinuation) = AsyncStream.makeStream(of: UUID.self)
-            let harness = try EngineHarness(db, handlers: [GateHandler(gate: gate, started: startedContinuation)]) {
-                $0.concurrency = 2
-                $0.shutdownGrace = .zero
-            }
-            harness.clock.set(Date())
-            let ids = [try await harness.enqueue("gate").id, try await harness.enqueue("gate").id]
-            try await testGracefulShutdown { trigger in
-                try await withThrowingDiscardingTaskGroup { group in
-                    group.addTask { await harness.engine.run() }
-                    var iterator = started.makeAsyncIterator()
-                    _ = await iterator.next()
-                    _ = await iterator.next()
-                    trigger.triggerGracefulShutdown()
-                }
-            }
+            let ids = try await shutDownWithTwoRunning(db, grace: .zero, gate: Gate())
             for id in ids {
-                let task = try #require(try await harness.task(id))
+                let task = try #require(try await db.store.task(id: id))
                 #expect(task.status == .pending)
                 #expect(task.retryCount == 0)
                 #expect(task.lockedBy == nil)

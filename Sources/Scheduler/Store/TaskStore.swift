@@ -65,7 +65,4 @@ public protocol TaskStore: Service {
 
     /// The earliest `scheduled_for` of a pending task of the given types, if any.
     func nextDueDate(taskTypes: [String]) async throws -> Date?
-
-    /// Whether the database answers a trivial query.
-    func ping() async -> Bool
 }

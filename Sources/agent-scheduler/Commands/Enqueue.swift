@@ -20,7 +20,7 @@ struct Enqueue: AsyncParsableCommand {
     var priority: TaskPriority = .medium
 
     @Option(help: "The user the task is about (a UUID).")
-    var user: String?
+    var user: UUIDArgument?
 
     @Option(help: "An idempotency key: enqueueing again with it returns the first task.")
     var key: String?
@@ -32,16 +32,10 @@ struct Enqueue: AsyncParsableCommand {
 
     func run() async throws {
         let runtime = try Runtime(settings)
-        let userID = try user.map { text in
-            guard let id = UUID(uuidString: text) else {
-                throw ValidationError("--user '\(text)' is not a UUID")
-            }
-            return id
-        }
         let task = NewTask(
             taskType: taskType,
             agentType: agentType,
-            userID: userID,
+            userID: user?.id,
             scheduledFor: at?.date,
             priority: priority,
             maxRetries: runtime.configuration.maxRetries,

@@ -9,32 +9,19 @@ struct Tasks: AsyncParsableCommand {
         subcommands: [List.self, Show.self, Cancel.self, Retry.self]
     )
 
-    /// A task id argument, checked to be a UUID.
-    struct TaskID: ExpressibleByArgument {
-        let id: UUID
-        init?(argument: String) {
-            guard let id = UUID(uuidString: argument) else { return nil }
-            self.id = id
-        }
-    }
-
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List tasks, newest first.")
 
         @Option(help: "Only tasks in this status.") var status: TaskStatus?
         @Option(name: .customLong("type"), help: "Only tasks of this type.") var taskType: String?
-        @Option(help: "Only tasks about this user (a UUID).") var user: String?
+        @Option(help: "Only tasks about this user (a UUID).") var user: UUIDArgument?
         @Option(help: "At most this many.") var limit = 50
         @Flag(help: "Print JSON instead of a table.") var json = false
         @OptionGroup var settings: SettingsOptions
 
         func run() async throws {
             let runtime = try Runtime(settings)
-            let userID = try user.map { text in
-                guard let id = UUID(uuidString: text) else { throw ValidationError("--user '\(text)' is not a UUID") }
-                return id
-            }
-            let filter = TaskFilter(status: status, taskType: taskType, userID: userID, limit: limit)
+            let filter = TaskFilter(status: status, taskType: taskType, userID: user?.id, limit: limit)
             let tasks = try await runtime.withStore { store, _ in try await store.tasks(matching: filter) }
             if json {
                 try Output.json(tasks.map { TaskRepresentation($0) })
@@ -47,7 +34,7 @@ struct Tasks: AsyncParsableCommand {
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show one task with its action log.")
 
-        @Argument(help: "The task id.") var id: TaskID
+        @Argument(help: "The task id.") var id: UUIDArgument
         @OptionGroup var settings: SettingsOptions
 
         func run() async throws {
@@ -63,7 +50,7 @@ struct Tasks: AsyncParsableCommand {
     struct Cancel: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Cancel a pending task.")
 
-        @Argument(help: "The task id.") var id: TaskID
+        @Argument(help: "The task id.") var id: UUIDArgument
         @OptionGroup var settings: SettingsOptions
 
         func run() async throws {
@@ -75,7 +62,7 @@ struct Tasks: AsyncParsableCommand {
     struct Retry: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Run a failed or cancelled task again, now.")
 
-        @Argument(help: "The task id.") var id: TaskID
+        @Argument(help: "The task id.") var id: UUIDArgument
         @OptionGroup var settings: SettingsOptions
 
         func run() async throws {

@@ -355,13 +355,4 @@ public final class PostgresTaskStore: TaskStore {
         for try await date in rows.decode(Date?.self) { return date }
         return nil
     }
-
-    public func ping() async -> Bool {
-        do {
-            try await client.query("SELECT 1", logger: logger)
-            return true
-        } catch {
-            return false
-        }
-    }
 }

@@ -377,8 +377,4 @@ public final class SQLiteTaskStore: TaskStore {
         )
         return try rows.first.flatMap { try SQLiteValue.optionalDate($0, "next") }
     }
-
-    public func ping() async -> Bool {
-        (try? await query("SELECT 1")) != nil
-    }
 }
