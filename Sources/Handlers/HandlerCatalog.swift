@@ -5,11 +5,12 @@ import Scheduler
 /// Adding a handler means adding it here; the registry built from this list rejects
 /// duplicate task types at start-up.
 public enum HandlerCatalog {
-    /// The built-in `noop` handler, the agent handlers of seed 001 acting on `domain`, and
+    /// The built-in `noop` and `probe` handlers, the agent handlers of seed 001 acting on `domain`, and
     /// seed 001's placeholders.
     public static func all(domain: any DomainStore) -> [any TaskHandler] {
         [
             NoopHandler(),
+            ProbeHandler(),
             ResearchSolution(domain: domain),
             ScheduleFollowup(domain: domain),
             UpdateUserProfile(domain: domain),

@@ -14,12 +14,12 @@ struct HandlerRegistryTests {
         }
     }
 
-    @Test("the executable's catalog registers noop, seed 001's handlers and its placeholders, once each")
+    @Test("the executable's catalog registers noop, probe, seed 001's handlers and its placeholders, once each")
     func catalog() async throws {
         let registry = try await TestDatabase.with(.sqlite) { db in try HandlerRegistry(HandlerCatalog.all(for: db.store)) }
-        #expect(registry.taskTypes.count == 13)
+        #expect(registry.taskTypes.count == 14)
         for type in [
-            "noop", "research_solution", "schedule_followup", "update_user_profile", "re_engagement_check",
+            "noop", "probe", "research_solution", "schedule_followup", "update_user_profile", "re_engagement_check",
             "process_community_request", "notify_user_of_priorities", "solution_workflow_timeout",
             "create_conversation_summary", "intro_followup_check", "community_request_available",
             "send_introduction", "verify_user",
@@ -69,6 +69,33 @@ struct HandlerRegistryTests {
             #expect(task.errorLog?.hasSuffix("handler not implemented for task type 'verify_user'") == true)
             let log = try await db.store.actionLog(taskID: id)
             #expect(log.count == 1 && log.first?.actionType == "process_verify_user")
+        }
+    }
+
+    @Test("probe fails its first fail_attempts attempts retryably, then completes; a bad duration is permanent",
+          arguments: StoreKind.available)
+    func probe(kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { db in
+            let harness = try EngineHarness(db, handlers: [ProbeHandler()])
+            let flaky = try await harness.enqueue("probe", context: #"{"fail_attempts": 2}"#).id
+            let bad = try await harness.enqueue("probe", context: #"{"duration_ms": -5}"#).id
+            await harness.engine.runUntilIdle()
+            harness.clock.advance(by: .seconds(60))
+            await harness.engine.runUntilIdle()
+            harness.clock.advance(by: .seconds(120))
+            await harness.engine.runUntilIdle()
+
+            let done = try #require(try await harness.task(flaky))
+            #expect(done.status == .completed && done.retryCount == 2)
+            let result = try JSONDecoder().decode([String: Int].self, from: Data(try #require(done.resultJSON).utf8))
+            #expect(result == ["attempt": 3])
+            let log = try await db.store.actionLog(taskID: flaky)
+            #expect(log.map(\.attempt) == [1, 2, 3])
+            #expect(log.first?.error?.contains("attempt 1 of the first 2 fails on purpose") == true)
+
+            let refused = try #require(try await harness.task(bad))
+            #expect(refused.status == .failed && refused.retryCount == 0)
+            #expect(refused.errorLog?.hasSuffix("context field 'duration_ms' must be from 0 to 3600000, not -5") == true)
         }
     }
 }

@@ -1,0 +1,51 @@
+/// The built-in handler that behaves as its context says: runs for a while, fails some
+/// attempts retryably, then succeeds.
+///
+/// It lets reliability scripts and operators rehearse crashes, outages and retries with
+/// the shipped binary: long handlers to kill mid-run, a known fraction of failing
+/// attempts whose retry counts and backoff can be checked afterwards.
+public struct ProbeHandler: TaskHandler {
+    public struct Context: Codable, Sendable, Hashable {
+        /// How long each attempt runs before it ends, in milliseconds (0 to 3,600,000).
+        public var durationMs: Int
+        /// How many attempts fail retryably before one succeeds.
+        public var failAttempts: Int
+
+        public init(durationMs: Int = 0, failAttempts: Int = 0) {
+            self.durationMs = durationMs
+            self.failAttempts = failAttempts
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case durationMs = "duration_ms"
+            case failAttempts = "fail_attempts"
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            durationMs = try container.decodeIfPresent(Int.self, forKey: .durationMs) ?? 0
+            failAttempts = try container.decodeIfPresent(Int.self, forKey: .failAttempts) ?? 0
+        }
+    }
+
+    /// The attempt that succeeded.
+    public struct Result: Encodable, Sendable {
+        public var attempt: Int
+    }
+
+    public static let taskType = "probe"
+
+    public init() {}
+
+    public func handle(_ context: Context, invocation: TaskInvocation) async throws -> Result {
+        guard (0...3_600_000).contains(context.durationMs) else {
+            throw HandlerError.permanent("context field 'duration_ms' must be from 0 to 3600000, not \(context.durationMs)")
+        }
+        if context.durationMs > 0 { try await Task.sleep(for: .milliseconds(context.durationMs)) }
+        if invocation.attempt <= context.failAttempts {
+            throw HandlerError.retryable(
+                "probe: attempt \(invocation.attempt) of the first \(context.failAttempts) fails on purpose")
+        }
+        return Result(attempt: invocation.attempt)
+    }
+}
