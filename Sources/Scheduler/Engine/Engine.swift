@@ -76,7 +76,10 @@ public final class Engine: Service {
             var claimedAll = false
             if free > 0 {
                 let limit = min(free, configuration.batchSize)
-                let claimed = await claim(limit: limit)
+                guard let claimed = await claim(limit: limit) else {
+                    await wake.wait(timeout: min(configuration.pollInterval, Self.claimRetryDelay))
+                    continue
+                }
                 for task in claimed { start(task, in: &group) }
                 claimedAll = claimed.count == limit
             }
@@ -95,7 +98,11 @@ public final class Engine: Service {
         return min(configuration.pollInterval, .milliseconds(Int64((seconds * 1000).rounded(.up))))
     }
 
-    private func claim(limit: Int) async -> [AgentTask] {
+    /// How soon a claim that failed (database down, SQLite file locked) is tried again.
+    static let claimRetryDelay = Duration.seconds(1)
+
+    /// Claims up to `limit` due tasks; `nil` when the database could not be reached.
+    private func claim(limit: Int) async -> [AgentTask]? {
         let now = clock.now
         do {
             return try await store.claim(
@@ -107,7 +114,7 @@ public final class Engine: Service {
             )
         } catch {
             if !Task.isCancelled { logger.error("claim failed; will try again", metadata: ["error": "\(error)"]) }
-            return []
+            return nil
         }
     }
 
@@ -123,7 +130,9 @@ public final class Engine: Service {
     /// cannot hold up shutdown, and registers it as running.
     private func launch(_ task: AgentTask) -> Task<Void, Never> {
         let attempt = Task {
-            if let record = await self.runner.run(task) { await self.finish(record) }
+            guard let record = await self.runner.run(task) else { return }
+            self.running.handlerReturned(task.id)
+            await self.finish(record)
         }
         running.insert(task.id, cancel: { attempt.cancel() })
         return attempt
@@ -192,7 +201,7 @@ public final class Engine: Service {
     /// attempt records. For `serve --until-idle`, tests and tools.
     @discardableResult
     public func processDueTasks() async -> [AttemptRecord] {
-        let claimed = await claim(limit: configuration.batchSize)
+        let claimed = await claim(limit: configuration.batchSize) ?? []
         return await withTaskGroup(of: AttemptRecord?.self) { group in
             for task in claimed {
                 group.addTask {

@@ -28,7 +28,9 @@ struct LeaseKeeper: Sendable {
         do {
             let until = clock.now.addingTimeInterval(configuration.lease.timeInterval)
             let held = try await store.extendLeases(ids: ids, workerID: configuration.workerID, until: until)
-            let lost = Set(ids).subtracting(held)
+            // A task whose result was written just before this update is no longer
+            // held either; only attempts still running have really lost their lease.
+            let lost = Set(ids).subtracting(held).intersection(running.executingIDs)
             if !lost.isEmpty {
                 logger.warning("lost the lease of running tasks; cancelling their attempts", metadata: [
                     "task_ids": "\(lost.map { $0.lowercasedString })",

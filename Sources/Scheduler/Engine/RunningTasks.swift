@@ -4,10 +4,13 @@ import Synchronization
 /// The tasks this engine is running right now, each with a way to cancel its attempt.
 ///
 /// The lease keeper reads it to extend leases, the poller to size claims, and shutdown
-/// to wait for it to empty.
+/// to wait for it to empty. A task stays here until its result is written, so its lease
+/// is kept while the write waits; ``executingIDs`` leaves out those whose handler has
+/// already returned.
 final class RunningTasks: Sendable {
     private struct State {
         var cancellers: [UUID: @Sendable () -> Void] = [:]
+        var writingResult: Set<UUID> = []
         var emptyWaiters: [CheckedContinuation<Void, Never>] = []
     }
 
@@ -15,14 +18,24 @@ final class RunningTasks: Sendable {
 
     var count: Int { state.withLock { $0.cancellers.count } }
     var ids: [UUID] { state.withLock { Array($0.cancellers.keys) } }
+    /// The tasks whose handler is still running.
+    var executingIDs: Set<UUID> { state.withLock { Set($0.cancellers.keys).subtracting($0.writingResult) } }
 
     func insert(_ id: UUID, cancel: @escaping @Sendable () -> Void) {
         state.withLock { $0.cancellers[id] = cancel }
     }
 
+    /// Notes that the task's handler returned and its result is being written.
+    func handlerReturned(_ id: UUID) {
+        state.withLock { state in
+            if state.cancellers[id] != nil { state.writingResult.insert(id) }
+        }
+    }
+
     func remove(_ id: UUID) {
         let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             state.cancellers[id] = nil
+            state.writingResult.remove(id)
             guard state.cancellers.isEmpty else { return [] }
             defer { state.emptyWaiters = [] }
             return state.emptyWaiters

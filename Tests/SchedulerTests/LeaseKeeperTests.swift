@@ -1,0 +1,35 @@
+import Foundation
+import Synchronization
+import TestSupport
+import Testing
+
+@testable import Scheduler
+
+@Suite("Lease keeper")
+struct LeaseKeeperTests {
+    @Test("a lost lease cancels a running handler, not one whose result is already being written",
+          arguments: StoreKind.available)
+    func lostLease(kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { db in
+            let configuration = EngineConfiguration(workerID: "keeper")
+            let now = Date(timeIntervalSince1970: 1_800_000_000)
+            let running = RunningTasks()
+            let cancelled = Mutex<Set<String>>([])
+            // Neither task is processing under this worker, as after a rescue by another
+            // worker, or after this worker's own result write committed.
+            let stolen = try await db.store.enqueue(NewTask(taskType: "noop", scheduledFor: now), now: now).task.id
+            let written = try await db.store.enqueue(NewTask(taskType: "noop", scheduledFor: now), now: now).task.id
+            running.insert(stolen) { cancelled.withLock { _ = $0.insert("stolen") } }
+            running.insert(written) { cancelled.withLock { _ = $0.insert("written") } }
+            running.handlerReturned(written)
+
+            let keeper = LeaseKeeper(
+                store: db.store, running: running, configuration: configuration,
+                clock: ManualClock(now), logger: TestDatabase.logger)
+            await keeper.extendOnce()
+
+            #expect(cancelled.withLock { $0 } == ["stolen"])
+            #expect(running.executingIDs == [stolen])
+        }
+    }
+}
