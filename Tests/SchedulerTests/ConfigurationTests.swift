@@ -39,9 +39,16 @@ struct ConfigurationTests {
         #expect(configuration.engine.retryPolicy.baseDelay == .seconds(1))
         #expect(configuration.engine.concurrency == 4)
         #expect(configuration.engine.lease == .seconds(30))
+        #expect(configuration.engine.rescueInterval == .seconds(15))
         #expect(configuration.engine.shutdownGrace == .zero)
         #expect(configuration.engine.handlerTimeout == .milliseconds(1500))
         #expect(configuration.engine.workerID == "w-1")
+    }
+
+    @Test("a short lease is looked after every half lease")
+    func shortLease() throws {
+        let configuration = try configuration(["LEASE_SECONDS": "4"])
+        #expect(configuration.engine.rescueInterval == .seconds(2))
     }
 
     @Test("a bad value is an error naming the variable and its flag", arguments: [

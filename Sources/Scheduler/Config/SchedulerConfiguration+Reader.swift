@@ -25,7 +25,10 @@ extension SchedulerConfiguration {
         engine.pollInterval = try values.milliseconds(.pollingIntervalMs, in: 1...86_400_000) ?? engine.pollInterval
         engine.batchSize = try values.integer(.maxTasksPerPoll, in: 1...10_000) ?? engine.batchSize
         engine.concurrency = try values.integer(.workerConcurrency, in: 1...10_000) ?? engine.concurrency
-        if let seconds = try values.integer(.leaseSeconds, in: 1...86_400) { engine.lease = .seconds(seconds) }
+        if let seconds = try values.integer(.leaseSeconds, in: 1...86_400) {
+            engine.lease = .seconds(seconds)
+            engine.rescueInterval = min(engine.rescueInterval, engine.lease / 2)
+        }
         engine.handlerTimeout = try values.milliseconds(.handlerTimeoutMs, in: 1...86_400_000) ?? engine.handlerTimeout
         engine.shutdownGrace = try values.milliseconds(.shutdownGraceMs, in: 0...3_600_000) ?? engine.shutdownGrace
         if let base = try values.milliseconds(.retryBaseDelayMs, in: 0...86_400_000) {
