@@ -43,15 +43,25 @@ start_postgres_cluster() {
   POSTGRES_CLUSTER_DIR=$(mktemp -d /tmp/agent-scheduler-pg.XXXXXX)
   chmod 755 "$POSTGRES_CLUSTER_DIR"
   [ "$(id -u)" -eq 0 ] && { id postgres >/dev/null 2>&1 || useradd --system --no-create-home postgres; chown postgres "$POSTGRES_CLUSTER_DIR"; }
-  local port
-  port=$(free_port)
+  POSTGRES_CLUSTER_PORT=$(free_port)
   as_cluster_owner "$POSTGRES_BIN/initdb" -D "$POSTGRES_CLUSTER_DIR/data" -U postgres -A trust --no-sync >/dev/null
+  export POSTGRES_CLUSTER_DIR POSTGRES_BIN POSTGRES_CLUSTER_PORT
+  start_postgres_server
+  POSTGRES_CLUSTER_URL="postgres://postgres@127.0.0.1:$POSTGRES_CLUSTER_PORT/postgres?sslmode=disable"
+  export POSTGRES_CLUSTER_URL
+  echo "PostgreSQL cluster running on 127.0.0.1:$POSTGRES_CLUSTER_PORT ($POSTGRES_CLUSTER_DIR)" >&2
+}
+
+# Starts the cluster's server (again, after stop_postgres_server) on the same port.
+start_postgres_server() {
   as_cluster_owner "$POSTGRES_BIN/pg_ctl" -D "$POSTGRES_CLUSTER_DIR/data" -l "$POSTGRES_CLUSTER_DIR/server.log" -w \
-    -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$POSTGRES_CLUSTER_DIR -c max_connections=300 ${POSTGRES_EXTRA_OPTIONS:-}" \
+    -o "-c listen_addresses=127.0.0.1 -c port=$POSTGRES_CLUSTER_PORT -c unix_socket_directories=$POSTGRES_CLUSTER_DIR -c max_connections=300 ${POSTGRES_EXTRA_OPTIONS:-}" \
     start >/dev/null
-  POSTGRES_CLUSTER_URL="postgres://postgres@127.0.0.1:$port/postgres?sslmode=disable"
-  export POSTGRES_CLUSTER_URL POSTGRES_CLUSTER_DIR POSTGRES_BIN
-  echo "PostgreSQL cluster running on 127.0.0.1:$port ($POSTGRES_CLUSTER_DIR)" >&2
+}
+
+# Stops the server, dropping every connection, and keeps the data: a database outage.
+stop_postgres_server() {
+  as_cluster_owner "$POSTGRES_BIN/pg_ctl" -D "$POSTGRES_CLUSTER_DIR/data" -m fast -w stop >/dev/null
 }
 
 stop_postgres_cluster() {

@@ -1,0 +1,492 @@
+"""The reliability scenarios of RELIABILITY.md, run by scripts/reliability.
+
+Each scenario starts `agent-scheduler serve` processes (the release binary) against its
+own PostgreSQL database or SQLite file, does something unkind to them (many instances,
+kill -9, SIGSTOP, a database outage, a locked file, SIGTERM under load), waits for the
+work to settle and then checks in the database that every task ended exactly once and
+no attempt was lost or doubled. Waits poll a condition with a deadline; the only fixed
+waits are the outage itself and the lock held on the SQLite file.
+"""
+
+import json
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+BINARY = os.environ["AGENT_SCHEDULER_BINARY"]
+CLUSTER_URL = os.environ["POSTGRES_CLUSTER_URL"]
+WORK = tempfile.mkdtemp(prefix="agent-scheduler-reliability.")
+RESULTS = os.environ.get("RELIABILITY_RESULTS", "reliability-results.json")
+
+
+class ScenarioFailed(Exception):
+    """A check failed; the message says which and with what values."""
+
+
+def expect(condition, message):
+    if not condition:
+        raise ScenarioFailed(message)
+
+
+def wait_for(condition, timeout, what):
+    """Polls `condition` every 100 ms until it holds; fails naming `what` after `timeout` s."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if condition():
+            return
+        if time.monotonic() > deadline:
+            raise ScenarioFailed(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(0.1)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# MARK: databases
+
+
+def psql(url, sql):
+    """Runs `sql` and returns its rows as lists of strings."""
+    done = subprocess.run(
+        ["psql", "-X", "-A", "-t", "-F", "\t", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql],
+        capture_output=True, text=True)
+    if done.returncode != 0:
+        raise ScenarioFailed(f"psql failed: {done.stderr.strip()}\n{sql}")
+    return [line.split("\t") for line in done.stdout.splitlines() if line]
+
+
+def scalar(url, sql):
+    return psql(url, sql)[0][0]
+
+
+def postgres_database(name):
+    """A new, migrated database `reliability_<name>` in the throwaway cluster; returns its URL."""
+    database = f"reliability_{name}"
+    psql(CLUSTER_URL, f"DROP DATABASE IF EXISTS {database}")
+    psql(CLUSTER_URL, f"CREATE DATABASE {database}")
+    url = CLUSTER_URL.replace("/postgres?", f"/{database}?")
+    migrate(url)
+    return url
+
+
+def migrate(url):
+    done = subprocess.run([BINARY, "migrate", "--database-url", url], capture_output=True, text=True)
+    expect(done.returncode == 0, f"migrate failed: {done.stderr}")
+
+
+def cluster(command):
+    """Calls a function of scripts/postgres-cluster.sh (stop/start the server)."""
+    subprocess.run(["bash", "-c", f"source scripts/postgres-cluster.sh && {command}"], check=True)
+
+
+def status_counts(url):
+    return {status: int(count) for status, count in psql(url, "SELECT status, count(*) FROM agent_tasks GROUP BY 1")}
+
+
+def unfinished(url):
+    return int(scalar(url, "SELECT count(*) FROM agent_tasks WHERE status IN ('pending', 'processing')"))
+
+
+def completion_check(url):
+    """Per task: rows in the log without an error (completions), and tasks whose number
+    of completions is not exactly one for `completed` and zero otherwise."""
+    row = psql(url, """
+        WITH successes AS (
+            SELECT context_id AS id, count(*) AS n FROM agent_actions_log WHERE error IS NULL GROUP BY 1)
+        SELECT
+            count(*) FILTER (WHERE t.status = 'completed' AND COALESCE(s.n, 0) = 0),
+            count(*) FILTER (WHERE COALESCE(s.n, 0) > 1),
+            count(*) FILTER (WHERE t.status <> 'completed' AND COALESCE(s.n, 0) > 0),
+            count(*) FILTER (WHERE t.status = 'processing')
+        FROM agent_tasks t LEFT JOIN successes s USING (id)
+        """)[0]
+    lost, duplicated, stray, processing = map(int, row)
+    expect(lost == 0, f"{lost} completed tasks have no completed attempt in the log")
+    expect(duplicated == 0, f"{duplicated} tasks completed more than once")
+    expect(stray == 0, f"{stray} tasks have a completed attempt but are not completed")
+    expect(processing == 0, f"{processing} tasks stayed processing")
+    return {"duplicates": duplicated, "lost": lost, "left_processing": processing}
+
+
+def insert_probes(url, count, context, priority="'medium'", task_type="probe"):
+    psql(url, f"""
+        INSERT INTO agent_tasks (task_type, agent_type, priority, context_json, scheduled_for)
+        SELECT '{task_type}', 'reliability', {priority}, {context}, now()
+        FROM generate_series(1, {count}) AS i
+        """)
+
+
+# MARK: engine processes
+
+
+class EngineProcess:
+    """One `agent-scheduler serve` process, its log in the work folder."""
+
+    def __init__(self, name, database_url, **settings):
+        self.name = name
+        self.port = free_port()
+        self.log_path = os.path.join(WORK, f"{name}.log")
+        environment = {"PATH": os.environ["PATH"], "WORKER_ID": name, "LOG_LEVEL": "info"}
+        environment.update({key: str(value) for key, value in settings.items()})
+        with open(self.log_path, "w") as log:
+            self.process = subprocess.Popen(
+                [BINARY, "serve", "--no-migrate", "--database-url", database_url, "--port", str(self.port)],
+                env=environment, stdout=log, stderr=subprocess.STDOUT)
+        wait_for(lambda: self.health()[0] == 200 or not self.alive(), 60, f"{name} to answer /health")
+        expect(self.alive(), f"{name} exited at start:\n{self.log()}")
+
+    def health(self):
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/health", timeout=5) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+        except OSError as error:
+            return 0, str(error)
+
+    def alive(self):
+        return self.process.poll() is None
+
+    def log(self):
+        with open(self.log_path) as log:
+            return log.read()
+
+    def count_in_log(self, text):
+        return self.log().count(text)
+
+    def send(self, sig):
+        self.process.send_signal(sig)
+
+    def kill(self):
+        self.process.kill()
+        self.process.wait()
+
+    def stop(self, timeout=60):
+        """SIGTERM; returns (exit code, seconds to exit)."""
+        started = time.monotonic()
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            code = self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            raise ScenarioFailed(f"{self.name} did not exit within {timeout} s of SIGTERM")
+        return code, round(time.monotonic() - started, 2)
+
+    def stop_cleanly(self):
+        code, seconds = self.stop()
+        expect(code == 0, f"{self.name} exited {code} after SIGTERM:\n{self.log()[-3000:]}")
+        return seconds
+
+
+# MARK: scenarios
+
+
+def many_instances():
+    """4 processes, 20,000 tasks of four priorities, a tenth failing once, a fiftieth
+    twice, a hundredth four times (more than max_retries 3, so failed for good)."""
+    url = postgres_database("instances")
+    base_ms = 200
+    engines = [EngineProcess(f"instance-{n}", url, WORKER_CONCURRENCY=50, MAX_TASKS_PER_POLL=50,
+                             RETRY_BASE_DELAY_MS=base_ms) for n in range(1, 5)]
+    started = time.monotonic()
+    psql(url, """
+        INSERT INTO agent_tasks (task_type, agent_type, priority, context_json, scheduled_for, max_retries)
+        SELECT 'probe', 'reliability', (ARRAY['urgent', 'high', 'medium', 'low'])[1 + (hashtext(i::text) & 3)],
+            CASE WHEN i % 10 = 0 THEN '{"fail_attempts": 1}' WHEN i % 25 = 1 THEN '{"fail_attempts": 2}'
+                 WHEN i % 100 = 2 THEN '{"fail_attempts": 4}' ELSE '{}' END::jsonb,
+            now(), 3
+        FROM generate_series(1, 20000) AS i
+        """)
+    wait_for(lambda: unfinished(url) == 0, 600, "20,000 tasks to finish")
+    seconds = time.monotonic() - started
+    for engine in engines:
+        engine.stop_cleanly()
+
+    states = status_counts(url)
+    expect(states == {"completed": 19800, "failed": 200}, f"final states {states}, expected 19,800 completed, 200 failed")
+    figures = completion_check(url)
+    wrong = psql(url, """
+        WITH expected AS (
+            SELECT id, status, retry_count, max_retries,
+                COALESCE((context_json->>'fail_attempts')::int, 0) AS fails FROM agent_tasks),
+        attempts AS (
+            SELECT context_id AS id, count(*) AS n, count(DISTINCT attempt) AS distinct_attempts,
+                max(attempt) AS last FROM agent_actions_log GROUP BY 1)
+        SELECT
+            count(*) FILTER (WHERE e.status <> CASE WHEN e.fails > e.max_retries THEN 'failed' ELSE 'completed' END),
+            count(*) FILTER (WHERE e.retry_count <> LEAST(e.fails, e.max_retries)),
+            count(*) FILTER (WHERE COALESCE(a.n, 0) <> LEAST(e.fails, e.max_retries) + 1
+                OR a.distinct_attempts <> a.n OR a.last <> a.n)
+        FROM expected e LEFT JOIN attempts a USING (id)
+        """)[0]
+    wrong_state, wrong_retry_count, wrong_attempts = map(int, wrong)
+    expect(wrong_state == 0, f"{wrong_state} tasks ended in the wrong state for their failures")
+    expect(wrong_retry_count == 0, f"{wrong_retry_count} tasks have a retry_count the policy does not give")
+    expect(wrong_attempts == 0, f"{wrong_attempts} tasks have missing, extra or repeated attempts in the log")
+
+    # Attempts of one task must not overlap, and each retry starts no earlier than its
+    # backoff (base * 2^(n-1) after attempt n ended); 1 ms allows for rounding to
+    # microseconds in the database.
+    timing = psql(url, f"""
+        WITH ordered AS (
+            SELECT started_at, lag(created_at) OVER w AS previous_end, lag(attempt) OVER w AS previous_attempt
+            FROM agent_actions_log WINDOW w AS (PARTITION BY context_id ORDER BY attempt))
+        SELECT
+            count(*) FILTER (WHERE started_at < previous_end),
+            count(*) FILTER (WHERE started_at < previous_end
+                + ({base_ms} * 2 ^ (previous_attempt - 1) - 1) * interval '1 millisecond'),
+            count(previous_end),
+            COALESCE(round(max(extract(epoch FROM started_at - previous_end) * 1000
+                - {base_ms} * 2 ^ (previous_attempt - 1))::numeric, 1), 0)
+        FROM ordered
+        """)[0]
+    overlapping, early, retries, retry_lateness = int(timing[0]), int(timing[1]), int(timing[2]), float(timing[3])
+    expect(overlapping == 0, f"{overlapping} attempts started before the previous attempt of their task ended")
+    expect(early == 0, f"{early} retries started before their backoff ran out")
+
+    # Priority: every task was due at the same instant, so a lower priority's first
+    # attempt must not start while higher-priority first attempts are still to start.
+    # Claims run concurrently in four processes, so starts at a priority boundary may
+    # interleave by the time one claim takes; an engine that ignored priority would
+    # show the whole run (seconds) here.
+    inversion = float(scalar(url, """
+        WITH firsts AS (
+            SELECT t.priority_rank AS rank, min(l.started_at) AS first_start, max(l.started_at) AS last_start
+            FROM agent_actions_log l JOIN agent_tasks t ON t.id = l.context_id
+            WHERE l.attempt = 1 GROUP BY 1)
+        SELECT COALESCE(round(max(extract(epoch FROM higher.last_start - lower.first_start) * 1000)::numeric, 1), 0)
+        FROM firsts lower JOIN firsts higher ON higher.rank < lower.rank
+        WHERE higher.last_start > lower.first_start
+        """))
+    expect(inversion < 1000, f"a lower priority started {inversion} ms before a higher one finished starting")
+    per_worker = dict(psql(url, "SELECT worker_id, count(*) FROM agent_actions_log GROUP BY 1 ORDER BY 1"))
+    expect(len(per_worker) == 4, f"expected attempts from 4 workers, got {per_worker}")
+    return figures | {
+        "processes": 4, "tasks": 20000, "completed": states["completed"], "failed": states["failed"],
+        "attempts": sum(map(int, per_worker.values())), "attempts_per_worker": per_worker,
+        "retries": retries, "overlapping_attempts": overlapping, "early_retries": early,
+        "max_retry_lateness_ms": retry_lateness, "max_priority_interleave_ms": inversion,
+        "seconds": round(seconds, 1),
+    }
+
+
+def start_long_tasks(url, name, duration_ms):
+    """An engine with 2 s leases running 10 tasks of `duration_ms`; returns it once all
+    ten are running there."""
+    engine = EngineProcess(name, url, LEASE_SECONDS=2, RETRY_BASE_DELAY_MS=200, WORKER_CONCURRENCY=10)
+    insert_probes(url, 10, f"'{{\"duration_ms\": {duration_ms}}}'")
+    wait_for(lambda: scalar(url, f"SELECT count(*) FROM agent_tasks WHERE status = 'processing' AND locked_by = '{name}'") == "10",
+             30, f"{name} to run all 10 tasks")
+    return engine
+
+
+def crash():
+    """kill -9 in the middle of long handlers; a second process rescues the tasks."""
+    url = postgres_database("crash")
+    first = start_long_tasks(url, "crash-a", 4000)
+    first.kill()
+    killed = time.monotonic()
+    second = EngineProcess("crash-b", url, LEASE_SECONDS=2, RETRY_BASE_DELAY_MS=200, WORKER_CONCURRENCY=10)
+    wait_for(lambda: status_counts(url) == {"completed": 10}, 60, "the killed process's tasks to complete elsewhere")
+    recovered = time.monotonic() - killed
+    second.stop_cleanly()
+    figures = completion_check(url)
+    row = psql(url, """
+        SELECT
+            count(*) FILTER (WHERE worker_id = 'crash-a' AND error LIKE 'lease expired%'),
+            count(*) FILTER (WHERE worker_id = 'crash-b' AND error IS NULL),
+            (SELECT count(*) FROM agent_tasks WHERE retry_count = 1)
+        FROM agent_actions_log
+        """)[0]
+    expired, completed_by_b, retried = map(int, row)
+    expect(expired == 10, f"{expired} of 10 killed attempts were logged as 'lease expired'")
+    expect(completed_by_b == 10, f"{completed_by_b} of 10 tasks completed by the surviving process")
+    expect(retried == 10, f"{retried} of 10 tasks were charged the killed attempt")
+    return figures | {"tasks": 10, "seconds_from_kill_to_all_completed": round(recovered, 1)}
+
+
+def freeze():
+    """SIGSTOP past the lease; another process re-claims; SIGCONT: the frozen process's
+    late results must be refused (or its attempts cancelled when it sees the lost lease)."""
+    url = postgres_database("freeze")
+    frozen = start_long_tasks(url, "freeze-a", 3000)
+    frozen.send(signal.SIGSTOP)
+    other = EngineProcess("freeze-b", url, LEASE_SECONDS=2, RETRY_BASE_DELAY_MS=200, WORKER_CONCURRENCY=10)
+    wait_for(lambda: scalar(url, "SELECT count(*) FROM agent_tasks WHERE locked_by = 'freeze-b' OR status = 'completed'") == "10",
+             30, "freeze-b to re-claim the frozen process's tasks")
+    frozen.send(signal.SIGCONT)
+
+    def frozen_verdicts():
+        return (frozen.count_in_log("attempt result discarded"),
+                frozen.count_in_log("attempt cancelled before it finished"))
+
+    wait_for(lambda: sum(frozen_verdicts()) == 10, 30, "the resumed process to give up all 10 attempts")
+    wait_for(lambda: status_counts(url) == {"completed": 10}, 30, "all 10 tasks to complete")
+    frozen.stop_cleanly()
+    other.stop_cleanly()
+    figures = completion_check(url)
+    completed_by_frozen = int(scalar(url, "SELECT count(*) FROM agent_actions_log WHERE worker_id = 'freeze-a' AND error IS NULL"))
+    expect(completed_by_frozen == 0, f"the frozen process completed {completed_by_frozen} re-claimed tasks")
+    discarded, cancelled = frozen_verdicts()
+    return figures | {"tasks": 10, "late_results_refused": discarded, "attempts_cancelled_on_lost_lease": cancelled,
+                      "completed_by_frozen_process": completed_by_frozen}
+
+
+def outage():
+    """PostgreSQL stopped for 10 s in the middle of 2,000 tasks, then started again."""
+    url = postgres_database("outage")
+    engine = EngineProcess("outage", url, LEASE_SECONDS=5, RETRY_BASE_DELAY_MS=200, WORKER_CONCURRENCY=10)
+    insert_probes(url, 2000, "'{\"duration_ms\": 50}'")
+    wait_for(lambda: status_counts(url).get("completed", 0) >= 200, 60, "work to be under way")
+    cluster("stop_postgres_server")
+    stopped = time.monotonic()
+    wait_for(lambda: engine.health()[0] == 503, 15, "/health to answer 503 during the outage")
+    unhealthy_after = time.monotonic() - stopped
+    time.sleep(max(0.0, 10 - (time.monotonic() - stopped)))
+    expect(engine.alive(), f"the engine exited during the outage:\n{engine.log()[-3000:]}")
+    cluster("start_postgres_server")
+    restarted = time.monotonic()
+    wait_for(lambda: engine.health()[0] == 200, 30, "/health to answer 200 after the outage")
+    healthy_after = time.monotonic() - restarted
+    wait_for(lambda: scalar(url, "SELECT count(*) FROM pg_stat_activity WHERE datname = 'reliability_outage' AND query ILIKE 'LISTEN%'") == "1",
+             60, "the LISTEN connection to be re-established")
+    listening_after = time.monotonic() - restarted
+    wait_for(lambda: unfinished(url) == 0, 120, "the remaining tasks to finish after the outage")
+    # Idle now, with a 30 s poll interval: a new task runs at once only if LISTEN works.
+    inserted = time.monotonic()
+    insert_probes(url, 1, "'{}'")
+    wait_for(lambda: status_counts(url) == {"completed": 2001}, 10, "a task inserted after the outage to run without polling")
+    pickup = time.monotonic() - inserted
+    engine.stop_cleanly()
+    figures = completion_check(url)
+    rerun = int(scalar(url, "SELECT count(*) FROM agent_tasks WHERE retry_count > 0"))
+    return figures | {
+        "tasks": 2001, "outage_seconds": 10, "seconds_to_503": round(unhealthy_after, 1),
+        "seconds_to_200_after_restart": round(healthy_after, 1),
+        "seconds_to_listen_again": round(listening_after, 1),
+        "pickup_after_outage_ms": round(pickup * 1000), "tasks_run_again_after_lost_results": rerun,
+        "claim_errors_logged": engine.count_in_log("claim failed; will try again"),
+    }
+
+
+def sqlite_busy():
+    """Another process holds the SQLite file's write lock for 8 s (longer than the 5 s
+    busy timeout) while 200 tasks are being worked through."""
+    path = os.path.join(WORK, "busy.sqlite")
+    migrate(path)
+    connection = sqlite3.connect(path, isolation_level=None, timeout=30)
+    connection.executemany(
+        "INSERT INTO agent_tasks (task_type, agent_type, context_json, scheduled_for)"
+        " VALUES ('probe', 'reliability', '{\"duration_ms\": 100}', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+        [()] * 200)
+    # SQLite has no NOTIFY: the tasks go in first, so the engine finds them at start.
+    engine = EngineProcess("sqlite-busy", path, WORKER_CONCURRENCY=5)
+
+    def sqlite_counts():
+        return dict(connection.execute("SELECT status, count(*) FROM agent_tasks GROUP BY 1").fetchall())
+
+    wait_for(lambda: sqlite_counts().get("completed", 0) >= 20, 30, "work to be under way")
+    connection.execute("BEGIN EXCLUSIVE")
+    time.sleep(8)
+    status, _ = engine.health()
+    connection.execute("COMMIT")
+    expect(engine.alive(), f"the engine exited while the file was locked:\n{engine.log()[-3000:]}")
+    wait_for(lambda: sqlite_counts() == {"completed": 200}, 120, "all 200 tasks to complete after the lock")
+    engine.stop_cleanly()
+    row = connection.execute("""
+        SELECT count(*) FILTER (WHERE n <> 1) FROM (
+            SELECT t.id, (SELECT count(*) FROM agent_actions_log l WHERE l.context_id = t.id AND l.error IS NULL) AS n
+            FROM agent_tasks t)
+        """).fetchone()
+    expect(row[0] == 0, f"{row[0]} tasks were not completed exactly once")
+    busy_errors = engine.count_in_log("claim failed; will try again") + engine.count_in_log("could not record attempt results")
+    expect(busy_errors > 0, "the lock never made the engine wait past its busy timeout; the scenario proved nothing")
+    return {"tasks": 200, "lock_seconds": 8, "busy_errors_retried": busy_errors, "health_while_locked": status,
+            "duplicates": 0, "lost": 0}
+
+
+def shutdown_under_load():
+    """SIGTERM while 20,000 noop tasks flow, 20 one-second tasks run (they must finish
+    within the 3 s grace) and 10 one-minute tasks run (they must be released)."""
+    url = postgres_database("shutdown")
+    engine = EngineProcess("shutdown", url, WORKER_CONCURRENCY=100, MAX_TASKS_PER_POLL=100, SHUTDOWN_GRACE_MS=3000)
+    insert_probes(url, 10, "'{\"duration_ms\": 60000}'", priority="'urgent'")
+    wait_for(lambda: scalar(url, "SELECT count(*) FROM agent_tasks WHERE status = 'processing'") == "10", 30, "the long tasks to start")
+    insert_probes(url, 20000, "'{}'", task_type="noop")
+    wait_for(lambda: status_counts(url).get("completed", 0) >= 2000, 60, "the noop load to be under way")
+    insert_probes(url, 20, "'{\"duration_ms\": 1000}'", priority="'urgent'")
+    wait_for(lambda: scalar(url, "SELECT count(*) FROM agent_tasks WHERE status = 'processing' AND context_json->>'duration_ms' = '1000'") == "20",
+             30, "the one-second tasks to start")
+    code, seconds = engine.stop()
+    expect(code == 0, f"exit code {code} after SIGTERM:\n{engine.log()[-3000:]}")
+    expect(seconds < 3 + 5, f"exit took {seconds} s, the grace period is 3 s")
+    states = status_counts(url)
+    figures = completion_check(url)
+    row = psql(url, """
+        SELECT
+            count(*) FILTER (WHERE context_json->>'duration_ms' = '1000' AND status = 'completed'),
+            count(*) FILTER (WHERE context_json->>'duration_ms' = '60000' AND status = 'pending' AND retry_count = 0
+                AND locked_by IS NULL),
+            count(*) FILTER (WHERE status = 'pending' AND (retry_count <> 0 OR EXISTS (
+                SELECT 1 FROM agent_actions_log l WHERE l.context_id = agent_tasks.id))),
+            (SELECT count(*) FROM agent_actions_log)
+        FROM agent_tasks
+        """)[0]
+    finished_in_grace, released_long, charged_pending, log_rows = map(int, row)
+    expect(finished_in_grace == 20, f"{finished_in_grace} of 20 one-second tasks finished within the grace period")
+    expect(released_long == 10, f"{released_long} of 10 one-minute tasks were released to pending uncharged")
+    expect(charged_pending == 0, f"{charged_pending} pending tasks were charged an attempt they did not make")
+    expect(log_rows == states.get("completed", 0), f"{log_rows} log rows for {states.get('completed', 0)} completed tasks")
+    return figures | {
+        "tasks": 20030, "completed_before_exit": states.get("completed", 0), "pending_after_exit": states.get("pending", 0),
+        "released_running": released_long, "finished_within_grace": finished_in_grace,
+        "exit_code": code, "seconds_to_exit": seconds,
+    }
+
+
+SCENARIOS = {
+    "instances": many_instances,
+    "crash": crash,
+    "freeze": freeze,
+    "outage": outage,
+    "sqlite-busy": sqlite_busy,
+    "shutdown": shutdown_under_load,
+}
+
+
+def main():
+    chosen = os.environ.get("SCENARIOS", ",".join(SCENARIOS)).split(",")
+    unknown = [name for name in chosen if name not in SCENARIOS]
+    if unknown:
+        sys.exit(f"unknown scenario(s) {unknown}; known: {', '.join(SCENARIOS)}")
+    results, failed = {}, []
+    for name in chosen:
+        started = time.monotonic()
+        print(f"--- {name}", flush=True)
+        try:
+            results[name] = {"passed": True} | SCENARIOS[name]()
+        except ScenarioFailed as failure:
+            failed.append(name)
+            results[name] = {"passed": False, "failure": str(failure)}
+            print(f"FAIL {name}: {failure}\n(engine logs in {WORK})", flush=True)
+        results[name]["scenario_seconds"] = round(time.monotonic() - started, 1)
+        print(json.dumps(results[name], indent=2), flush=True)
+    with open(RESULTS, "w") as out:
+        json.dump(results, out, indent=2)
+    if failed:
+        sys.exit(f"reliability: {len(failed)} scenario(s) failed: {', '.join(failed)}")
+    print(f"reliability: all {len(chosen)} scenarios passed; figures in {RESULTS}")
+
+
+if __name__ == "__main__":
+    main()
