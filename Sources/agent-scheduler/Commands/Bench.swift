@@ -8,8 +8,9 @@ import Scheduler
 /// W1 throughput (N tasks inserted in one statement, then the engine started and timed
 /// until all are completed, counted in the database), W2 pickup latency (an idle engine,
 /// tasks inserted one at a time ~20 ms apart by plain SQL; insert to handler start), W3
-/// punctuality (tasks scheduled 1-5 s ahead; lateness of handler start), and the peak
-/// RSS of this process. Prints a table and writes JSON.
+/// punctuality (tasks scheduled 1-5 s ahead; lateness of handler start), W4 (W1's tasks
+/// shared by two engine processes, checked for tasks run twice), and the peak RSS of this
+/// process and of W4's. Prints a table and writes JSON.
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure throughput, pickup latency and punctuality with the noop handler.")
@@ -24,7 +25,10 @@ struct Bench: AsyncParsableCommand {
     var samples = 200
 
     @Option(help: "Workloads to run, comma-separated.")
-    var workloads = "W1,W2,W3"
+    var workloads = "W1,W2,W3,W4"
+
+    @Option(help: "Engine processes for W4.")
+    var processes = 2
 
     @Option(help: "Handlers running at once.")
     var concurrency = 100
@@ -50,12 +54,8 @@ struct Bench: AsyncParsableCommand {
             }
         }
         let selected = Set(workloads.uppercased().split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) })
-        let configuration = EngineConfiguration(
-            workerID: "bench-\(ProcessInfo.processInfo.processIdentifier)",
-            pollInterval: .seconds(30),
-            batchSize: batchSize,
-            concurrency: concurrency
-        )
+        let configuration = Self.engineConfiguration(
+            workerID: "bench-\(ProcessInfo.processInfo.processIdentifier)", batchSize: batchSize, concurrency: concurrency)
         let report = try await StoreFactory.withStore(url: url, logger: logger) { store in
             try await store.migrate()
             let database = BenchDatabase(store: store)
@@ -63,13 +63,15 @@ struct Bench: AsyncParsableCommand {
             guard try await database.isEmpty() else {
                 throw ValidationError("agent_tasks is not empty: bench needs a scratch database (pass --reset to empty it)")
             }
-            let runner = BenchRunner(store: store, database: database, configuration: configuration, logger: logger)
+            let runner = BenchRunner(
+                databaseURL: url, store: store, database: database, configuration: configuration, logger: logger)
             var report = BenchReport(
                 database: store is PostgresTaskStore ? "postgresql" : "sqlite", concurrency: concurrency,
                 batchSize: batchSize, idleRSSMB: ProcessMemory.residentMB())
             if selected.contains("W1") { report.w1 = try await runner.throughput(tasks: tasks) }
             if selected.contains("W2") { report.w2 = try await runner.pickupLatency(samples: samples) }
             if selected.contains("W3") { report.w3 = try await runner.punctuality(samples: samples) }
+            if selected.contains("W4") { report.w4 = try await runner.sharedThroughput(tasks: tasks, processes: processes) }
             report.peakRSSMB = ProcessMemory.peakMB()
             return report
         }
@@ -80,5 +82,11 @@ struct Bench: AsyncParsableCommand {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(report).write(to: URL(fileURLWithPath: json))
         print("results written to \(json)")
+    }
+
+    /// The engine every bench workload runs: the 30 s poll interval of the defaults, so
+    /// only LISTEN or in-process wake-ups make it fast.
+    static func engineConfiguration(workerID: String, batchSize: Int, concurrency: Int) -> EngineConfiguration {
+        EngineConfiguration(workerID: workerID, pollInterval: .seconds(30), batchSize: batchSize, concurrency: concurrency)
     }
 }

@@ -70,6 +70,31 @@ struct BenchDatabase: Sendable {
         try await count("SELECT count(*) FROM agent_actions_log")
     }
 
+    /// Tasks with at least one action-log row.
+    func tasksWithAttempts() async throws -> Int {
+        try await count("SELECT count(DISTINCT context_id) FROM agent_actions_log")
+    }
+
+    /// Action-log rows by `worker_id`.
+    func attemptsPerWorker() async throws -> [String: Int] {
+        let sql = "SELECT worker_id, count(*) FROM agent_actions_log GROUP BY worker_id"
+        var counts: [String: Int] = [:]
+        switch store {
+        case let postgres as PostgresTaskStore:
+            for try await (worker, count) in try await postgres.client.query(PostgresQuery(unsafeSQL: sql)).decode((String, Int).self) {
+                counts[worker] = count
+            }
+        case let sqlite as SQLiteTaskStore:
+            for row in try await sqlite.query(sql) {
+                let columns = row.columns.map(\.data)
+                counts[columns[0].string ?? "?"] = columns[1].integer.map { Int($0) } ?? 0
+            }
+        default:
+            preconditionFailure("no bench support for \(type(of: store))")
+        }
+        return counts
+    }
+
     /// For every completed task: handler start minus `created_at`, and minus `scheduled_for`, in ms.
     func startDelays() async throws -> [(afterCreated: Double, afterScheduled: Double)] {
         let sql = """

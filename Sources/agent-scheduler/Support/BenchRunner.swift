@@ -4,6 +4,7 @@ import Scheduler
 
 /// Runs the benchmark workloads against one store, each on an emptied table.
 struct BenchRunner: Sendable {
+    let databaseURL: String
     let store: any TaskStore
     let database: BenchDatabase
     let configuration: EngineConfiguration
@@ -39,7 +40,7 @@ struct BenchRunner: Sendable {
             }
             while try await database.completedCount() < samples { try await Task.sleep(for: .milliseconds(10)) }
         }
-        return .init(try await database.startDelays().map(\.afterCreated))
+        return .init(milliseconds: try await database.startDelays().map(\.afterCreated))
     }
 
     /// W3: `samples` tasks scheduled 1-5 s ahead; how late each handler started.
@@ -54,7 +55,41 @@ struct BenchRunner: Sendable {
             }
             while try await database.completedCount() < samples { try await Task.sleep(for: .milliseconds(10)) }
         }
-        return .init(try await database.startDelays().map(\.afterScheduled))
+        return .init(milliseconds: try await database.startDelays().map(\.afterScheduled))
+    }
+
+    /// W4: W1's tasks shared by `processes` engine processes (`bench-worker`), timed from
+    /// their start until every task is completed; any task with more than one action-log
+    /// row ran twice.
+    func sharedThroughput(tasks: Int, processes: Int) async throws -> BenchReport.Shared {
+        try await database.reset()
+        try await database.insertNoops(tasks)
+        let start = ContinuousClock.now
+        let workers = try (1...processes).map { number in
+            try BenchWorkerProcess.start(
+                databaseURL: databaseURL, workerID: "bench-w4-\(number)",
+                concurrency: configuration.concurrency, batchSize: configuration.batchSize)
+        }
+        do {
+            while try await database.completedCount() < tasks {
+                if let exited = workers.first(where: { !$0.isRunning }) { try exited.stop() }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+        } catch {
+            for worker in workers where worker.isRunning { worker.process.interrupt() }
+            throw error
+        }
+        let seconds = (ContinuousClock.now - start).timeInterval
+        let peaks = workers.map(\.peakRSSMB)
+        for worker in workers { try worker.stop() }
+        let perWorker = try await database.attemptsPerWorker()
+        let rows = perWorker.values.reduce(0, +)
+        return .init(
+            processes: processes,
+            throughput: .init(tasks: tasks, seconds: seconds, tasksPerSecond: Double(tasks) / seconds, actionLogRows: rows),
+            duplicateRuns: rows - (try await database.tasksWithAttempts()),
+            attemptsPerWorker: perWorker,
+            peakRSSMBPerProcess: peaks)
     }
 
     /// Runs an engine (and, on PostgreSQL, the LISTEN wake-up) while `body` runs.
@@ -69,78 +104,5 @@ struct BenchRunner: Sendable {
             try await body(engine)
             group.cancelAll()
         }
-    }
-}
-
-/// What `bench` measured, as a table and as JSON.
-struct BenchReport: Codable, Sendable {
-    struct Throughput: Codable, Sendable {
-        var tasks: Int
-        var seconds: Double
-        var tasksPerSecond: Double
-        var actionLogRows: Int
-    }
-
-    struct Distribution: Codable, Sendable {
-        var count: Int
-        var p50: Double
-        var p95: Double
-        var p99: Double
-        var max: Double
-
-        init(_ values: [Double]) {
-            let sorted = values.sorted()
-            func percentile(_ p: Double) -> Double {
-                guard !sorted.isEmpty else { return 0 }
-                return sorted[min(sorted.count - 1, Swift.max(0, Int((p * Double(sorted.count)).rounded(.up)) - 1))]
-            }
-            count = sorted.count
-            p50 = percentile(0.50)
-            p95 = percentile(0.95)
-            p99 = percentile(0.99)
-            self.max = sorted.last ?? 0
-        }
-    }
-
-    var database: String
-    var concurrency: Int
-    var batchSize: Int
-    var idleRSSMB: Double
-    var peakRSSMB: Double = 0
-    var w1: Throughput?
-    var w2: Distribution?
-    var w3: Distribution?
-
-    var table: String {
-        var lines = ["agent-scheduler bench — \(database), concurrency \(concurrency), batch \(batchSize)"]
-        lines.append("workload                      result")
-        if let w1 {
-            lines.append(String(format: "W1 throughput                 %.0f tasks/s (%d tasks in %.2f s, %d action-log rows)",
-                                w1.tasksPerSecond, w1.tasks, w1.seconds, w1.actionLogRows))
-        }
-        if let w2 {
-            lines.append(String(format: "W2 pickup latency (ms)        p50 %.1f  p95 %.1f  p99 %.1f  max %.1f  (n=%d)",
-                                w2.p50, w2.p95, w2.p99, w2.max, w2.count))
-        }
-        if let w3 {
-            lines.append(String(format: "W3 lateness (ms)              p50 %.1f  p95 %.1f  p99 %.1f  max %.1f  (n=%d)",
-                                w3.p50, w3.p95, w3.p99, w3.max, w3.count))
-        }
-        lines.append(String(format: "RSS (MB)                      idle %.1f  peak %.1f", idleRSSMB, peakRSSMB))
-        return lines.joined(separator: "\n")
-    }
-}
-
-/// This process's memory, from /proc.
-enum ProcessMemory {
-    static func residentMB() -> Double { field("VmRSS") }
-    static func peakMB() -> Double { field("VmHWM") }
-
-    private static func field(_ name: String) -> Double {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-            let line = status.split(separator: "\n").first(where: { $0.hasPrefix(name + ":") }),
-            let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "")
-        else { return 0 }
-        return kilobytes / 1024
     }
 }

@@ -1,0 +1,44 @@
+import ArgumentParser
+import Logging
+import Scheduler
+import ServiceLifecycle
+
+/// `agent-scheduler bench-worker`: one engine process running the `noop` handler until
+/// SIGTERM, for `bench`'s W4, which starts two of them on the same tasks. Hidden from
+/// help: it is a part of `bench`, not a way to run the scheduler.
+struct BenchWorker: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench-worker",
+        abstract: "One engine process for bench's W4 (started by bench).",
+        shouldDisplay: false)
+
+    @Option(help: "postgres://… or a SQLite path, as given to bench.")
+    var databaseURL: String
+
+    @Option(help: "This process's worker id.")
+    var workerID: String
+
+    @Option(help: "Handlers running at once.")
+    var concurrency: Int
+
+    @Option(help: "Most tasks one claim takes.")
+    var batchSize: Int
+
+    func run() async throws {
+        var logger = Logger(label: "agent-scheduler.bench-worker")
+        logger.logLevel = .warning
+        let store = try await StoreFactory.open(url: databaseURL, logger: logger)
+        let engine = Engine(
+            store: store,
+            registry: try HandlerRegistry([NoopHandler()]),
+            configuration: Bench.engineConfiguration(workerID: workerID, batchSize: batchSize, concurrency: concurrency),
+            logger: logger)
+        var services: [any Service] = [store]
+        if let postgres = store as? PostgresTaskStore {
+            services.append(PostgresWakeListener(store: postgres, logger: logger) { engine.triggerPoll() })
+        }
+        services.append(engine)
+        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm], logger: logger))
+        try await group.run()
+    }
+}
