@@ -176,24 +176,43 @@ public final class SQLiteTaskStore: TaskStore {
         return try await transaction { connection in try await Self.apply(records, on: connection) }
     }
 
-    /// The columns of one attempt result, as `apply` reads them from a JSON array.
-    private static let attemptColumns = """
-        SELECT json_extract(value, '$.id') AS id, json_extract(value, '$.worker') AS worker,
-               json_extract(value, '$.retry_count') AS retry_count, json_extract(value, '$.status') AS status,
-               json_extract(value, '$.increment') AS increment, json_extract(value, '$.retry_at') AS retry_at,
-               json_extract(value, '$.result') AS result, json_extract(value, '$.completed_at') AS completed_at,
-               json_extract(value, '$.error_line') AS error_line, json_extract(value, '$.error') AS error,
-               json_extract(value, '$.latency') AS latency, json_extract(value, '$.attempt') AS attempt,
-               json_extract(value, '$.started_at') AS started_at, json_extract(value, '$.finished_at') AS finished_at
-        FROM json_each(?1)
-        """
+    /// The columns of one attempt result, in the order ``attemptValues(_:)`` binds them.
+    private static let attemptColumns = [
+        "id", "worker", "retry_count", "status", "increment", "retry_at", "result", "completed_at",
+        "error_line", "error", "latency", "attempt", "started_at", "finished_at",
+    ]
+
+    /// A `WITH i(…) AS (VALUES (?, …), …)` clause holding a batch of attempt results, one
+    /// bound parameter per value, so SQLite reads them without encoding or parsing JSON.
+    /// 500 results (the largest batch) take 7,000 of SQLite's 32,766 parameters.
+    private static func attemptValues(_ records: [AttemptRecord]) -> (clause: String, binds: [SQLiteData]) {
+        var binds: [SQLiteData] = []
+        binds.reserveCapacity(records.count * attemptColumns.count)
+        for record in records {
+            let change = AttemptChange(record)
+            binds += [
+                SQLiteValue.bind(record.task.id), .text(record.workerID), SQLiteValue.bind(record.task.retryCount),
+                .text(change.status.rawValue), SQLiteValue.bind(change.retryIncrement), SQLiteValue.bind(change.retryAt),
+                SQLiteValue.bind(change.resultJSON), SQLiteValue.bind(change.completedAt),
+                SQLiteValue.bind(change.errorLine), SQLiteValue.bind(record.outcome.error),
+                SQLiteValue.bind(record.latencyMs), SQLiteValue.bind(record.task.attempt),
+                SQLiteValue.bind(record.startedAt), SQLiteValue.bind(record.finishedAt),
+            ]
+        }
+        let row = "(" + Array(repeating: "?", count: attemptColumns.count).joined(separator: ", ") + ")"
+        let clause = "WITH i(\(attemptColumns.joined(separator: ", "))) AS (VALUES "
+            + Array(repeating: row, count: records.count).joined(separator: ", ") + ")"
+        return (clause, binds)
+    }
 
     /// Writes a batch of attempt results in two statements (the task updates, then the
     /// action-log rows of those that applied), each applied only while its worker still
     /// holds the task for the same attempt. Runs inside a transaction; returns the ids applied.
     static func apply(_ records: [AttemptRecord], on connection: SQLiteConnection) async throws -> Set<UUID> {
+        let batch = attemptValues(records)
         let updated = try await connection.query(
             """
+            \(batch.clause)
             UPDATE agent_tasks AS t
             SET status = i.status, retry_count = t.retry_count + i.increment,
                 scheduled_for = COALESCE(i.retry_at, t.scheduled_for),
@@ -203,48 +222,29 @@ public final class SQLiteTaskStore: TaskStore {
                     WHEN t.error_log IS NULL OR t.error_log = '' THEN i.error_line
                     ELSE t.error_log || char(10) || i.error_line END,
                 locked_by = NULL, locked_until = NULL, updated_at = i.finished_at
-            FROM (\(attemptColumns)) AS i
+            FROM i
             WHERE t.id = i.id AND t.status = 'processing' AND t.locked_by = i.worker AND t.retry_count = i.retry_count
             RETURNING id
             """,
-            [try batchJSON(records)]
+            batch.binds
         )
         let applied = Set(try updated.map { try SQLiteValue.uuid($0, "id") })
         let written = records.filter { applied.contains($0.task.id) }
         guard !written.isEmpty else { return [] }
+        let log = attemptValues(written)
         _ = try await connection.query(
             """
+            \(log.clause)
             INSERT INTO agent_actions_log (
                 agent_type, action_type, user_id, context_id, context_type, latency_ms,
                 input_data, output_data, error, attempt, worker_id, started_at, created_at)
             SELECT 'task_processor', 'process_' || t.task_type, t.user_id, t.id, 'agent_task', i.latency,
                 t.context_json, i.result, i.error, i.attempt, i.worker, i.started_at, i.finished_at
-            FROM (\(attemptColumns)) AS i JOIN agent_tasks AS t ON t.id = i.id
+            FROM i JOIN agent_tasks AS t ON t.id = i.id
             """,
-            [try batchJSON(written)]
+            log.binds
         )
         return applied
-    }
-
-    /// One JSON array holding every record's values, bound as a single parameter.
-    private static func batchJSON(_ records: [AttemptRecord]) throws -> SQLiteData {
-        struct Row: Encodable {
-            let id, worker, status: String
-            let retry_count, increment, latency, attempt: Int
-            let retry_at, result, completed_at, error_line, error: String?
-            let started_at, finished_at: String
-        }
-        let rows = records.map { record in
-            let change = AttemptChange(record)
-            return Row(
-                id: record.task.id.lowercasedString, worker: record.workerID, status: change.status.rawValue,
-                retry_count: record.task.retryCount, increment: change.retryIncrement, latency: record.latencyMs,
-                attempt: record.task.attempt, retry_at: change.retryAt.map(Timestamp.string(from:)),
-                result: change.resultJSON, completed_at: change.completedAt.map(Timestamp.string(from:)),
-                error_line: change.errorLine, error: record.outcome.error,
-                started_at: Timestamp.string(from: record.startedAt), finished_at: Timestamp.string(from: record.finishedAt))
-        }
-        return .text(String(decoding: try JSONEncoder().encode(rows), as: UTF8.self))
     }
 
     public func extendLeases(ids: [UUID], workerID: String, until: Date) async throws -> Set<UUID> {
