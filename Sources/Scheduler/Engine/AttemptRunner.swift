@@ -13,9 +13,10 @@ struct AttemptRunner: Sendable {
     /// in which case the task is released rather than charged an attempt.
     func run(_ task: AgentTask) async -> AttemptRecord? {
         var logger = logger
-        logger[metadataKey: "task_id"] = "\(task.id.lowercasedString)"
-        logger[metadataKey: "task_type"] = "\(task.taskType)"
-        logger[metadataKey: "attempt"] = "\(task.attempt)"
+        // One assignment, not three: a log handler may re-render its metadata on each.
+        logger.handler.metadata.merge(
+            ["task_id": "\(task.id.lowercasedString)", "task_type": "\(task.taskType)", "attempt": "\(task.attempt)"]
+        ) { _, new in new }
 
         let startedAt = clock.now
         let invocation = TaskInvocation(task: task, startedAt: startedAt, logger: logger)
