@@ -62,6 +62,28 @@ struct BenchDatabase: Sendable {
         }
     }
 
+    /// Whether any task is still pending or processing. Cheap enough to ask every 10 ms:
+    /// it reads the partial indexes of those two states, where counting the completed
+    /// tasks scanned the whole table and took CPU from the engine being measured.
+    func unfinishedRemain() async throws -> Bool {
+        try await count(
+            "SELECT CASE WHEN EXISTS (SELECT 1 FROM agent_tasks WHERE status = 'pending')"
+                + " OR EXISTS (SELECT 1 FROM agent_tasks WHERE status = 'processing') THEN 1 ELSE 0 END") == 1
+    }
+
+    /// Waits until no task is pending or processing, then checks that `expected` tasks
+    /// are completed.
+    func waitUntilAllCompleted(_ expected: Int) async throws {
+        while try await unfinishedRemain() { try await Task.sleep(for: .milliseconds(10)) }
+        try await checkAllCompleted(expected)
+    }
+
+    /// Throws unless `expected` tasks are completed.
+    func checkAllCompleted(_ expected: Int) async throws {
+        let completed = try await completedCount()
+        guard completed == expected else { throw BenchError.notAllCompleted(expected: expected, completed: completed) }
+    }
+
     func completedCount() async throws -> Int {
         try await count("SELECT count(*) FROM agent_tasks WHERE status = 'completed'")
     }

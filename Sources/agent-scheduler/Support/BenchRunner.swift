@@ -17,7 +17,7 @@ struct BenchRunner: Sendable {
         try await database.insertNoops(tasks)
         let start = ContinuousClock.now
         try await withEngine { _ in
-            while try await database.completedCount() < tasks { try await Task.sleep(for: .milliseconds(10)) }
+            try await database.waitUntilAllCompleted(tasks)
         }
         let seconds = (ContinuousClock.now - start).timeInterval
         return .init(
@@ -38,7 +38,7 @@ struct BenchRunner: Sendable {
                 if store is SQLiteTaskStore { engine.triggerPoll() }
                 try await Task.sleep(for: .milliseconds(20))
             }
-            while try await database.completedCount() < samples { try await Task.sleep(for: .milliseconds(10)) }
+            try await database.waitUntilAllCompleted(samples)
         }
         return .init(milliseconds: try await database.startDelays().map(\.afterCreated))
     }
@@ -53,7 +53,7 @@ struct BenchRunner: Sendable {
                 try await database.insertOne(scheduledFor: now.addingTimeInterval(ahead))
                 if store is SQLiteTaskStore { engine.triggerPoll() }
             }
-            while try await database.completedCount() < samples { try await Task.sleep(for: .milliseconds(10)) }
+            try await database.waitUntilAllCompleted(samples)
         }
         return .init(milliseconds: try await database.startDelays().map(\.afterScheduled))
     }
@@ -71,7 +71,7 @@ struct BenchRunner: Sendable {
                 concurrency: configuration.concurrency, batchSize: configuration.batchSize)
         }
         do {
-            while try await database.completedCount() < tasks {
+            while try await database.unfinishedRemain() {
                 if let exited = workers.first(where: { !$0.isRunning }) { try exited.stop() }
                 try await Task.sleep(for: .milliseconds(10))
             }
@@ -82,6 +82,7 @@ struct BenchRunner: Sendable {
         let seconds = (ContinuousClock.now - start).timeInterval
         let peaks = workers.map(\.peakRSSMB)
         for worker in workers { try worker.stop() }
+        try await database.checkAllCompleted(tasks)
         let perWorker = try await database.attemptsPerWorker()
         let rows = perWorker.values.reduce(0, +)
         return .init(
