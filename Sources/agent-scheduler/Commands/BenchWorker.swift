@@ -34,9 +34,7 @@ struct BenchWorker: AsyncParsableCommand {
             configuration: Bench.engineConfiguration(workerID: workerID, batchSize: batchSize, concurrency: concurrency),
             logger: logger)
         var services: [any Service] = [store]
-        if let postgres = store as? PostgresTaskStore {
-            services.append(PostgresWakeListener(store: postgres, logger: logger) { engine.triggerPoll() })
-        }
+        if let listener = PostgresWakeListener.waking(engine, store: store, logger: logger) { services.append(listener) }
         services.append(engine)
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm], logger: logger))
         try await group.run()

@@ -99,8 +99,8 @@ struct BenchRunner: Sendable {
             store: store, registry: try HandlerRegistry([NoopHandler()]), configuration: configuration, logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await engine.run() }
-            if let postgres = store as? PostgresTaskStore {
-                group.addTask { await PostgresWakeListener(store: postgres, logger: logger) { engine.triggerPoll() }.run() }
+            if let listener = PostgresWakeListener.waking(engine, store: store, logger: logger) {
+                group.addTask { await listener.run() }
             }
             try await body(engine)
             group.cancelAll()

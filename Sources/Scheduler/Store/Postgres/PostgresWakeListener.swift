@@ -24,6 +24,13 @@ public struct PostgresWakeListener: Service {
         self.wake = wake
     }
 
+    /// The listener that wakes `engine` when `store` is PostgreSQL; `nil` for a store
+    /// without notifications (SQLite, whose enqueues wake the engine in-process).
+    public static func waking(_ engine: Engine, store: any TaskStore, logger: Logger) -> PostgresWakeListener? {
+        guard let postgres = store as? PostgresTaskStore else { return nil }
+        return PostgresWakeListener(store: postgres, logger: logger) { engine.triggerPoll() }
+    }
+
     public func run() async {
         await cancelWhenGracefulShutdown {
             var delay = Duration.seconds(1)

@@ -231,7 +231,8 @@ public final class SQLiteTaskStore: TaskStore {
         let applied = Set(try updated.map { try SQLiteValue.uuid($0, "id") })
         let written = records.filter { applied.contains($0.task.id) }
         guard !written.isEmpty else { return [] }
-        let log = attemptValues(written)
+        // Usually every result applies, and the values already bound serve the log too.
+        let log = written.count == records.count ? batch : attemptValues(written)
         _ = try await connection.query(
             """
             \(log.clause)
