@@ -3,17 +3,13 @@ import PostgresNIO
 
 /// Maps PostgreSQL rows to model values; the one place that knows the column list.
 enum PostgresTaskRow {
-    static let columns = columns(prefix: "")
-
-    /// The `agent_tasks` columns the model reads, each qualified by `prefix`.
-    static func columns(prefix: String) -> String {
-        [
-            "id", "task_type", "agent_type", "user_id", "context_id", "context_type", "scheduled_for",
-            "priority", "status", "retry_count", "max_retries", "last_attempted_at", "completed_at",
-            "created_at", "created_by", "context_json::text AS context_json", "result_json::text AS result_json",
-            "error_log", "locked_by", "locked_until", "idempotency_key", "updated_at",
-        ].map { prefix + $0 }.joined(separator: ", ")
-    }
+    /// The `agent_tasks` columns the model reads.
+    static let columns = [
+        "id", "task_type", "agent_type", "user_id", "context_id", "context_type", "scheduled_for",
+        "priority", "status", "retry_count", "max_retries", "last_attempted_at", "completed_at",
+        "created_at", "created_by", "context_json::text AS context_json", "result_json::text AS result_json",
+        "error_log", "locked_by", "locked_until", "idempotency_key", "updated_at",
+    ].joined(separator: ", ")
 
     static func task(from row: PostgresRow) throws -> AgentTask {
         let cells = row.makeRandomAccess()

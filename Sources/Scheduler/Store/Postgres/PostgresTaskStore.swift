@@ -82,7 +82,7 @@ public final class PostgresTaskStore: TaskStore {
                 \(task.taskType), \(task.agentType), \(task.userID), \(task.contextID), \(task.contextType),
                 \(scheduledFor), \(task.priority.rawValue), \(task.maxRetries), \(task.contextJSON)::jsonb,
                 \(task.createdBy), \(task.idempotencyKey), \(now), \(now))
-            ON CONFLICT (idempotency_key) DO NOTHING
+            ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
             RETURNING \(unescaped: PostgresTaskRow.columns)
             """,
             logger: logger
@@ -109,20 +109,20 @@ public final class PostgresTaskStore: TaskStore {
         // is simply claimed again. Results and enqueues stay durable.
         let tasks = try await client.withTransaction(logger: logger) { connection in
             try await connection.query("SET LOCAL synchronous_commit = off", logger: logger)
+            // The locked ids are looked up by primary key: a join let the planner hash
+            // the whole table, whose completed rows grow without bound.
             return try await connection.query(
                 """
-                WITH due AS (
+                UPDATE agent_tasks
+                SET status = 'processing', locked_by = \(workerID), locked_until = \(leaseUntil),
+                    last_attempted_at = \(now), updated_at = \(now)
+                WHERE id = ANY(ARRAY(
                     SELECT id FROM agent_tasks
                     WHERE status = 'pending' AND scheduled_for <= \(now) AND task_type = ANY(\(taskTypes))
                     ORDER BY priority_rank, scheduled_for
                     LIMIT \(limit)
-                    FOR UPDATE SKIP LOCKED
-                )
-                UPDATE agent_tasks AS t
-                SET status = 'processing', locked_by = \(workerID), locked_until = \(leaseUntil),
-                    last_attempted_at = \(now), updated_at = \(now)
-                FROM due WHERE t.id = due.id
-                RETURNING \(unescaped: PostgresTaskRow.columns(prefix: "t."))
+                    FOR UPDATE SKIP LOCKED))
+                RETURNING \(unescaped: PostgresTaskRow.columns)
                 """,
                 logger: logger
             ).collect().map(PostgresTaskRow.task(from:))
@@ -203,7 +203,8 @@ public final class PostgresTaskStore: TaskStore {
                         ELSE t.error_log || E'\\n' || i.error_line END,
                     locked_by = NULL, locked_until = NULL, updated_at = i.finished_at
                 FROM input AS i
-                WHERE t.id = i.id AND t.status = 'processing' AND t.locked_by = i.worker AND t.retry_count = i.retry_count
+                WHERE t.id = ANY(\(ids)::uuid[]) AND t.id = i.id
+                  AND t.status = 'processing' AND t.locked_by = i.worker AND t.retry_count = i.retry_count
                 RETURNING t.id, t.user_id, t.task_type, t.context_json
             )
             INSERT INTO agent_actions_log (
