@@ -12,12 +12,6 @@ struct AttemptRunner: Sendable {
     /// Runs the attempt; `nil` when the engine cancelled it (shutdown or a lost lease),
     /// in which case the task is released rather than charged an attempt.
     func run(_ task: AgentTask) async -> AttemptRecord? {
-        var logger = logger
-        // One assignment, not three: a log handler may re-render its metadata on each.
-        logger.handler.metadata.merge(
-            ["task_id": "\(task.id.lowercasedString)", "task_type": "\(task.taskType)", "attempt": "\(task.attempt)"]
-        ) { _, new in new }
-
         let startedAt = clock.now
         let invocation = TaskInvocation(task: task, startedAt: startedAt, logger: logger)
         let timeout = registry.timeout(for: task.taskType) ?? configuration.handlerTimeout
@@ -38,17 +32,18 @@ struct AttemptRunner: Sendable {
         case .timedOut(let limit):
             recordOutcome = failure(task, "timed out after \(limit)", retryable: true, now: finishedAt)
         case .cancelled:
-            logger.info("attempt cancelled before it finished; the task will be released")
+            logger.info("attempt cancelled before it finished; the task will be released", metadata: task.logMetadata)
             return nil
         }
 
         switch recordOutcome {
         case .completed:
-            logger.debug("task completed")
+            logger.debug("task completed", metadata: task.logMetadata)
         case .retry(let at, let error):
-            logger.warning("attempt failed, will retry", metadata: ["error": "\(error)", "retry_at": "\(Timestamp.string(from: at))"])
+            logger.warning("attempt failed, will retry", metadata: task.logMetadata.merging(
+                ["error": "\(error)", "retry_at": "\(Timestamp.string(from: at))"]) { _, new in new })
         case .failed(let error):
-            logger.error("task failed permanently", metadata: ["error": "\(error)"])
+            logger.error("task failed permanently", metadata: task.logMetadata.merging(["error": "\(error)"]) { _, new in new })
         }
         return AttemptRecord(
             task: task,

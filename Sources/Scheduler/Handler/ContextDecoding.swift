@@ -7,6 +7,13 @@ enum ContextCoding {
     /// names the field that is missing or has the wrong type.
     static func decode<Context: Decodable>(_ type: Context.Type, from json: String) throws -> Context {
         let data = Data(json.utf8)
+        // The usual case, an object that fits, is parsed once. Anything else is parsed
+        // again to say exactly what is wrong: not JSON, not an object, or which field.
+        if data.first(where: { !Self.whitespace.contains($0) }) == UInt8(ascii: "{"),
+            let context = try? decoder.decode(Context.self, from: data)
+        {
+            return context
+        }
         guard let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else {
             throw HandlerError.permanent("context_json is not valid JSON")
         }
@@ -19,6 +26,9 @@ enum ContextCoding {
             throw HandlerError.permanent(describe(error))
         }
     }
+
+    /// The bytes JSON allows around a value.
+    private static let whitespace: Set<UInt8> = [0x20, 0x09, 0x0A, 0x0D]
 
     /// Encodes a handler result as compact JSON text with sorted keys.
     static func encode<Result: Encodable>(_ result: Result) throws -> String {

@@ -34,13 +34,22 @@ public struct TaskInvocation: Sendable {
     public let task: AgentTask
     /// The time the attempt started, from the engine's clock.
     public let startedAt: Date
-    /// A logger carrying the task's id, type and attempt as metadata.
-    public let logger: Logger
+    private let engineLogger: Logger
 
+    /// `logger` is the engine's; the invocation adds the task's metadata to it.
     public init(task: AgentTask, startedAt: Date, logger: Logger) {
         self.task = task
         self.startedAt = startedAt
-        self.logger = logger
+        self.engineLogger = logger
+    }
+
+    /// A logger carrying the task's id, type and attempt as metadata. Built when asked
+    /// for: a log handler may render metadata as soon as it is set, and most attempts
+    /// never log.
+    public var logger: Logger {
+        var logger = engineLogger
+        logger.handler.metadata.merge(task.logMetadata) { _, new in new }
+        return logger
     }
 
     /// The attempt number, 1 for the first run.
