@@ -12,8 +12,13 @@ struct BenchDatabase: Sendable {
         try await count("SELECT count(*) FROM agent_tasks") == 0
     }
 
+    /// Empties both tables. PostgreSQL truncates, so that each workload starts on a
+    /// table as fresh as the other queues' new databases, not on the dead rows of the last.
     func reset() async throws {
-        try await SQLScript.run("DELETE FROM agent_actions_log;\nDELETE FROM agent_tasks;\n", on: store)
+        let script = store is PostgresTaskStore
+            ? "TRUNCATE agent_actions_log, agent_tasks;\n"
+            : "DELETE FROM agent_actions_log;\nDELETE FROM agent_tasks;\n"
+        try await SQLScript.run(script, on: store)
     }
 
     /// Inserts `count` pending noop tasks, due now, in one statement.
