@@ -88,11 +88,11 @@ struct SQLiteDomainStore: DomainStore {
 
     func updateUser(id: UUID, fields: [ProfileField: String?], now: Date) async throws -> Bool {
         try await store.transaction { connection in
-            guard try await !connection.query("SELECT id FROM users WHERE id = ?1", [SQLiteValue.bind(id)]).isEmpty
+            guard try await !connection.rows("SELECT id FROM users WHERE id = ?1", [SQLiteValue.bind(id)]).isEmpty
             else { return false }
             for (field, value) in fields.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
                 // The column name comes from the allow-list enum, never from input.
-                _ = try await connection.query(
+                _ = try await connection.rows(
                     "UPDATE users SET \(field.rawValue) = ?1, updated_at = ?2 WHERE id = ?3",
                     [SQLiteValue.bind(value), SQLiteValue.bind(now), SQLiteValue.bind(id)])
             }

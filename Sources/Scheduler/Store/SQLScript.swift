@@ -28,7 +28,7 @@ public enum SQLScript {
             }
         case let sqlite as SQLiteTaskStore:
             try await sqlite.transaction { connection in
-                for statement in statements { _ = try await connection.query(statement, []) }
+                for statement in statements { _ = try await connection.rows(statement, []) }
             }
         default:
             preconditionFailure("no script runner for \(type(of: store))")

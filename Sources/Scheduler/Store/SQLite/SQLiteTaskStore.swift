@@ -30,7 +30,7 @@ public final class SQLiteTaskStore: TaskStore {
                 "PRAGMA journal_mode = WAL", "PRAGMA busy_timeout = 5000", "PRAGMA synchronous = NORMAL",
                 "PRAGMA foreign_keys = ON",
             ] {
-                _ = try await connection.query(pragma, [])
+                _ = try await connection.rows(pragma, [])
             }
         } catch {
             try? await connection.close()
@@ -53,19 +53,20 @@ public final class SQLiteTaskStore: TaskStore {
     /// Runs one statement on its own. Public for code that shares this database, such
     /// as the handlers' domain store: every statement must go through this store.
     public func query(_ sql: String, _ binds: [SQLiteData] = []) async throws -> [SQLiteRow] {
-        try await lock.withLock { try await connection.query(sql, binds) }
+        try await lock.withLock { try await connection.rows(sql, binds) }
     }
 
     /// Runs `body` in a write transaction (`BEGIN IMMEDIATE`), committing if it returns.
+    /// `body` runs its statements with ``SQLiteNIO/SQLiteConnection/rows(_:_:)``.
     public func transaction<T: Sendable>(_ body: (SQLiteConnection) async throws -> T) async throws -> T {
         try await lock.withLock {
-            _ = try await connection.query("BEGIN IMMEDIATE", [])
+            _ = try await connection.rows("BEGIN IMMEDIATE", [])
             do {
                 let value = try await body(connection)
-                _ = try await connection.query("COMMIT", [])
+                _ = try await connection.rows("COMMIT", [])
                 return value
             } catch {
-                _ = try? await connection.query("ROLLBACK", [])
+                _ = try? await connection.rows("ROLLBACK", [])
                 throw error
             }
         }
@@ -75,7 +76,7 @@ public final class SQLiteTaskStore: TaskStore {
 
     public func migrate() async throws -> [Int] {
         try await transaction { connection in
-            _ = try await connection.query(
+            _ = try await connection.rows(
                 """
                 CREATE TABLE IF NOT EXISTS schema_migrations (
                     version INTEGER PRIMARY KEY,
@@ -85,15 +86,15 @@ public final class SQLiteTaskStore: TaskStore {
                 """,
                 []
             )
-            let applied = Set(try await connection.query("SELECT version FROM schema_migrations", []).compactMap {
+            let applied = Set(try await connection.rows("SELECT version FROM schema_migrations", []).compactMap {
                 $0.column("version")?.integer.map { Int($0) }
             })
             var newlyApplied: [Int] = []
             for migration in SQLiteMigrations.all where !applied.contains(migration.version) {
                 for statement in migration.statements {
-                    _ = try await connection.query(statement, [])
+                    _ = try await connection.rows(statement, [])
                 }
-                _ = try await connection.query(
+                _ = try await connection.rows(
                     "INSERT INTO schema_migrations (version, name) VALUES (?1, ?2)",
                     [SQLiteValue.bind(migration.version), .text(migration.name)]
                 )
@@ -105,7 +106,7 @@ public final class SQLiteTaskStore: TaskStore {
 
     public func enqueue(_ task: NewTask, now: Date) async throws -> EnqueueResult {
         try await transaction { connection in
-            let inserted = try await connection.query(
+            let inserted = try await connection.rows(
                 """
                 INSERT INTO agent_tasks (
                     id, task_type, agent_type, user_id, context_id, context_type, scheduled_for, priority,
@@ -124,7 +125,7 @@ public final class SQLiteTaskStore: TaskStore {
                 ]
             )
             if let row = inserted.first { return EnqueueResult(task: try SQLiteTaskRow.task(from: row), created: true) }
-            let existing = try await connection.query(
+            let existing = try await connection.rows(
                 "SELECT \(SQLiteTaskRow.columns) FROM agent_tasks WHERE idempotency_key = ?1",
                 [SQLiteValue.bind(task.idempotencyKey)]
             )
@@ -210,7 +211,7 @@ public final class SQLiteTaskStore: TaskStore {
     /// holds the task for the same attempt. Runs inside a transaction; returns the ids applied.
     static func apply(_ records: [AttemptRecord], on connection: SQLiteConnection) async throws -> Set<UUID> {
         let batch = attemptValues(records)
-        let updated = try await connection.query(
+        let updated = try await connection.rows(
             """
             \(batch.clause)
             UPDATE agent_tasks AS t
@@ -233,7 +234,7 @@ public final class SQLiteTaskStore: TaskStore {
         guard !written.isEmpty else { return [] }
         // Usually every result applies, and the values already bound serve the log too.
         let log = written.count == records.count ? batch : attemptValues(written)
-        _ = try await connection.query(
+        _ = try await connection.rows(
             """
             \(log.clause)
             INSERT INTO agent_actions_log (
@@ -263,7 +264,7 @@ public final class SQLiteTaskStore: TaskStore {
 
     public func rescueExpiredLeases(now: Date, policy: RetryPolicy, limit: Int) async throws -> [UUID] {
         try await transaction { connection in
-            let rows = try await connection.query(
+            let rows = try await connection.rows(
                 """
                 SELECT \(SQLiteTaskRow.columns) FROM agent_tasks
                 WHERE status = 'processing' AND locked_until < ?1

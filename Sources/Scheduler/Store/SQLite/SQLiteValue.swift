@@ -41,7 +41,7 @@ public enum SQLiteValue {
 
     public static func optionalUUID(_ row: SQLiteRow, _ column: String) throws -> UUID? {
         guard let text = optionalString(row, column) else { return nil }
-        return try UUID(uuidString: text).orThrow(StoreDecodingError(column: column, value: text))
+        return try UUID(canonicalText: text).orThrow(StoreDecodingError(column: column, value: text))
     }
 
     public static func uuid(_ row: SQLiteRow, _ column: String) throws -> UUID {
