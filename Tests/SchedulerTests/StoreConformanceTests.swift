@@ -189,7 +189,7 @@ struct StoreConformanceTests {
         }
     }
 
-    @Test("a worker that lost its lease cannot complete the task", arguments: StoreKind.available)
+    @Test("a worker that lost its lease cannot complete the task; the rest of its batch is written", arguments: StoreKind.available)
     func completionRequiresLease(kind: StoreKind) async throws {
         try await TestDatabase.with(kind) { db in
             _ = try await db.store.enqueue(task(at: t0), now: t0)
@@ -202,12 +202,24 @@ struct StoreConformanceTests {
                 taskTypes: ["noop"], limit: 1, workerID: worker, leaseUntil: later.addingTimeInterval(60), now: later).first)
             #expect(fresh.id == stale.id)
 
+            _ = try await db.store.enqueue(task(at: later), now: later)
+            let held = try #require(try await db.store.claim(
+                taskTypes: ["noop"], limit: 1, workerID: "frozen", leaseUntil: later.addingTimeInterval(60), now: later).first)
+
             let staleRecord = AttemptRecord(
                 task: stale, workerID: "frozen", startedAt: t0, finishedAt: later, outcome: .completed(resultJSON: "{}"))
+            let heldRecord = AttemptRecord(
+                task: held, workerID: "frozen", startedAt: later, finishedAt: later, outcome: .completed(resultJSON: "{}"))
             #expect(try await db.store.finish([staleRecord]).isEmpty)
+            #expect(try await db.store.finish([staleRecord, heldRecord]) == [held.id])
             #expect(try await db.store.extendLeases(ids: [stale.id], workerID: "frozen", until: later) == [])
             #expect(try await db.store.task(id: stale.id)?.status == .processing)
             #expect(try await db.store.task(id: stale.id)?.lockedBy == worker)
+            #expect(try await db.store.task(id: held.id)?.status == .completed)
+            // The stale task's one row is the rescuer's; the refused result wrote none.
+            #expect(try await db.store.actionLog(taskID: stale.id).map(\.workerID) == ["frozen"])
+            #expect(try await db.store.actionLog(taskID: stale.id).map(\.error).first??.hasPrefix("lease expired") == true)
+            #expect(try await db.store.actionLog(taskID: held.id).count == 1)
         }
     }
 

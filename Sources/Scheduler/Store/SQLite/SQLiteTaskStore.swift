@@ -28,7 +28,7 @@ public final class SQLiteTaskStore: TaskStore {
         do {
             for pragma in [
                 "PRAGMA journal_mode = WAL", "PRAGMA busy_timeout = 5000", "PRAGMA synchronous = NORMAL",
-                "PRAGMA foreign_keys = ON",
+                "PRAGMA foreign_keys = ON", "PRAGMA temp_store = MEMORY", attemptResultsTable,
             ] {
                 _ = try await connection.rows(pragma, [])
             }
@@ -183,10 +183,16 @@ public final class SQLiteTaskStore: TaskStore {
         "error_line", "error", "latency", "attempt", "started_at", "finished_at",
     ]
 
-    /// A `WITH i(…) AS (VALUES (?, …), …)` clause holding a batch of attempt results, one
-    /// bound parameter per value, so SQLite reads them without encoding or parsing JSON.
+    /// This connection's own table of the attempt results being written, so that a batch
+    /// is parsed once and then read by both the task update and the action-log insert.
+    /// It is filled and emptied inside each write's transaction.
+    private static let attemptResultsTable =
+        "CREATE TEMP TABLE IF NOT EXISTS attempt_results (\(attemptColumns.joined(separator: ", ")))"
+
+    /// An `INSERT` of a batch of attempt results into `attempt_results`, one bound
+    /// parameter per value, so SQLite reads them without encoding or parsing JSON.
     /// 500 results (the largest batch) take 7,000 of SQLite's 32,766 parameters.
-    private static func attemptValues(_ records: [AttemptRecord]) -> (clause: String, binds: [SQLiteData]) {
+    private static func attemptValues(_ records: [AttemptRecord]) -> (sql: String, binds: [SQLiteData]) {
         var binds: [SQLiteData] = []
         binds.reserveCapacity(records.count * attemptColumns.count)
         for record in records {
@@ -201,19 +207,19 @@ public final class SQLiteTaskStore: TaskStore {
             ]
         }
         let row = "(" + Array(repeating: "?", count: attemptColumns.count).joined(separator: ", ") + ")"
-        let clause = "WITH i(\(attemptColumns.joined(separator: ", "))) AS (VALUES "
-            + Array(repeating: row, count: records.count).joined(separator: ", ") + ")"
-        return (clause, binds)
+        let sql = "INSERT INTO temp.attempt_results (\(attemptColumns.joined(separator: ", "))) VALUES "
+            + Array(repeating: row, count: records.count).joined(separator: ", ")
+        return (sql, binds)
     }
 
-    /// Writes a batch of attempt results in two statements (the task updates, then the
-    /// action-log rows of those that applied), each applied only while its worker still
-    /// holds the task for the same attempt. Runs inside a transaction; returns the ids applied.
+    /// Writes a batch of attempt results: the task updates, then the action-log rows of
+    /// those that applied, each applied only while its worker still holds the task for
+    /// the same attempt. Runs inside a transaction; returns the ids applied.
     static func apply(_ records: [AttemptRecord], on connection: SQLiteConnection) async throws -> Set<UUID> {
         let batch = attemptValues(records)
+        _ = try await connection.rows(batch.sql, batch.binds)
         let updated = try await connection.rows(
             """
-            \(batch.clause)
             UPDATE agent_tasks AS t
             SET status = i.status, retry_count = t.retry_count + i.increment,
                 scheduled_for = COALESCE(i.retry_at, t.scheduled_for),
@@ -223,29 +229,30 @@ public final class SQLiteTaskStore: TaskStore {
                     WHEN t.error_log IS NULL OR t.error_log = '' THEN i.error_line
                     ELSE t.error_log || char(10) || i.error_line END,
                 locked_by = NULL, locked_until = NULL, updated_at = i.finished_at
-            FROM i
+            FROM temp.attempt_results AS i
             WHERE t.id = i.id AND t.status = 'processing' AND t.locked_by = i.worker AND t.retry_count = i.retry_count
             RETURNING id
-            """,
-            batch.binds
+            """
         )
         let applied = Set(try updated.map { try SQLiteValue.uuid($0, "id") })
-        let written = records.filter { applied.contains($0.task.id) }
-        guard !written.isEmpty else { return [] }
-        // Usually every result applies, and the values already bound serve the log too.
-        let log = written.count == records.count ? batch : attemptValues(written)
+        if applied.count < records.count {
+            // Only the results that applied get an action-log row.
+            _ = try await connection.rows(
+                "DELETE FROM temp.attempt_results WHERE id NOT IN (SELECT value FROM json_each(?1))",
+                [SQLiteValue.bindList(Array(applied))]
+            )
+        }
         _ = try await connection.rows(
             """
-            \(log.clause)
             INSERT INTO agent_actions_log (
                 agent_type, action_type, user_id, context_id, context_type, latency_ms,
                 input_data, output_data, error, attempt, worker_id, started_at, created_at)
             SELECT 'task_processor', 'process_' || t.task_type, t.user_id, t.id, 'agent_task', i.latency,
                 t.context_json, i.result, i.error, i.attempt, i.worker, i.started_at, i.finished_at
-            FROM i JOIN agent_tasks AS t ON t.id = i.id
-            """,
-            log.binds
+            FROM temp.attempt_results AS i JOIN agent_tasks AS t ON t.id = i.id
+            """
         )
+        _ = try await connection.rows("DELETE FROM temp.attempt_results")
         return applied
     }
 
