@@ -1,5 +1,6 @@
 import Foundation
 import Handlers
+import Logging
 import TestSupport
 import Testing
 
@@ -41,6 +42,22 @@ struct HandlerRegistryTests {
             try registry.validate(taskType: "greet", contextJSON: "{name")
         }
         try registry.validate(taskType: "greet", contextJSON: #"{"name": "Ada", "times": 1, "extra": true}"#)
+        try registry.validate(taskType: "greet", contextJSON: " \n\t{\"name\": \"Ada\", \"times\": 1}\r\n")
+    }
+
+    @Test("a handler's logger carries the task's id, type and attempt; the engine's logger stays as it was")
+    func invocationLogger() async throws {
+        try await TestDatabase.with(.sqlite) { db in
+            let task = try await db.store.enqueue(NewTask(taskType: "greet"), now: Date()).task
+            var engineLogger = Logger(label: "engine") { StreamLogHandler.standardError(label: $0) }
+            engineLogger[metadataKey: "worker_id"] = "w1"
+            let invocation = TaskInvocation(task: task, startedAt: Date(), logger: engineLogger)
+            #expect(invocation.logger[metadataKey: "task_id"] == "\(task.id.lowercasedString)")
+            #expect(invocation.logger[metadataKey: "task_type"] == "greet")
+            #expect(invocation.logger[metadataKey: "attempt"] == "1")
+            #expect(invocation.logger[metadataKey: "worker_id"] == "w1")
+            #expect(engineLogger[metadataKey: "task_id"] == nil)
+        }
     }
 
     @Test("nested fields are named with their path")
