@@ -105,30 +105,10 @@ public final class PostgresTaskStore: TaskStore {
         taskTypes: [String], limit: Int, workerID: String, leaseUntil: Date, now: Date
     ) async throws -> [AgentTask] {
         guard limit > 0, !taskTypes.isEmpty else { return [] }
-        // One statement, so one round trip. It need not wait for the disk: if PostgreSQL
-        // loses a claim in a crash, the task is simply claimed again, so the statement
-        // turns synchronous_commit off for its own transaction (set_config with
-        // is_local, the function form of SET LOCAL). Results and enqueues stay durable.
-        // The locked ids are looked up by primary key: a join let the planner hash the
-        // whole table, whose completed rows grow without bound.
-        let tasks = try await client.query(
-            """
-            WITH asynchronous AS MATERIALIZED (SELECT set_config('synchronous_commit', 'off', true))
-            UPDATE agent_tasks
-            SET status = 'processing', locked_by = \(workerID), locked_until = \(leaseUntil),
-                last_attempted_at = \(now), updated_at = \(now)
-            WHERE EXISTS (SELECT FROM asynchronous)
-              AND id = ANY(ARRAY(
-                SELECT id FROM agent_tasks
-                WHERE status = 'pending' AND scheduled_for <= \(now) AND task_type = ANY(\(taskTypes))
-                ORDER BY priority_rank, scheduled_for
-                LIMIT \(limit)
-                FOR UPDATE SKIP LOCKED))
-            RETURNING \(unescaped: PostgresTaskRow.columns)
-            """,
-            logger: logger
-        ).collect().map(PostgresTaskRow.task(from:))
-        // RETURNING gives rows in physical order, not the subquery's.
+        let statement = PostgresClaimStatement(
+            workerID: workerID, leaseUntil: leaseUntil, now: now, taskTypes: taskTypes, limit: limit)
+        var tasks: [AgentTask] = []
+        for try await task in try await client.execute(statement, logger: logger) { tasks.append(task) }
         return tasks.sorted(by: AgentTask.claimOrder)
     }
 
