@@ -1,8 +1,19 @@
 /// A row the store read back that does not fit the model: a status or priority the
-/// schema should have rejected, or a timestamp in no format it knows.
+/// schema should have rejected, a timestamp in no format it knows, or a column list and
+/// its reader that disagree.
 struct StoreDecodingError: Error, CustomStringConvertible {
     let column: String
-    let value: String
+    let problem: String
 
-    var description: String { "agent_tasks.\(column) holds an unexpected value '\(value)'" }
+    init(column: String, value: String) {
+        self.column = "agent_tasks.\(column)"
+        self.problem = "holds an unexpected value '\(value)'"
+    }
+
+    init(column: String, problem: String) {
+        self.column = column
+        self.problem = problem
+    }
+
+    var description: String { "\(column) \(problem)" }
 }

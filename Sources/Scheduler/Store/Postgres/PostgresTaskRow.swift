@@ -1,7 +1,8 @@
 import Foundation
 import PostgresNIO
 
-/// Maps PostgreSQL rows to model values; the one place that knows the column list.
+/// Maps PostgreSQL rows to model values; the one place that knows the column lists, and
+/// reads cells in their order (``PostgresColumnReader``).
 enum PostgresTaskRow {
     /// The `agent_tasks` columns the model reads.
     static let columns = [
@@ -11,53 +12,67 @@ enum PostgresTaskRow {
         "error_log", "locked_by", "locked_until", "idempotency_key", "updated_at",
     ].joined(separator: ", ")
 
+    /// The `agent_actions_log` columns the model reads.
+    static let actionLogColumns = [
+        "id", "agent_type", "action_type", "user_id", "context_id", "context_type", "latency_ms",
+        "input_data::text AS input_data", "output_data::text AS output_data", "error", "attempt", "worker_id",
+        "started_at", "created_at",
+    ].joined(separator: ", ")
+
     static func task(from row: PostgresRow) throws -> AgentTask {
-        let cells = row.makeRandomAccess()
-        let priority = try cells["priority"].decode(String.self)
-        let status = try cells["status"].decode(String.self)
+        var cells = PostgresColumnReader(row)
+        let id: UUID = try cells.next("id")
+        let taskType: String = try cells.next("task_type")
+        let agentType: String = try cells.next("agent_type")
+        let userID: UUID? = try cells.next("user_id")
+        let contextID: UUID? = try cells.next("context_id")
+        let contextType: String? = try cells.next("context_type")
+        let scheduledFor: Date = try cells.next("scheduled_for")
+        let priority: String = try cells.next("priority")
+        let status: String = try cells.next("status")
         return AgentTask(
-            id: try cells["id"].decode(UUID.self),
-            taskType: try cells["task_type"].decode(String.self),
-            agentType: try cells["agent_type"].decode(String.self),
-            userID: try cells["user_id"].decode(UUID?.self),
-            contextID: try cells["context_id"].decode(UUID?.self),
-            contextType: try cells["context_type"].decode(String?.self),
-            scheduledFor: try cells["scheduled_for"].decode(Date.self),
+            id: id,
+            taskType: taskType,
+            agentType: agentType,
+            userID: userID,
+            contextID: contextID,
+            contextType: contextType,
+            scheduledFor: scheduledFor,
             priority: try TaskPriority(rawValue: priority).orThrow(StoreDecodingError(column: "priority", value: priority)),
             status: try TaskStatus(rawValue: status).orThrow(StoreDecodingError(column: "status", value: status)),
-            retryCount: try cells["retry_count"].decode(Int.self),
-            maxRetries: try cells["max_retries"].decode(Int.self),
-            lastAttemptedAt: try cells["last_attempted_at"].decode(Date?.self),
-            completedAt: try cells["completed_at"].decode(Date?.self),
-            createdAt: try cells["created_at"].decode(Date.self),
-            createdBy: try cells["created_by"].decode(String?.self),
-            contextJSON: try cells["context_json"].decode(String.self),
-            resultJSON: try cells["result_json"].decode(String?.self),
-            errorLog: try cells["error_log"].decode(String?.self),
-            lockedBy: try cells["locked_by"].decode(String?.self),
-            lockedUntil: try cells["locked_until"].decode(Date?.self),
-            idempotencyKey: try cells["idempotency_key"].decode(String?.self),
-            updatedAt: try cells["updated_at"].decode(Date.self)
+            retryCount: try cells.next("retry_count"),
+            maxRetries: try cells.next("max_retries"),
+            lastAttemptedAt: try cells.next("last_attempted_at"),
+            completedAt: try cells.next("completed_at"),
+            createdAt: try cells.next("created_at"),
+            createdBy: try cells.next("created_by"),
+            contextJSON: try cells.next("context_json"),
+            resultJSON: try cells.next("result_json"),
+            errorLog: try cells.next("error_log"),
+            lockedBy: try cells.next("locked_by"),
+            lockedUntil: try cells.next("locked_until"),
+            idempotencyKey: try cells.next("idempotency_key"),
+            updatedAt: try cells.next("updated_at")
         )
     }
 
     static func actionLogEntry(from row: PostgresRow) throws -> ActionLogEntry {
-        let cells = row.makeRandomAccess()
+        var cells = PostgresColumnReader(row)
         return ActionLogEntry(
-            id: try cells["id"].decode(Int64.self),
-            agentType: try cells["agent_type"].decode(String.self),
-            actionType: try cells["action_type"].decode(String.self),
-            userID: try cells["user_id"].decode(UUID?.self),
-            contextID: try cells["context_id"].decode(UUID?.self),
-            contextType: try cells["context_type"].decode(String?.self),
-            latencyMs: try cells["latency_ms"].decode(Int?.self),
-            inputData: try cells["input_data"].decode(String?.self),
-            outputData: try cells["output_data"].decode(String?.self),
-            error: try cells["error"].decode(String?.self),
-            attempt: try cells["attempt"].decode(Int?.self),
-            workerID: try cells["worker_id"].decode(String?.self),
-            startedAt: try cells["started_at"].decode(Date?.self),
-            createdAt: try cells["created_at"].decode(Date.self)
+            id: try cells.next("id"),
+            agentType: try cells.next("agent_type"),
+            actionType: try cells.next("action_type"),
+            userID: try cells.next("user_id"),
+            contextID: try cells.next("context_id"),
+            contextType: try cells.next("context_type"),
+            latencyMs: try cells.next("latency_ms"),
+            inputData: try cells.next("input_data"),
+            outputData: try cells.next("output_data"),
+            error: try cells.next("error"),
+            attempt: try cells.next("attempt"),
+            workerID: try cells.next("worker_id"),
+            startedAt: try cells.next("started_at"),
+            createdAt: try cells.next("created_at")
         )
     }
 }

@@ -320,8 +320,7 @@ public final class PostgresTaskStore: TaskStore {
     public func actionLog(taskID: UUID) async throws -> [ActionLogEntry] {
         try await client.query(
             """
-            SELECT id, agent_type, action_type, user_id, context_id, context_type, latency_ms,
-                input_data::text AS input_data, output_data::text AS output_data, error, attempt, worker_id, started_at, created_at
+            SELECT \(unescaped: PostgresTaskRow.actionLogColumns)
             FROM agent_actions_log WHERE context_id = \(taskID) ORDER BY id
             """,
             logger: logger
