@@ -9,14 +9,14 @@ struct AttemptRunner: Sendable {
     let clock: any WallClock
     let logger: Logger
 
-    /// Runs the attempt; `nil` when the engine cancelled it (shutdown or a lost lease),
-    /// in which case the task is released rather than charged an attempt.
-    func run(_ task: AgentTask) async -> AttemptRecord? {
+    /// Runs the attempt through `execution`; `nil` when the engine cancelled it (shutdown
+    /// or a lost lease), in which case the task is released rather than charged an attempt.
+    func run(_ task: AgentTask, in execution: HandlerExecution = HandlerExecution()) async -> AttemptRecord? {
         let startedAt = clock.now
         let invocation = TaskInvocation(task: task, startedAt: startedAt, logger: logger)
         let timeout = registry.timeout(for: task.taskType) ?? configuration.handlerTimeout
         let registry = registry
-        let outcome = await HandlerExecution.run(timeout: timeout) {
+        let outcome = await execution.run(timeout: timeout) {
             try await registry.run(taskType: task.taskType, contextJSON: task.contextJSON, invocation: invocation)
         }
         let finishedAt = clock.now

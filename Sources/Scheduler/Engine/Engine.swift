@@ -118,34 +118,25 @@ public final class Engine: Service {
         }
     }
 
+    /// Registers the attempt as running, then runs it as a child of the poller's group.
+    /// The handler itself runs in a task of its own (``HandlerExecution``), so one that
+    /// ignores cancellation cannot hold up shutdown.
     private func start(_ task: AgentTask, in group: inout DiscardingTaskGroup) {
-        let attempt = launch(task)
+        let execution = HandlerExecution()
+        running.insert(task.id, cancel: execution.cancel)
         group.addTask {
-            await self.wait(for: attempt, of: task.id)
+            await self.attempt(task, in: execution)
             self.wake.signal()
         }
     }
 
-    /// Starts an attempt in a task of its own, so a handler that ignores cancellation
-    /// cannot hold up shutdown, and registers it as running.
-    private func launch(_ task: AgentTask) -> Task<Void, Never> {
-        let attempt = Task {
-            guard let record = await self.runner.run(task) else { return }
-            self.running.handlerReturned(task.id)
-            await self.finish(record)
+    /// Runs a registered attempt, writes its result, and unregisters it.
+    private func attempt(_ task: AgentTask, in execution: HandlerExecution) async {
+        if let record = await runner.run(task, in: execution) {
+            running.handlerReturned(task.id)
+            await finish(record)
         }
-        running.insert(task.id, cancel: { attempt.cancel() })
-        return attempt
-    }
-
-    /// Waits for an attempt (cancelling it if the waiter is cancelled), then unregisters it.
-    private func wait(for attempt: Task<Void, Never>, of id: UUID) async {
-        await withTaskCancellationHandler {
-            await attempt.value
-        } onCancel: {
-            attempt.cancel()
-        }
-        running.remove(id)
+        running.remove(task.id)
     }
 
     /// Counts the attempt and writes it back with others that finish meanwhile.
@@ -193,7 +184,9 @@ public final class Engine: Service {
             let status = try await store.task(id: id)?.status ?? current.status
             throw SchedulerError.invalidTransition(id: id, status: status, action: "process")
         }
-        await wait(for: launch(task), of: id)
+        let execution = HandlerExecution()
+        running.insert(id, cancel: execution.cancel)
+        await attempt(task, in: execution)
         return try await store.task(id: id) ?? task
     }
 

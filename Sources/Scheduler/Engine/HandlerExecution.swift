@@ -9,14 +9,26 @@ enum HandlerOutcome: Sendable {
     case cancelled
 }
 
-/// Runs a handler with a deadline, in a task of its own, so that a handler that ignores
-/// cancellation and never returns still frees its slot at the deadline.
-enum HandlerExecution {
-    static func run(
+/// One run of a handler, with a deadline, in a task of its own, so that a handler that
+/// ignores cancellation and never returns still frees its slot at the deadline.
+///
+/// The engine keeps the execution to cancel it (at shutdown, or when the lease is lost)
+/// while the attempt's own task awaits ``run(timeout:_:)``; cancelling that task ends
+/// the run the same way.
+final class HandlerExecution: Sendable {
+    private let once = OnceOutcome()
+
+    /// Ends the run as ``HandlerOutcome/cancelled`` (at once if it is running, or as soon
+    /// as it starts) and cancels the handler's task.
+    func cancel() {
+        once.finish(.cancelled)
+    }
+
+    func run(
         timeout: Duration,
         _ operation: @escaping @Sendable () async throws -> String
     ) async -> HandlerOutcome {
-        let once = OnceOutcome()
+        let once = once
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 once.setContinuation(continuation)
