@@ -8,6 +8,7 @@ struct AttemptRunner: Sendable {
     let configuration: EngineConfiguration
     let clock: any WallClock
     let logger: Logger
+    let deadlines = HandlerDeadlines()
 
     /// Runs the attempt through `execution`; `nil` when the engine cancelled it (shutdown
     /// or a lost lease), in which case the task is released rather than charged an attempt.
@@ -16,7 +17,7 @@ struct AttemptRunner: Sendable {
         let invocation = TaskInvocation(task: task, startedAt: startedAt, logger: logger)
         let timeout = registry.timeout(for: task.taskType) ?? configuration.handlerTimeout
         let registry = registry
-        let outcome = await execution.run(timeout: timeout) {
+        let outcome = await execution.run(timeout: timeout, deadlines: deadlines) {
             try await registry.run(taskType: task.taskType, contextJSON: task.contextJSON, invocation: invocation)
         }
         let finishedAt = clock.now

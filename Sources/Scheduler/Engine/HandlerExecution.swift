@@ -24,8 +24,11 @@ final class HandlerExecution: Sendable {
         once.finish(.cancelled)
     }
 
+    /// Runs `operation` until it returns, `timeout` passes (watched by `deadlines`), or
+    /// the run is cancelled, whichever comes first.
     func run(
         timeout: Duration,
+        deadlines: HandlerDeadlines,
         _ operation: @escaping @Sendable () async throws -> String
     ) async -> HandlerOutcome {
         let once = once
@@ -41,13 +44,10 @@ final class HandlerExecution: Sendable {
                         once.finish(.threw(error))
                     }
                 }
-                let timer = Task {
-                    try await Task.sleep(for: timeout)
-                    once.finish(.timedOut(timeout))
-                }
+                let deadline = deadlines.add(deadline: .now + timeout) { once.finish(.timedOut(timeout)) }
                 once.setCleanup {
                     work.cancel()
-                    timer.cancel()
+                    deadlines.remove(deadline)
                 }
             }
         } onCancel: {
