@@ -5,9 +5,10 @@ import Synchronization
 
 /// Claims due tasks and runs them through their handlers: the scheduler's heart.
 ///
-/// The poller claims as many tasks as there are free slots (at most `batchSize` a claim),
-/// sleeps until woken, the next task is due, or the poll interval passes, and keeps the
-/// leases of running tasks fresh. On graceful shutdown it stops claiming, gives running
+/// The poller claims as many tasks as there are free slots (at most `batchSize` a claim;
+/// a handler that returned frees its slot while its result is written, see
+/// ``RunningTasks/freeSlots(concurrency:)``), sleeps until woken, the next task is due,
+/// or the poll interval passes, and keeps the leases of running tasks fresh. On graceful shutdown it stops claiming, gives running
 /// handlers `shutdownGrace` to finish, then cancels the rest and releases their tasks to
 /// `pending` without charging them an attempt.
 public final class Engine: Service {
@@ -72,7 +73,7 @@ public final class Engine: Service {
     /// Claims and runs due tasks until stopped.
     private func pollLoop(group: inout DiscardingTaskGroup) async {
         while !stopping.load(ordering: .relaxed), !Task.isCancelled {
-            let free = configuration.concurrency - running.count
+            let free = running.freeSlots(concurrency: configuration.concurrency)
             var claimedAll = false
             if free > 0 {
                 let limit = min(free, configuration.batchSize)
@@ -83,7 +84,7 @@ public final class Engine: Service {
                 for task in claimed { start(task, in: &group) }
                 claimedAll = claimed.count == limit
             }
-            if claimedAll, running.count < configuration.concurrency { continue }
+            if claimedAll, running.freeSlots(concurrency: configuration.concurrency) > 0 { continue }
             await wake.wait(timeout: await idleWait())
         }
     }
@@ -91,7 +92,7 @@ public final class Engine: Service {
     /// How long to sleep when idle: until the next pending task is due, at most the
     /// poll interval.
     private func idleWait() async -> Duration {
-        guard running.count < configuration.concurrency,
+        guard running.freeSlots(concurrency: configuration.concurrency) > 0,
             let next = try? await store.nextDueDate(taskTypes: registry.taskTypes)
         else { return configuration.pollInterval }
         let seconds = max(0, next.timeIntervalSince(clock.now))

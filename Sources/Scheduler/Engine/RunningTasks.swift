@@ -17,6 +17,17 @@ final class RunningTasks: Sendable {
     private let state = Mutex(State())
 
     var count: Int { state.withLock { $0.cancellers.count } }
+
+    /// How many more attempts may start under `concurrency`: handlers still running stay
+    /// within it, and results waiting to be written within another `concurrency`, so the
+    /// next claim need not wait for the last batch's commit, yet a database that falls
+    /// behind holds claims back.
+    func freeSlots(concurrency: Int) -> Int {
+        state.withLock { state in
+            let executing = state.cancellers.count - state.writingResult.count
+            return max(0, min(concurrency - executing, 2 * concurrency - state.cancellers.count))
+        }
+    }
     var ids: [UUID] { state.withLock { Array($0.cancellers.keys) } }
     /// The tasks whose handler is still running.
     var executingIDs: Set<UUID> { state.withLock { Set($0.cancellers.keys).subtracting($0.writingResult) } }
