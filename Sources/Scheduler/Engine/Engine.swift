@@ -114,7 +114,7 @@ public final class Engine: Service {
                 now: now
             )
         } catch {
-            if !Task.isCancelled { logger.error("claim failed; will try again", metadata: ["error": "\(error)"]) }
+            if !Task.isCancelled { logger.error("claim failed; will try again", metadata: ["error": "\(DatabaseErrorDescription.describe(error))"]) }
             return nil
         }
     }
@@ -157,7 +157,9 @@ public final class Engine: Service {
             let released = try await store.release(ids: leftover, workerID: configuration.workerID, now: clock.now)
             logger.info("released unfinished tasks at shutdown", metadata: ["count": "\(released)"])
         } catch {
-            logger.error("could not release tasks at shutdown; their leases will expire", metadata: ["error": "\(error)"])
+            logger.error("could not release tasks at shutdown; their leases will expire", metadata: [
+                "error": "\(DatabaseErrorDescription.describe(error))",
+            ])
         }
     }
 

@@ -38,7 +38,7 @@ struct LeaseKeeper: Sendable {
                 running.cancel(lost)
             }
         } catch {
-            logger.error("could not extend leases; will try again", metadata: ["error": "\(error)"])
+            logger.error("could not extend leases; will try again", metadata: ["error": "\(DatabaseErrorDescription.describe(error))"])
         }
     }
 }

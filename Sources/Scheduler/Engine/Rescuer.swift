@@ -42,7 +42,7 @@ public struct Rescuer: Service {
                 if batch.count < 100 { break }
             }
         } catch {
-            logger.error("could not rescue expired leases; will try again", metadata: ["error": "\(error)"])
+            logger.error("could not rescue expired leases; will try again", metadata: ["error": "\(DatabaseErrorDescription.describe(error))"])
         }
         if !rescued.isEmpty {
             logger.warning("rescued tasks whose lease expired", metadata: ["count": "\(rescued.count)"])

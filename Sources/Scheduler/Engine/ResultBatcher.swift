@@ -57,7 +57,7 @@ actor ResultBatcher {
                 return
             } catch {
                 logger.error("could not record attempt results", metadata: [
-                    "tasks": "\(batch.count)", "error": "\(error)", "try": "\(attempt)",
+                    "tasks": "\(batch.count)", "error": "\(DatabaseErrorDescription.describe(error))", "try": "\(attempt)",
                 ])
                 try? await Task.sleep(for: delay)
                 delay *= 2
