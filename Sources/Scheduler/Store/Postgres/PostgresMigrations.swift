@@ -161,5 +161,8 @@ enum PostgresMigrations {
                 ON agent_tasks (idempotency_key) WHERE idempotency_key IS NOT NULL
             """,
         ]),
+        Migration(version: 5, name: "claim function planned the same whatever the statistics", statements: [
+            PostgresClaimStatement.createFunction,
+        ]),
     ]
 }

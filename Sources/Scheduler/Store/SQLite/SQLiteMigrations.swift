@@ -147,5 +147,11 @@ enum SQLiteMigrations {
         // PostgreSQL's version 3 adds NOTIFY triggers; a SQLite file has one process
         // behind it, which wakes its own poller, so the version is empty here.
         Migration(version: 3, name: "wake-up notifications for pending tasks", statements: []),
+        // PostgreSQL's version 4 makes two indexes partial so that updates stop writing
+        // NULL entries; SQLite only touches the indexes whose columns an update changes.
+        Migration(version: 4, name: "index only present user ids and idempotency keys", statements: []),
+        // PostgreSQL's version 5 moves the claim into a function to pin its plan;
+        // SQLite's planner already scans the claim index in order.
+        Migration(version: 5, name: "claim function planned the same whatever the statistics", statements: []),
     ]
 }
