@@ -40,7 +40,7 @@ public struct PostgresWakeListener: Service {
                 } catch {
                     if Task.isCancelled { return }
                     logger.warning("LISTEN connection lost; polling covers the gap until it is back", metadata: [
-                        "error": "\(String(reflecting: type(of: error)))", "retry_in": "\(delay)",
+                        "error": "\(DatabaseErrorDescription.describe(error))", "retry_in": "\(delay)",
                     ])
                 }
                 try? await Task.sleep(for: delay)
