@@ -8,9 +8,10 @@ import Synchronization
 /// The poller claims as many tasks as there are free slots (at most `batchSize` a claim;
 /// a handler that returned frees its slot while its result is written, see
 /// ``RunningTasks/freeSlots(concurrency:)``), sleeps until woken, the next task is due,
-/// or the poll interval passes, and keeps the leases of running tasks fresh. On graceful shutdown it stops claiming, gives running
-/// handlers `shutdownGrace` to finish, then cancels the rest and releases their tasks to
-/// `pending` without charging them an attempt.
+/// or the poll interval passes, and keeps the leases of running tasks fresh. On graceful
+/// shutdown it stops claiming, gives running handlers `shutdownGrace` to finish, then
+/// cancels the rest and releases their tasks to `pending` without charging them an
+/// attempt.
 public final class Engine: Service {
     let store: any TaskStore
     let registry: HandlerRegistry
@@ -114,7 +115,11 @@ public final class Engine: Service {
                 now: now
             )
         } catch {
-            if !Task.isCancelled { logger.error("claim failed; will try again", metadata: ["error": "\(DatabaseErrorDescription.describe(error))"]) }
+            if !Task.isCancelled {
+                logger.error("claim failed; will try again", metadata: [
+                    "error": "\(DatabaseErrorDescription.describe(error))",
+                ])
+            }
             return nil
         }
     }

@@ -13,7 +13,7 @@ enum HandlerOutcome: Sendable {
 /// ignores cancellation and never returns still frees its slot at the deadline.
 ///
 /// The engine keeps the execution to cancel it (at shutdown, or when the lease is lost)
-/// while the attempt's own task awaits ``run(timeout:_:)``; cancelling that task ends
+/// while the attempt's own task awaits ``run(timeout:deadlines:_:)``; cancelling that task ends
 /// the run the same way.
 final class HandlerExecution: Sendable {
     private let once = OnceOutcome()

@@ -16,7 +16,9 @@ final class RunningTasks: Sendable {
 
     private let state = Mutex(State())
 
-    var count: Int { state.withLock { $0.cancellers.count } }
+    var ids: [UUID] { state.withLock { Array($0.cancellers.keys) } }
+    /// The tasks whose handler is still running.
+    var executingIDs: Set<UUID> { state.withLock { Set($0.cancellers.keys).subtracting($0.writingResult) } }
 
     /// How many more attempts may start under `concurrency`: handlers still running stay
     /// within it, and results waiting to be written within another `concurrency`, so the
@@ -28,9 +30,6 @@ final class RunningTasks: Sendable {
             return max(0, min(concurrency - executing, 2 * concurrency - state.cancellers.count))
         }
     }
-    var ids: [UUID] { state.withLock { Array($0.cancellers.keys) } }
-    /// The tasks whose handler is still running.
-    var executingIDs: Set<UUID> { state.withLock { Set($0.cancellers.keys).subtracting($0.writingResult) } }
 
     func insert(_ id: UUID, cancel: @escaping @Sendable () -> Void) {
         state.withLock { $0.cancellers[id] = cancel }
