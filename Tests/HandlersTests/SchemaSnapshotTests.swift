@@ -23,6 +23,10 @@ struct SchemaSnapshotTests {
         SELECT 'trigger ' || event_object_table || '.' || trigger_name || ' ' || action_timing || ' '
             || event_manipulation || ' ' || action_statement
         FROM information_schema.triggers WHERE trigger_schema = 'public'
+        UNION ALL
+        SELECT 'function ' || oid::regprocedure::text || ' RETURNS ' || pg_get_function_result(oid)
+            || COALESCE(' SET ' || array_to_string(proconfig, ', '), '')
+        FROM pg_proc WHERE pronamespace = 'public'::regnamespace
         ORDER BY 1
         """
 
