@@ -51,6 +51,24 @@ struct StoreConformanceTests {
         }
     }
 
+    @Test("the next due date is the earliest pending task of the given types, whatever its priority",
+          arguments: StoreKind.available)
+    func nextDueDate(kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { db in
+            #expect(try await db.store.nextDueDate(taskTypes: ["noop"]) == nil)
+            _ = try await db.store.enqueue(task(at: t0.addingTimeInterval(30), priority: .urgent), now: t0)
+            let earliest = try await db.store.enqueue(task(at: t0.addingTimeInterval(10), priority: .low), now: t0).task
+            _ = try await db.store.enqueue(task(at: t0.addingTimeInterval(20), priority: .high), now: t0)
+            _ = try await db.store.enqueue(task("from_the_future", at: t0.addingTimeInterval(5)), now: t0)
+            let cancelled = try await db.store.enqueue(task(at: t0.addingTimeInterval(1)), now: t0).task
+            _ = try await db.store.cancel(id: cancelled.id, now: t0)
+
+            #expect(try await db.store.nextDueDate(taskTypes: ["noop"]) == earliest.scheduledFor)
+            #expect(try await db.store.nextDueDate(taskTypes: ["noop", "from_the_future"]) == t0.addingTimeInterval(5))
+            #expect(try await db.store.nextDueDate(taskTypes: []) == nil)
+        }
+    }
+
     @Test("claims only registered types and counts the rest as unroutable", arguments: StoreKind.available)
     func onlyRegistered(kind: StoreKind) async throws {
         try await TestDatabase.with(kind) { db in

@@ -327,10 +327,22 @@ public final class PostgresTaskStore: TaskStore {
         ).collect().map(PostgresTaskRow.actionLogEntry(from:))
     }
 
+    /// Looks up the earliest due task of each priority rank in the claim index (one
+    /// short index scan each), so the answer costs the same however many tasks wait for
+    /// later: `min(scheduled_for)` over all pending rows scanned the whole table — 60 ms
+    /// with 500,000 follow-ups scheduled ahead, every time the poller went idle.
     public func nextDueDate(taskTypes: [String]) async throws -> Date? {
         guard !taskTypes.isEmpty else { return nil }
+        let ranks = TaskPriority.allCases.map(\.rank)
         let rows = try await client.query(
-            "SELECT min(scheduled_for) FROM agent_tasks WHERE status = 'pending' AND task_type = ANY(\(taskTypes))",
+            """
+            SELECT min(n.next) FROM unnest(\(ranks)::smallint[]) AS r(rank),
+            LATERAL (
+                SELECT scheduled_for AS next FROM agent_tasks
+                WHERE status = 'pending' AND priority_rank = r.rank AND task_type = ANY(\(taskTypes))
+                ORDER BY scheduled_for
+                LIMIT 1) AS n
+            """,
             logger: logger
         )
         for try await date in rows.decode(Date?.self) { return date }

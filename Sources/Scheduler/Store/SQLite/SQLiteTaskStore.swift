@@ -375,14 +375,22 @@ public final class SQLiteTaskStore: TaskStore {
         ).map(SQLiteTaskRow.actionLogEntry(from:))
     }
 
+    /// Looks up the earliest due task of each priority rank in the claim index, so the
+    /// answer costs the same however many tasks wait for later (`min(scheduled_for)` over
+    /// every pending row took 80 ms with 500,000 scheduled ahead).
     public func nextDueDate(taskTypes: [String]) async throws -> Date? {
         guard !taskTypes.isEmpty else { return nil }
         let rows = try await query(
             """
-            SELECT min(scheduled_for) AS next FROM agent_tasks
-            WHERE status = 'pending' AND task_type IN (SELECT value FROM json_each(?1))
+            SELECT min((
+                SELECT scheduled_for FROM agent_tasks
+                WHERE status = 'pending' AND priority_rank = r.value
+                  AND task_type IN (SELECT value FROM json_each(?1))
+                ORDER BY scheduled_for
+                LIMIT 1)) AS next
+            FROM json_each(?2) AS r
             """,
-            [SQLiteValue.bindList(taskTypes)]
+            [SQLiteValue.bindList(taskTypes), .text("\(TaskPriority.allCases.map(\.rank))")]
         )
         return try rows.first.flatMap { try SQLiteValue.optionalDate($0, "next") }
     }
