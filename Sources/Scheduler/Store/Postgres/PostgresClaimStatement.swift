@@ -12,13 +12,17 @@ import PostgresNIO
 /// completed rows grow without bound. RETURNING gives rows in physical order, not the
 /// subquery's, so the caller sorts them.
 ///
-/// Why a function: the due tasks must come from an ordered scan of
-/// `agent_tasks_claim_idx` that stops after `max_tasks` rows. When the table's statistics
-/// are stale — a new table, or a burst of inserts since the last ANALYZE — the planner
-/// guesses that few rows are pending and instead collects every pending row and sorts
-/// them, on every claim (36 ms instead of 9 ms for 1,000 of 60,000 pending tasks, and
-/// growing with the backlog). The function's `SET enable_sort = off` rules that plan out
-/// whatever the statistics say, without touching any other query of the session.
+/// The due tasks come from `agent_tasks_claim_idx` one priority rank after another (the
+/// ranks 0-3 of ``TaskPriority/rank``), each an index range that ends at the first task
+/// not yet due: one ordered scan of the whole index walked past every task scheduled
+/// for later (7 ms a claim with 500,000 follow-ups ahead, growing with them).
+///
+/// Why a function: those scans must stay ordered index scans that stop after
+/// `max_tasks` rows. When the table's statistics are stale — a new table, or a burst of
+/// inserts since the last ANALYZE — the planner guesses that few rows are pending and
+/// instead collects every pending row and sorts them, on every claim (36 ms instead of
+/// 9 ms for 1,000 of 60,000 pending tasks). The function's `SET enable_sort = off` rules
+/// that plan out whatever the statistics say, without touching any other query.
 struct PostgresClaimStatement: PostgresPreparedStatement {
     /// Migration 5's definition. A released migration never changes: a different claim
     /// needs a new migration that replaces the function.
@@ -36,11 +40,15 @@ struct PostgresClaimStatement: PostgresPreparedStatement {
             SET status = 'processing', locked_by = worker, locked_until = lease_until,
                 last_attempted_at = claim_time, updated_at = claim_time
             WHERE id = ANY(ARRAY(
-                SELECT id FROM agent_tasks
-                WHERE status = 'pending' AND scheduled_for <= claim_time AND task_type = ANY(task_types)
-                ORDER BY priority_rank, scheduled_for
-                LIMIT max_tasks
-                FOR UPDATE SKIP LOCKED))
+                SELECT due.id FROM unnest(ARRAY[0, 1, 2, 3]::smallint[]) AS r(rank)
+                CROSS JOIN LATERAL (
+                    SELECT id FROM agent_tasks
+                    WHERE status = 'pending' AND priority_rank = r.rank AND scheduled_for <= claim_time
+                      AND task_type = ANY(task_types)
+                    ORDER BY scheduled_for
+                    LIMIT max_tasks
+                    FOR UPDATE SKIP LOCKED) AS due
+                LIMIT max_tasks))
             RETURNING *;
         END
         $$
