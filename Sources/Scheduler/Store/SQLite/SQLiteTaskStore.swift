@@ -389,23 +389,24 @@ public final class SQLiteTaskStore: TaskStore {
         ).map(SQLiteTaskRow.actionLogEntry(from:))
     }
 
-    /// Looks up the earliest due task of each priority rank in the claim index, so the
-    /// answer costs the same however many tasks wait for later (`min(scheduled_for)` over
-    /// every pending row took 80 ms with 500,000 scheduled ahead).
+    /// The earliest `scheduled_for` of a pending task of the types in the JSON array `?1`:
+    /// the earliest of each priority rank, found at the start of that rank's range of the
+    /// claim index, so the answer costs the same however many tasks wait for later
+    /// (`min(scheduled_for)` over every pending row took 80 ms with 500,000 scheduled ahead).
+    static let earliestDue = """
+        SELECT min((
+            SELECT scheduled_for FROM agent_tasks
+            WHERE status = 'pending' AND priority_rank = r.value
+              AND task_type IN (SELECT value FROM json_each(?1))
+            ORDER BY scheduled_for
+            LIMIT 1)) AS next
+        FROM json_each(?2) AS r
+        """
+
     public func nextDueDate(taskTypes: [String]) async throws -> Date? {
         guard !taskTypes.isEmpty else { return nil }
         let rows = try await query(
-            """
-            SELECT min((
-                SELECT scheduled_for FROM agent_tasks
-                WHERE status = 'pending' AND priority_rank = r.value
-                  AND task_type IN (SELECT value FROM json_each(?1))
-                ORDER BY scheduled_for
-                LIMIT 1)) AS next
-            FROM json_each(?2) AS r
-            """,
-            [SQLiteValue.bindList(taskTypes), .text("\(TaskPriority.allCases.map(\.rank))")]
-        )
+            Self.earliestDue, [SQLiteValue.bindList(taskTypes), .text("\(TaskPriority.allCases.map(\.rank))")])
         return try rows.first.flatMap { try SQLiteValue.optionalDate($0, "next") }
     }
 }
