@@ -19,6 +19,7 @@ struct SQLiteQueryPlanTests {
             for line in taskLines {
                 #expect(line.contains("USING INDEX agent_tasks_claim_idx (priority_rank=?"), "\(line)")
             }
+            #expect(!plan.contains { $0.contains("TEMP B-TREE") }, "the rows should come in index order")
         }
     }
 }

@@ -137,23 +137,18 @@ public final class SQLiteTaskStore: TaskStore {
     }
 
     /// The ids of the first `?5` due tasks (due by `?3`, of the types in the JSON array
-    /// `?4`) in claim order. One index range per priority rank, each stopping at the first
-    /// task not yet due: ordering the whole claim index by rank walked past every task
+    /// `?4`) in claim order. Naming every priority rank lets SQLite seek one index range
+    /// per rank, each ending at the first task not yet due, and read them in order without
+    /// sorting; ordering the whole claim index by rank instead walked past every task
     /// scheduled for later (140 ms a claim with 500,000 follow-ups ahead, without
     /// statistics, which SQLite files here never have).
-    static let dueTasks: String = {
-        let perRank = TaskPriority.allCases.map { priority in
-            """
-            SELECT * FROM (
-                SELECT id, priority_rank, scheduled_for FROM agent_tasks
-                WHERE status = 'pending' AND priority_rank = \(priority.rank) AND scheduled_for <= ?3
-                  AND task_type IN (SELECT value FROM json_each(?4))
-                ORDER BY scheduled_for
-                LIMIT ?5)
-            """
-        }
-        return "SELECT id FROM (\(perRank.joined(separator: " UNION ALL "))) ORDER BY priority_rank, scheduled_for LIMIT ?5"
-    }()
+    static let dueTasks = """
+        SELECT id FROM agent_tasks
+        WHERE status = 'pending' AND priority_rank IN (\(TaskPriority.allCases.map { "\($0.rank)" }.joined(separator: ", ")))
+          AND scheduled_for <= ?3 AND task_type IN (SELECT value FROM json_each(?4))
+        ORDER BY priority_rank, scheduled_for
+        LIMIT ?5
+        """
 
     public func claim(
         taskTypes: [String], limit: Int, workerID: String, leaseUntil: Date, now: Date
