@@ -69,11 +69,14 @@ struct StoreConformanceTests {
         }
     }
 
-    @Test("claims only registered types and counts the rest as unroutable", arguments: StoreKind.available)
+    @Test("claims only registered types and counts the rest as unroutable; counts cover live tasks only",
+          arguments: StoreKind.available)
     func onlyRegistered(kind: StoreKind) async throws {
         try await TestDatabase.with(kind) { db in
             let known = try await db.store.enqueue(task("noop", at: t0), now: t0).task
             let unknown = try await db.store.enqueue(task("from_the_future", at: t0), now: t0).task
+            let cancelled = try await db.store.enqueue(task("noop", at: t0), now: t0).task
+            _ = try await db.store.cancel(id: cancelled.id, now: t0)
             let claimed = try await db.store.claim(
                 taskTypes: ["noop"], limit: 10, workerID: worker, leaseUntil: t0.addingTimeInterval(60), now: t0)
             #expect(claimed.map(\.id) == [known.id])
@@ -83,6 +86,7 @@ struct StoreConformanceTests {
             #expect(counts.unroutable == 1)
             #expect(counts[.pending] == 1)
             #expect(counts[.processing] == 1)
+            #expect(counts[.cancelled] == 0)
             #expect(counts.byType == ["noop": 1, "from_the_future": 1])
         }
     }

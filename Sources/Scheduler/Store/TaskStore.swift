@@ -56,8 +56,9 @@ public protocol TaskStore: Service {
     /// Tasks matching the filter, newest first.
     func tasks(matching filter: TaskFilter) async throws -> [AgentTask]
 
-    /// Counts by status and type; pending tasks whose type is not in `registeredTypes`
-    /// are counted as unroutable.
+    /// Counts the live tasks (pending, processing) by status and type, through the
+    /// indexes that hold only those; pending tasks whose type is not in
+    /// `registeredTypes` are counted as unroutable.
     func counts(registeredTypes: [String]) async throws -> TaskCounts
 
     /// The action-log rows of one task, oldest first.

@@ -307,7 +307,11 @@ public final class PostgresTaskStore: TaskStore {
 
     public func counts(registeredTypes: [String]) async throws -> TaskCounts {
         let rows = try await client.query(
-            "SELECT status, task_type, count(*) FROM agent_tasks GROUP BY status, task_type",
+            """
+            SELECT status, task_type, count(*) FROM agent_tasks WHERE status = 'pending' GROUP BY status, task_type
+            UNION ALL
+            SELECT status, task_type, count(*) FROM agent_tasks WHERE status = 'processing' GROUP BY status, task_type
+            """,
             logger: logger
         )
         var groups: [(status: String, type: String, count: Int)] = []

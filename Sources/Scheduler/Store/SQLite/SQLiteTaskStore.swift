@@ -365,7 +365,13 @@ public final class SQLiteTaskStore: TaskStore {
     }
 
     public func counts(registeredTypes: [String]) async throws -> TaskCounts {
-        let rows = try await query("SELECT status, task_type, count(*) AS n FROM agent_tasks GROUP BY status, task_type")
+        let rows = try await query(
+            """
+            SELECT status, task_type, count(*) AS n FROM agent_tasks WHERE status = 'pending' GROUP BY status, task_type
+            UNION ALL
+            SELECT status, task_type, count(*) AS n FROM agent_tasks WHERE status = 'processing' GROUP BY status, task_type
+            """
+        )
         let groups = try rows.map { row in
             (status: try SQLiteValue.string(row, "status"), type: try SQLiteValue.string(row, "task_type"),
              count: try SQLiteValue.int(row, "n"))
