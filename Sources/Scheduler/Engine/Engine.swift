@@ -128,12 +128,19 @@ public final class Engine: Service {
     /// The handler itself runs in a task of its own (``HandlerExecution``), so one that
     /// ignores cancellation cannot hold up shutdown.
     private func start(_ task: AgentTask, in group: inout DiscardingTaskGroup) {
-        let execution = HandlerExecution()
-        running.insert(task.id, cancel: execution.cancel)
+        let execution = register(task)
         group.addTask {
             await self.attempt(task, in: execution)
             self.wake.signal()
         }
+    }
+
+    /// Registers an attempt as running before it starts, so the next claim already counts
+    /// its slot and shutdown or the lease keeper can cancel it.
+    private func register(_ task: AgentTask) -> HandlerExecution {
+        let execution = HandlerExecution()
+        running.insert(task.id, cancel: execution.cancel)
+        return execution
     }
 
     /// Runs a registered attempt, writes its result, and unregisters it.
@@ -192,9 +199,7 @@ public final class Engine: Service {
             let status = try await store.task(id: id)?.status ?? current.status
             throw SchedulerError.invalidTransition(id: id, status: status, action: "process")
         }
-        let execution = HandlerExecution()
-        running.insert(id, cancel: execution.cancel)
-        await attempt(task, in: execution)
+        await attempt(task, in: register(task))
         return try await store.task(id: id) ?? task
     }
 

@@ -27,7 +27,7 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             }
             return try Self.translate(error, request: request).response(from: request, context: context)
         } catch {
-            context.logger.error("request failed", metadata: ["error.type": "\(type(of: error))", "error": "\(error)"])
+            context.logger.error("request failed", metadata: ["error.type": "\(type(of: error))", "error": "\(DatabaseErrorDescription.describe(error))"])
             return try APIError(.internalServerError, code: "internal_error", message: "the server could not complete the request")
                 .response(from: request, context: context)
         }

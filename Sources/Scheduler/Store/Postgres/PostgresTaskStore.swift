@@ -337,7 +337,7 @@ public final class PostgresTaskStore: TaskStore {
     /// with 500,000 follow-ups scheduled ahead, every time the poller went idle.
     public func nextDueDate(taskTypes: [String]) async throws -> Date? {
         guard !taskTypes.isEmpty else { return nil }
-        let ranks = TaskPriority.allCases.map(\.rank)
+        let ranks = TaskPriority.ranks
         let rows = try await client.query(
             """
             SELECT min(n.next) FROM unnest(\(ranks)::smallint[]) AS r(rank),

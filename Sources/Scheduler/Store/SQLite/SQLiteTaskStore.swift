@@ -144,7 +144,7 @@ public final class SQLiteTaskStore: TaskStore {
     /// statistics, which SQLite files here never have).
     static let dueTasks = """
         SELECT id FROM agent_tasks
-        WHERE status = 'pending' AND priority_rank IN (\(TaskPriority.allCases.map { "\($0.rank)" }.joined(separator: ", ")))
+        WHERE status = 'pending' AND priority_rank IN (\(TaskPriority.ranks.map(String.init).joined(separator: ", ")))
           AND scheduled_for <= ?3 AND task_type IN (SELECT value FROM json_each(?4))
         ORDER BY priority_rank, scheduled_for
         LIMIT ?5
@@ -404,10 +404,13 @@ public final class SQLiteTaskStore: TaskStore {
         FROM json_each(?2) AS r
         """
 
+    /// `earliestDue`'s `?2`: every priority rank, as a JSON array.
+    private static let ranksJSON = SQLiteData.text("\(TaskPriority.ranks)")
+
     public func nextDueDate(taskTypes: [String]) async throws -> Date? {
         guard !taskTypes.isEmpty else { return nil }
         let rows = try await query(
-            Self.earliestDue, [SQLiteValue.bindList(taskTypes), .text("\(TaskPriority.allCases.map(\.rank))")])
+            Self.earliestDue, [SQLiteValue.bindList(taskTypes), Self.ranksJSON])
         return try rows.first.flatMap { try SQLiteValue.optionalDate($0, "next") }
     }
 }
