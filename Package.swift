@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "Scheduler", targets: ["Scheduler"]),
         .library(name: "Handlers", targets: ["Handlers"]),
         .executable(name: "agent-scheduler", targets: ["agent-scheduler"]),
+        .executable(name: "agent-scheduler-bench", targets: ["agent-scheduler-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.0"),
@@ -49,8 +50,20 @@ let package = Package(
                 "Scheduler",
                 "Handlers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "agent-scheduler-bench",
+            dependencies: [
+                "Scheduler",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
@@ -68,7 +81,6 @@ let package = Package(
             name: "SchedulerTests",
             dependencies: [
                 "Scheduler",
-                "Handlers",
                 "TestSupport",
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -20,13 +20,3 @@ extension DomainStore {
         return user
     }
 }
-
-/// Encodes handler-built JSON (event payloads, follow-up contexts) with stable key order.
-enum JSONText {
-    static func encode(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
-}

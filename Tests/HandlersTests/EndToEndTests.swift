@@ -11,7 +11,7 @@ import Testing
 struct EndToEndTests {
     @Test("every sample task reaches its expected final state, with its domain effects", arguments: StoreKind.available)
     func sampleTasks(kind: StoreKind) async throws {
-        try await TestDatabase.with(kind) { db in
+        try await TestDatabase.with(kind, modules: HandlerCatalog.schema) { db in
             try await Fixtures.loadSampleData(into: db)
             let samples = try Fixtures.sampleTasks()
             var ids: [UUID] = []

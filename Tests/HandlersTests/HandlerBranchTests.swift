@@ -8,7 +8,7 @@ import Testing
 @Suite("Agent handlers")
 struct HandlerBranchTests {
     func withFixtures(_ kind: StoreKind, _ body: (EngineHarness) async throws -> Void) async throws {
-        try await TestDatabase.with(kind) { db in
+        try await TestDatabase.with(kind, modules: HandlerCatalog.schema) { db in
             try await Fixtures.loadSampleData(into: db)
             let harness = try EngineHarness(db, handlers: HandlerCatalog.all(for: db.store))
             harness.clock.set(Date().addingTimeInterval(1))

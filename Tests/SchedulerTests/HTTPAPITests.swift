@@ -1,5 +1,4 @@
 import Foundation
-import Handlers
 import Hummingbird
 import HummingbirdTesting
 import Scheduler
@@ -25,7 +24,7 @@ struct HTTPAPITests {
     @Test("every route is in openapi.yaml and every documented operation is routed")
     func routesMatchContract() async throws {
         try await TestDatabase.with(.sqlite) { db in
-            let registry = try HandlerRegistry(HandlerCatalog.all(for: db.store))
+            let registry = try HandlerRegistry(testHandlers)
             let engine = Engine(store: db.store, registry: registry, logger: TestDatabase.logger)
             let router = SchedulerAPI.router(APIEnvironment(
                 store: db.store, engine: engine, registry: registry, configuration: SchedulerConfiguration()))
@@ -54,14 +53,14 @@ struct HTTPAPITests {
 
     @Test("GET /health answers 503 while the database does not")
     func healthWithoutDatabase() async throws {
-        let store = try PostgresTaskStore(url: "postgres://postgres@127.0.0.1:1/gone?sslmode=disable", logger: TestDatabase.logger)
+        let store = try await StoreFactory.open(url: "postgres://postgres@127.0.0.1:1/gone?sslmode=disable", logger: TestDatabase.logger)
         let registry = try HandlerRegistry([NoopHandler()])
         let engine = Engine(store: store, registry: registry, logger: TestDatabase.logger)
         let router = SchedulerAPI.router(APIEnvironment(
             store: store, engine: engine, registry: registry, configuration: SchedulerConfiguration()))
         let contract = try OpenAPIContract.load()
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await store.run() }
+            group.addTask { try await store.run() }
             try await Application(router: router).test(.router) { client in
                 let reply = try await APIHarness.Client(client: client, contract: contract, token: nil).send(.get, "/health")
                 #expect(reply.status == 503)
@@ -77,7 +76,7 @@ struct HTTPAPITests {
     func createTask(kind: StoreKind) async throws {
         try await APIHarness.with(kind) { harness, client in
             let body = #"""
-                {"task_type": "schedule_followup", "context": {"reason": "the demo"}, "user_id": "\#(ada)",
+                {"task_type": "greet", "context": {"name": "the demo", "times": 1}, "user_id": "\#(ada)",
                  "priority": "urgent", "scheduled_for": "2030-01-01T09:00:00Z", "idempotency_key": "demo-1", "max_retries": 5}
                 """#
             let first = try await client.send(.post, "/tasks", body: body)
@@ -85,16 +84,16 @@ struct HTTPAPITests {
             #expect(first["priority"] == .string("urgent"))
             #expect(first["scheduled_for"] == .string("2030-01-01T09:00:00.000Z"))
             #expect(first["max_retries"] == .number(5))
-            #expect(first["context"] == .object(["reason": .string("the demo")]))
+            #expect(first["context"] == .object(["name": .string("the demo"), "times": .number(1)]))
             let again = try await client.send(.post, "/tasks", body: body)
             #expect(again.status == 200)
             #expect(again["id"] == first["id"])
 
             let unknownType = try await client.send(.post, "/tasks", body: #"{"task_type": "teleport"}"#)
             #expect(unknownType.status == 422 && unknownType.errorCode == "unknown_task_type")
-            let badContext = try await client.send(.post, "/tasks", body: #"{"task_type": "schedule_followup", "context": {}}"#)
+            let badContext = try await client.send(.post, "/tasks", body: #"{"task_type": "greet", "context": {}}"#)
             #expect(badContext.status == 422 && badContext.errorCode == "invalid_context")
-            #expect(badContext.errorMessage.contains("context field 'reason' is missing"))
+            #expect(badContext.errorMessage.contains("context field 'name' is missing"))
             #expect(try await harness.db.store.tasks(matching: TaskFilter()).count == 1)
         }
     }
@@ -173,7 +172,7 @@ struct HTTPAPITests {
     @Test("GET /tasks/{id} shows the task with its action log; unknown and malformed ids are told apart", arguments: StoreKind.available)
     func showTask(kind: StoreKind) async throws {
         try await APIHarness.with(kind) { harness, client in
-            let id = try await create(client, #"{"task_type": "verify_user"}"#)
+            let id = try await create(client, #"{"task_type": "flaky", "context": {"fail_times": 1, "permanent": true}}"#)
             await harness.engine.runUntilIdle()
             let reply = try await client.send(.get, "/tasks/\(id)")
             #expect(reply.status == 200)
@@ -183,8 +182,8 @@ struct HTTPAPITests {
                 return
             }
             #expect(log.count == 1)
-            #expect(entry["action_type"] == .string("process_verify_user"))
-            #expect(entry["error"] == .string("handler not implemented for task type 'verify_user'"))
+            #expect(entry["action_type"] == .string("process_flaky"))
+            #expect(entry["error"] == .string("permanent failure on attempt 1"))
 
             let missing = try await client.send(.get, "/tasks/\(UUID().lowercasedString)")
             #expect(missing.status == 404 && missing.errorCode == "task_not_found")
@@ -226,7 +225,7 @@ struct HTTPAPITests {
             let finished = try await client.send(.post, "/process-task", body: #"{"task_id": "\#(later)"}"#)
             #expect(finished.status == 409 && finished.errorMessage.contains("it is completed"))
 
-            let placeholder = try await create(client, #"{"task_type": "send_introduction"}"#)
+            let placeholder = try await create(client, #"{"task_type": "flaky", "context": {"fail_times": 1, "permanent": true}}"#)
             let failed = try await client.send(.post, "/process-task", body: #"{"task_id": "\#(placeholder)"}"#)
             #expect(failed.status == 200 && failed["success"] == .bool(false))
 
@@ -287,7 +286,7 @@ struct HTTPAPITests {
     @Test("without a token the server refuses to bind anything but loopback")
     func bindRule() async throws {
         try await TestDatabase.with(.sqlite) { db in
-            let registry = try HandlerRegistry(HandlerCatalog.all(for: db.store))
+            let registry = try HandlerRegistry(testHandlers)
             let engine = Engine(store: db.store, registry: registry, logger: TestDatabase.logger)
             func application(host: String, token: String?) throws(ConfigurationError) {
                 let environment = APIEnvironment(

@@ -1,5 +1,4 @@
 import Foundation
-import Handlers
 import Logging
 import TestSupport
 import Testing
@@ -12,20 +11,6 @@ struct HandlerRegistryTests {
     func duplicates() {
         #expect(throws: ConfigurationError.duplicateHandler("noop")) {
             try HandlerRegistry([NoopHandler(), GreetHandler(), NoopHandler()])
-        }
-    }
-
-    @Test("the executable's catalog registers noop, probe, seed 001's handlers and its placeholders, once each")
-    func catalog() async throws {
-        let registry = try await TestDatabase.with(.sqlite) { db in try HandlerRegistry(HandlerCatalog.all(for: db.store)) }
-        #expect(registry.taskTypes.count == 14)
-        for type in [
-            "noop", "probe", "research_solution", "schedule_followup", "update_user_profile", "re_engagement_check",
-            "process_community_request", "notify_user_of_priorities", "solution_workflow_timeout",
-            "create_conversation_summary", "intro_followup_check", "community_request_available",
-            "send_introduction", "verify_user",
-        ] {
-            #expect(registry.contains(type), "\(type) is not registered")
         }
     }
 
@@ -72,20 +57,6 @@ struct HandlerRegistryTests {
         let registry = try HandlerRegistry([Nested()])
         #expect(throws: SchedulerError.invalidContext(taskType: "nested", reason: "context field 'items[1].label' is missing")) {
             try registry.validate(taskType: "nested", contextJSON: #"{"items": [{"label": "a"}, {}]}"#)
-        }
-    }
-
-    @Test("a placeholder fails permanently with 'handler not implemented'", arguments: StoreKind.available)
-    func placeholder(kind: StoreKind) async throws {
-        try await TestDatabase.with(kind) { db in
-            let harness = try EngineHarness(db, handlers: HandlerCatalog.all(for: db.store))
-            let id = try await harness.enqueue("verify_user").id
-            await harness.engine.runUntilIdle()
-            let task = try #require(try await harness.task(id))
-            #expect(task.status == .failed && task.retryCount == 0)
-            #expect(task.errorLog?.hasSuffix("handler not implemented for task type 'verify_user'") == true)
-            let log = try await db.store.actionLog(taskID: id)
-            #expect(log.count == 1 && log.first?.actionType == "process_verify_user")
         }
     }
 

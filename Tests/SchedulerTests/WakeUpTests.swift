@@ -12,7 +12,7 @@ import Testing
 @Suite("Wake-up")
 struct WakeUpTests {
     /// Runs `body` with an engine running; fails instead of hanging if `body` does not
-    /// finish in 30 s.
+    /// finish within ``withDeadline(_:_:)``'s limit.
     func withRunningEngine(
         _ db: TestDatabase,
         _ body: @escaping @Sendable (AsyncStream<UUID>) async throws -> Void
@@ -26,33 +26,26 @@ struct WakeUpTests {
             configuration: EngineConfiguration(workerID: "wake-test", pollInterval: .seconds(3600)),
             logger: TestDatabase.logger
         )
-        try await testGracefulShutdown { trigger in
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { await engine.run() }
-                group.addTask {
-                    try await Task.sleep(for: .seconds(30))
-                    throw CancellationError()
+        try await withDeadline {
+            try await testGracefulShutdown { trigger in
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { await engine.run() }
+                    try await body(started)
+                    trigger.triggerGracefulShutdown()
+                    group.cancelAll()
                 }
-                try await body(started)
-                trigger.triggerGracefulShutdown()
-                group.cancelAll()
             }
         }
     }
 
-    @Test("a row inserted or made pending by plain SQL from another connection sends a wake-up (LISTEN/NOTIFY)")
+    @Test("a row inserted or made pending by plain SQL from another connection sends a wake-up (LISTEN/NOTIFY)",
+          .enabled(if: StoreKind.postgresAvailable, "needs PostgreSQL: run scripts/test"))
     func notifyWakesListener() async throws {
-        guard StoreKind.available.contains(.postgres) else { return }
         try await TestDatabase.with(.postgres) { db in
-            let store = try #require(db.store as? PostgresTaskStore)
             let (wakes, continuation) = AsyncStream.makeStream(of: Void.self)
-            let listener = PostgresWakeListener(store: store, logger: TestDatabase.logger) { continuation.yield() }
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { await listener.run() }
-                group.addTask {
-                    try await Task.sleep(for: .seconds(30))
-                    throw CancellationError()
-                }
+            let listener = try #require(db.store.wakeListener(logger: TestDatabase.logger) { continuation.yield() })
+            try await withDeadline { try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await listener.run() }
                 var iterator = wakes.makeAsyncIterator()
                 // The first wake-up comes once LISTEN is in place.
                 _ = await iterator.next()
@@ -64,7 +57,7 @@ struct WakeUpTests {
                 try await db.execute("UPDATE agent_tasks SET status = 'pending' WHERE id = '\(id)'")
                 #expect(await iterator.next() != nil)
                 group.cancelAll()
-            }
+            } }
         }
     }
 

@@ -29,14 +29,3 @@ public protocol DomainStore: Sendable {
     /// Enqueues a follow-up task (honouring its idempotency key).
     func scheduleTask(_ task: NewTask, now: Date) async throws -> EnqueueResult
 }
-
-/// Builds the domain store that shares a task store's database.
-public enum DomainStores {
-    public static func make(for store: any TaskStore) -> any DomainStore {
-        switch store {
-        case let postgres as PostgresTaskStore: PostgresDomainStore(store: postgres)
-        case let sqlite as SQLiteTaskStore: SQLiteDomainStore(store: sqlite)
-        default: preconditionFailure("no domain store for \(type(of: store))")
-        }
-    }
-}

@@ -59,21 +59,3 @@ public struct APIError: HTTPResponseError, Sendable, Equatable {
         self.init(status, code: error.code, message: error.description)
     }
 }
-
-/// Builds JSON responses with stable key order.
-enum JSONResponse {
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
-
-    static func make(_ status: HTTPResponse.Status, _ value: some Encodable) throws -> Response {
-        let data = try encoder.encode(value)
-        return Response(
-            status: status,
-            headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: data))
-        )
-    }
-}

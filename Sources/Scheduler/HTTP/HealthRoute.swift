@@ -31,7 +31,7 @@ struct HealthRoute {
                 intervalMs: Int(environment.engine.configuration.pollInterval.timeInterval * 1000),
                 maxTasksPerPoll: environment.engine.configuration.batchSize
             ),
-            database: .init(reachable: counts != nil, kind: environment.store is PostgresTaskStore ? "postgresql" : "sqlite"),
+            database: .init(reachable: counts != nil, kind: environment.store.databaseKind.rawValue),
             queue: counts.map { .init(depth: $0[.pending], processing: $0[.processing], unroutable: $0.unroutable) }
         )
         return try JSONResponse.make(counts == nil ? .serviceUnavailable : .ok, body)

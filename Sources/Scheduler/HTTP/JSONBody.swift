@@ -83,7 +83,7 @@ struct JSONFields {
         switch object[name] {
         case nil, .null?: return nil
         case .object(let value)?:
-            return String(decoding: try JSONResponse.encoder.encode(JSONValue.object(value)), as: UTF8.self)
+            return try JSONText.encode(JSONValue.object(value))
         default: throw APIError.invalidField(name, "must be a JSON object")
         }
     }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// One row of `agent_actions_log`: the record of a single attempt at a task.
-public struct ActionLogEntry: Sendable, Hashable, Codable {
+public struct ActionLogEntry: Sendable, Hashable {
     public var id: Int64
     public var agentType: String
     /// `process_<task_type>`.
@@ -19,20 +19,4 @@ public struct ActionLogEntry: Sendable, Hashable, Codable {
     public var workerID: String?
     public var startedAt: Date?
     public var createdAt: Date
-
-    enum CodingKeys: String, CodingKey {
-        case id
-        case agentType = "agent_type"
-        case actionType = "action_type"
-        case userID = "user_id"
-        case contextID = "context_id"
-        case contextType = "context_type"
-        case latencyMs = "latency_ms"
-        case inputData = "input_data"
-        case outputData = "output_data"
-        case error, attempt
-        case workerID = "worker_id"
-        case startedAt = "started_at"
-        case createdAt = "created_at"
-    }
 }

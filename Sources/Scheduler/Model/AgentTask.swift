@@ -5,7 +5,7 @@ import Foundation
 /// It carries seed 001's columns unchanged (so services that insert rows directly keep
 /// working) plus the engine's own bookkeeping: the lease, the idempotency key and
 /// `updated_at`.
-public struct AgentTask: Sendable, Hashable, Codable {
+public struct AgentTask: Sendable, Hashable {
     public var id: UUID
     public var taskType: String
     public var agentType: String
@@ -34,28 +34,4 @@ public struct AgentTask: Sendable, Hashable, Codable {
 
     /// The number of the attempt a claim of this task starts (1 for the first run).
     public var attempt: Int { retryCount + 1 }
-
-    enum CodingKeys: String, CodingKey {
-        case id
-        case taskType = "task_type"
-        case agentType = "agent_type"
-        case userID = "user_id"
-        case contextID = "context_id"
-        case contextType = "context_type"
-        case scheduledFor = "scheduled_for"
-        case priority, status
-        case retryCount = "retry_count"
-        case maxRetries = "max_retries"
-        case lastAttemptedAt = "last_attempted_at"
-        case completedAt = "completed_at"
-        case createdAt = "created_at"
-        case createdBy = "created_by"
-        case contextJSON = "context_json"
-        case resultJSON = "result_json"
-        case errorLog = "error_log"
-        case lockedBy = "locked_by"
-        case lockedUntil = "locked_until"
-        case idempotencyKey = "idempotency_key"
-        case updatedAt = "updated_at"
-    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import ServiceLifecycle
 
 /// The database behind the scheduler: one interface, implemented for PostgreSQL and
@@ -8,9 +9,24 @@ import ServiceLifecycle
 /// injected clock, not the database's, decides what is due. A store is a `Service`: its
 /// `run()` keeps its connections alive and must be running while it is used.
 public protocol TaskStore: Service {
-    /// Applies the schema migrations that are not applied yet; returns their versions.
+    /// The database this store runs on.
+    var databaseKind: DatabaseKind { get }
+
+    /// Applies the engine's migrations that are not applied yet, then those of each
+    /// module, in order, all in one transaction; returns what it applied.
     @discardableResult
-    func migrate() async throws -> [Int]
+    func migrate(modules: [any SchemaModule]) async throws -> [AppliedMigration]
+
+    /// Runs SQL statements (already split, such as ``SQLScript/statements(in:)``'s) in
+    /// one transaction, ignoring any rows they return.
+    func run(statements: [String]) async throws
+
+    /// The service that calls `wake` whenever another connection makes a task pending,
+    /// or `nil` where this store cannot hear about other writers.
+    func wakeListener(logger: Logger, wake: @escaping @Sendable () -> Void) -> (any Service)?
+
+    /// Calls the visitor's method for this store's own type.
+    func accept<Visitor: TaskStoreVisitor>(_ visitor: Visitor) -> Visitor.Output
 
     /// Inserts a task, or returns the existing one when its idempotency key is taken.
     func enqueue(_ task: NewTask, now: Date) async throws -> EnqueueResult

@@ -22,7 +22,7 @@ struct LoadSQL: AsyncParsableCommand {
         } catch {
             throw ValidationError("cannot read \(file): \(error.localizedDescription)")
         }
-        try await runtime.withStore { store, _ in try await SQLScript.run(text, on: store) }
+        try await runtime.withStore { store, _ in try await store.run(script: text) }
         print("ran \(SQLScript.statements(in: text).count) statements from \(file)")
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Handlers
 import Scheduler
 
 /// `agent-scheduler migrate`: applies the schema migrations that are missing.
@@ -9,7 +10,9 @@ struct Migrate: AsyncParsableCommand {
 
     func run() async throws {
         let runtime = try Runtime(settings)
-        let applied = try await runtime.withStore(migrating: false) { store, _ in try await store.migrate() }
-        print(applied.isEmpty ? "schema is up to date" : "applied migrations: \(applied.map(String.init).joined(separator: ", "))")
+        let applied = try await runtime.withStore(migrating: false) { store, _ in
+            try await store.migrate(modules: HandlerCatalog.schema)
+        }
+        print(applied.isEmpty ? "schema is up to date" : "applied migrations: \(applied.map(\.description).joined(separator: ", "))")
     }
 }

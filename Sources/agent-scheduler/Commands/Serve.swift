@@ -38,7 +38,7 @@ struct Serve: AsyncParsableCommand {
         let environment = APIEnvironment(
             store: store, engine: engine, registry: registry, configuration: runtime.configuration)
         var services: [any Service] = [store, rescuer]
-        if let listener = PostgresWakeListener.waking(engine, store: store, logger: logger) { services.append(listener) }
+        if let listener = store.wakeListener(logger: logger, wake: { engine.triggerPoll() }) { services.append(listener) }
         services.append(engine)
         let application = try SchedulerAPI.application(environment, services: services, logger: logger)
         try await application.runService(gracefulShutdownSignals: [.sigterm, .sigint])

@@ -34,8 +34,10 @@ struct Runtime {
         try await StoreFactory.withStore(url: configuration.databaseURL, logger: logger) { store in
             let registry = try registry(for: store)
             if migrating {
-                let applied = try await store.migrate()
-                if !applied.isEmpty { logger.info("applied migrations", metadata: ["versions": "\(applied)"]) }
+                let applied = try await store.migrate(modules: HandlerCatalog.schema)
+                if !applied.isEmpty {
+                    logger.info("applied migrations", metadata: ["migrations": "\(applied.map(\.description).joined(separator: ", "))"])
+                }
             }
             return try await body(store, registry)
         }
@@ -45,8 +47,6 @@ struct Runtime {
 /// Writes values as pretty JSON on standard output.
 enum Output {
     static func json(_ value: some Encodable) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        print(String(decoding: try encoder.encode(value), as: UTF8.self))
+        print(try JSONText.encode(value, pretty: true))
     }
 }

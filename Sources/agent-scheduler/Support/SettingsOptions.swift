@@ -2,7 +2,7 @@ import ArgumentParser
 import Configuration
 import Scheduler
 
-/// The flags that override the environment variables of DESIGN.md, one per setting.
+/// The flags that override the environment variables (README's settings table), one per setting.
 ///
 /// Values stay strings here; ``SchedulerConfiguration/init(reader:)`` validates flags and
 /// environment alike, so a bad value gets the same message whichever way it came.

@@ -5,9 +5,7 @@ import Testing
 
 /// The files in `fixtures/`, and how tests load them into a database.
 enum Fixtures {
-    static let root = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("fixtures")
+    static let root = FixtureFiles.root
 
     static let ada = UUID(uuidString: "11111111-1111-4111-8111-111111111111")!
     static let grace = UUID(uuidString: "22222222-2222-4222-8222-222222222222")!
@@ -20,7 +18,7 @@ enum Fixtures {
     /// Runs `sample_data.sql` against the database.
     static func loadSampleData(into db: TestDatabase) async throws {
         let text = try String(contentsOf: root.appendingPathComponent("sample_data.sql"), encoding: .utf8)
-        try await SQLScript.run(text, on: db.store)
+        try await db.store.run(script: text)
     }
 
     /// One entry of `sample_tasks.json`.

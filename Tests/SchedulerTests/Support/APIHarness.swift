@@ -1,6 +1,5 @@
 import Foundation
 import HTTPTypes
-import Handlers
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
@@ -46,7 +45,7 @@ struct APIHarness: Sendable {
         _ body: @escaping @Sendable (APIHarness, Client) async throws -> Void
     ) async throws {
         try await TestDatabase.with(kind) { db in
-            let registry = try HandlerRegistry(HandlerCatalog.all(for: db.store))
+            let registry = try HandlerRegistry(testHandlers)
             let clock = ManualClock(Date())
             let engine = Engine(
                 store: db.store, registry: registry,

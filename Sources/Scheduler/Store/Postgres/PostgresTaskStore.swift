@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import ServiceLifecycle
 
 /// The PostgreSQL ``TaskStore``: many scheduler instances share one database, and
 /// `FOR UPDATE SKIP LOCKED` claims keep any two of them from running the same task.
@@ -8,7 +9,7 @@ public final class PostgresTaskStore: TaskStore {
     private let pool: PostgresClient
     private let started = StartedSignal()
     /// The logger the store's queries report to.
-    public let logger: Logger
+    let logger: Logger
 
     /// Creates a store over a client built from `configuration`.
     public init(configuration: PostgresClient.Configuration, logger: Logger) {
@@ -16,9 +17,8 @@ public final class PostgresTaskStore: TaskStore {
         self.logger = logger
     }
 
-    /// The connection pool, once `run()` has started it; for code that shares this
-    /// database, such as the handlers' domain store.
-    public var client: PostgresClient {
+    /// The connection pool, once `run()` has started it.
+    var client: PostgresClient {
         get async {
             await started.wait()
             return pool
@@ -36,40 +36,48 @@ public final class PostgresTaskStore: TaskStore {
         await pool.run()
     }
 
-    public func migrate() async throws -> [Int] {
-        try await client.withTransaction(logger: logger) { connection in
-            // One migrator at a time across every instance starting together.
-            try await connection.query("SELECT pg_advisory_xact_lock(7412100001)", logger: logger)
-            try await connection.query(
-                """
-                CREATE TABLE IF NOT EXISTS schema_migrations (
-                    version INTEGER PRIMARY KEY,
-                    name TEXT NOT NULL,
-                    applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
-                )
-                """,
-                logger: logger
-            )
-            var applied: Set<Int> = []
-            for try await version in try await connection.query("SELECT version FROM schema_migrations", logger: logger)
-                .decode(Int.self)
-            {
-                applied.insert(version)
-            }
-            var newlyApplied: [Int] = []
-            for migration in PostgresMigrations.all where !applied.contains(migration.version) {
-                for statement in migration.statements {
-                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
-                }
-                try await connection.query(
-                    "INSERT INTO schema_migrations (version, name) VALUES (\(migration.version), \(migration.name))",
-                    logger: logger
-                )
-                newlyApplied.append(migration.version)
-            }
-            return newlyApplied
+    public var databaseKind: DatabaseKind { .postgresql }
+
+    public func migrate(modules: [any SchemaModule]) async throws -> [AppliedMigration] {
+        let plan = try MigrationPlan(engine: PostgresMigrations.all, modules: modules, database: .postgresql)
+        return try await client.withTransaction(logger: logger) { connection in
+            try await PostgresMigrator(connection: connection, logger: logger).apply(plan)
         }
     }
+
+    public func run(statements: [String]) async throws {
+        try await client.withTransaction(logger: logger) { connection in
+            for statement in statements {
+                _ = try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger).collect()
+            }
+        }
+    }
+
+    public func wakeListener(logger: Logger, wake: @escaping @Sendable () -> Void) -> (any Service)? {
+        PostgresWakeListener(store: self, logger: logger, wake: wake)
+    }
+
+    public func accept<Visitor: TaskStoreVisitor>(_ visitor: Visitor) -> Visitor.Output {
+        visitor.visit(self)
+    }
+
+    // MARK: Queries for code that shares this database
+
+    /// Runs one query on a pooled connection, for other modules' PostgreSQL code (such as
+    /// the handlers' domain store) that shares this database.
+    public func query(_ query: PostgresQuery) async throws -> PostgresRowSequence {
+        try await client.query(query, logger: logger)
+    }
+
+    /// Runs `body` in a transaction on one pooled connection, committing if it returns.
+    public func withTransaction<T>(
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: (PostgresConnection) async throws -> sending T
+    ) async throws -> sending T {
+        try await client.withTransaction(logger: logger, isolation: isolation, body)
+    }
+
+    // MARK: TaskStore
 
     public func enqueue(_ task: NewTask, now: Date) async throws -> EnqueueResult {
         let scheduledFor = task.scheduledFor ?? now
@@ -275,11 +283,6 @@ public final class PostgresTaskStore: TaskStore {
         ).collect()
         if let row = rows.first { return try PostgresTaskRow.task(from: row) }
         throw try await transitionError(id: id, action: "retry")
-    }
-
-    private func transitionError(id: UUID, action: String) async throws -> SchedulerError {
-        guard let task = try await task(id: id) else { return .taskNotFound(id) }
-        return .invalidTransition(id: id, status: task.status, action: action)
     }
 
     public func task(id: UUID) async throws -> AgentTask? {

@@ -9,29 +9,23 @@ import ServiceLifecycle
 ///
 /// It holds one pooled connection in `LISTEN`, and when that connection drops it waits
 /// (1 s, doubling to 30 s) and listens again; the engine's poll interval remains the
-/// fallback where LISTEN cannot work (e.g. PgBouncer in transaction mode).
-public struct PostgresWakeListener: Service {
+/// fallback where LISTEN cannot work (e.g. PgBouncer in transaction mode). The store
+/// hands it out as its ``TaskStore/wakeListener(logger:wake:)``.
+struct PostgresWakeListener: Service {
     /// The notification channel the triggers use.
-    public static let channel = "agent_tasks_due"
+    static let channel = "agent_tasks_due"
 
     let store: PostgresTaskStore
     let wake: @Sendable () -> Void
     let logger: Logger
 
-    public init(store: PostgresTaskStore, logger: Logger, wake: @escaping @Sendable () -> Void) {
+    init(store: PostgresTaskStore, logger: Logger, wake: @escaping @Sendable () -> Void) {
         self.store = store
         self.logger = logger
         self.wake = wake
     }
 
-    /// The listener that wakes `engine` when `store` is PostgreSQL; `nil` for a store
-    /// without notifications (SQLite, whose enqueues wake the engine in-process).
-    public static func waking(_ engine: Engine, store: any TaskStore, logger: Logger) -> PostgresWakeListener? {
-        guard let postgres = store as? PostgresTaskStore else { return nil }
-        return PostgresWakeListener(store: postgres, logger: logger) { engine.triggerPoll() }
-    }
-
-    public func run() async {
+    func run() async {
         await cancelWhenGracefulShutdown {
             var delay = Duration.seconds(1)
             while !Task.isCancelled {

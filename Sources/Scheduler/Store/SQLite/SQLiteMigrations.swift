@@ -1,14 +1,15 @@
-/// The SQLite schema, version by version; the same versions as PostgreSQL's.
+/// The engine's SQLite schema, version by version; the same versions as PostgreSQL's, and the
+/// expressions (now, a new UUID) that other modules' SQLite migrations use too.
 ///
 /// Timestamps are ISO 8601 text in UTC with milliseconds (see ``Timestamp``), which sorts
 /// in time order. A trigger rewrites any other format SQLite understands into that one, so
 /// rows inserted by other programs compare correctly.
-enum SQLiteMigrations {
+public enum SQLiteMigrations {
     /// SQLite's expression for "now" in the stored timestamp format.
-    static let now = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
+    public static let now = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"
 
     /// SQLite's expression for a new random (version 4) UUID in lowercase text.
-    static let newUUID = """
+    public static let newUUID = """
         lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-' \
         || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))
         """
@@ -89,61 +90,9 @@ enum SQLiteMigrations {
                 ON agent_actions_log (context_id, id)
             """,
         ]),
-        Migration(version: 2, name: "domain tables: users, conversations, messages, events", statements: [
-            """
-            CREATE TABLE IF NOT EXISTS users (
-                id TEXT PRIMARY KEY NOT NULL DEFAULT (\(newUUID)),
-                first_name TEXT,
-                last_name TEXT,
-                email TEXT,
-                phone_number TEXT,
-                company TEXT,
-                title TEXT,
-                linkedin_url TEXT,
-                timezone TEXT,
-                verified INTEGER NOT NULL DEFAULT 0 CHECK (verified IN (0, 1)),
-                created_at TEXT NOT NULL DEFAULT (\(now)),
-                updated_at TEXT NOT NULL DEFAULT (\(now))
-            )
-            """,
-            """
-            CREATE TABLE IF NOT EXISTS conversations (
-                id TEXT PRIMARY KEY NOT NULL DEFAULT (\(newUUID)),
-                user_id TEXT NOT NULL REFERENCES users (id),
-                status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'paused', 'closed')),
-                created_at TEXT NOT NULL DEFAULT (\(now)),
-                updated_at TEXT NOT NULL DEFAULT (\(now))
-            )
-            """,
-            "CREATE INDEX IF NOT EXISTS conversations_user_idx ON conversations (user_id, status)",
-            """
-            CREATE TABLE IF NOT EXISTS messages (
-                id TEXT PRIMARY KEY NOT NULL DEFAULT (\(newUUID)),
-                conversation_id TEXT NOT NULL REFERENCES conversations (id),
-                user_id TEXT NOT NULL REFERENCES users (id),
-                role TEXT NOT NULL,
-                content TEXT NOT NULL,
-                direction TEXT NOT NULL CHECK (direction IN ('inbound', 'outbound')),
-                status TEXT NOT NULL DEFAULT 'pending',
-                created_at TEXT NOT NULL DEFAULT (\(now))
-            )
-            """,
-            "CREATE INDEX IF NOT EXISTS messages_user_idx ON messages (user_id, direction, created_at)",
-            "CREATE INDEX IF NOT EXISTS messages_conversation_idx ON messages (conversation_id, created_at)",
-            """
-            CREATE TABLE IF NOT EXISTS events (
-                id TEXT PRIMARY KEY NOT NULL DEFAULT (\(newUUID)),
-                event_type TEXT NOT NULL,
-                aggregate_id TEXT,
-                aggregate_type TEXT,
-                payload TEXT NOT NULL DEFAULT '{}',
-                metadata TEXT,
-                created_by TEXT,
-                created_at TEXT NOT NULL DEFAULT (\(now))
-            )
-            """,
-            "CREATE INDEX IF NOT EXISTS events_type_idx ON events (event_type, created_at)",
-        ]),
+        // The domain tables (users, conversations, messages, events) were version 2 until
+        // they became the Handlers module's: its track's version 1 creates them.
+        Migration(version: 2, name: "domain tables, now on the handlers track", statements: []),
         // PostgreSQL's version 3 adds NOTIFY triggers; a SQLite file has one process
         // behind it, which wakes its own poller, so the version is empty here.
         Migration(version: 3, name: "wake-up notifications for pending tasks", statements: []),

@@ -14,12 +14,9 @@ import SQLiteNIO
 public final class SQLiteTaskStore: TaskStore {
     let connection: SQLiteConnection
     let lock = AsyncLock()
-    /// The logger the store's queries report to.
-    public let logger: Logger
 
-    private init(connection: SQLiteConnection, logger: Logger) {
+    private init(connection: SQLiteConnection) {
         self.connection = connection
-        self.logger = logger
     }
 
     /// Opens (creating if needed) the database file at `path`.
@@ -36,7 +33,7 @@ public final class SQLiteTaskStore: TaskStore {
             try? await connection.close()
             throw error
         }
-        return SQLiteTaskStore(connection: connection, logger: logger)
+        return SQLiteTaskStore(connection: connection)
     }
 
     /// Keeps the connection open until shutdown or cancellation, then closes it.
@@ -74,34 +71,26 @@ public final class SQLiteTaskStore: TaskStore {
 
     // MARK: TaskStore
 
-    public func migrate() async throws -> [Int] {
+    public var databaseKind: DatabaseKind { .sqlite }
+
+    public func migrate(modules: [any SchemaModule]) async throws -> [AppliedMigration] {
+        let plan = try MigrationPlan(engine: SQLiteMigrations.all, modules: modules, database: .sqlite)
+        return try await transaction { connection in try await SQLiteMigrator(connection: connection).apply(plan) }
+    }
+
+    public func run(statements: [String]) async throws {
         try await transaction { connection in
-            _ = try await connection.rows(
-                """
-                CREATE TABLE IF NOT EXISTS schema_migrations (
-                    version INTEGER PRIMARY KEY,
-                    name TEXT NOT NULL,
-                    applied_at TEXT NOT NULL DEFAULT (\(SQLiteMigrations.now))
-                )
-                """,
-                []
-            )
-            let applied = Set(try await connection.rows("SELECT version FROM schema_migrations", []).compactMap {
-                $0.column("version")?.integer.map { Int($0) }
-            })
-            var newlyApplied: [Int] = []
-            for migration in SQLiteMigrations.all where !applied.contains(migration.version) {
-                for statement in migration.statements {
-                    _ = try await connection.rows(statement, [])
-                }
-                _ = try await connection.rows(
-                    "INSERT INTO schema_migrations (version, name) VALUES (?1, ?2)",
-                    [SQLiteValue.bind(migration.version), .text(migration.name)]
-                )
-                newlyApplied.append(migration.version)
-            }
-            return newlyApplied
+            for statement in statements { _ = try await connection.rows(statement, []) }
         }
+    }
+
+    /// `nil`: a task enqueued through this process wakes its engine in-process.
+    public func wakeListener(logger: Logger, wake: @escaping @Sendable () -> Void) -> (any Service)? {
+        nil
+    }
+
+    public func accept<Visitor: TaskStoreVisitor>(_ visitor: Visitor) -> Visitor.Output {
+        visitor.visit(self)
     }
 
     public func enqueue(_ task: NewTask, now: Date) async throws -> EnqueueResult {
@@ -333,11 +322,6 @@ public final class SQLiteTaskStore: TaskStore {
         )
         if let row = rows.first { return try SQLiteTaskRow.task(from: row) }
         throw try await transitionError(id: id, action: "retry")
-    }
-
-    private func transitionError(id: UUID, action: String) async throws -> SchedulerError {
-        guard let task = try await task(id: id) else { return .taskNotFound(id) }
-        return .invalidTransition(id: id, status: task.status, action: action)
     }
 
     public func task(id: UUID) async throws -> AgentTask? {

@@ -14,7 +14,7 @@ public enum SQLiteValue {
 
     /// A JSON array of values, for `IN (SELECT value FROM json_each(?))`.
     public static func bindList(_ values: [String]) -> SQLiteData {
-        .text(String(decoding: (try? JSONEncoder().encode(values)) ?? Data("[]".utf8), as: UTF8.self))
+        .text((try? JSONText.encode(values)) ?? "[]")
     }
 
     public static func bindList(_ ids: [UUID]) -> SQLiteData {

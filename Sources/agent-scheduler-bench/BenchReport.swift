@@ -52,7 +52,7 @@ struct BenchReport: Codable, Sendable {
     var w4: Shared?
 
     var table: String {
-        var lines = ["agent-scheduler bench — \(database), concurrency \(concurrency), batch \(batchSize)"]
+        var lines = ["agent-scheduler-bench — \(database), concurrency \(concurrency), batch \(batchSize)"]
         lines.append("workload                      result")
         if let w1 {
             lines.append(String(format: "W1 throughput                 %.0f tasks/s (%d tasks in %.2f s, %d action-log rows)",

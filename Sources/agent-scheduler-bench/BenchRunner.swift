@@ -33,9 +33,9 @@ struct BenchRunner: Sendable {
             try await Task.sleep(for: .milliseconds(500))
             for _ in 0..<samples {
                 try await database.insertOne(scheduledFor: nil)
-                // PostgreSQL's NOTIFY wakes the engine; the embedded SQLite file has no
-                // other writer to hear from, so an enqueue wakes it in-process, as POST /tasks does.
-                if store is SQLiteTaskStore { engine.triggerPoll() }
+                // A store that hears other writers (PostgreSQL's NOTIFY) wakes the engine;
+                // otherwise the insert wakes it in-process, as POST /tasks does.
+                if !hearsOtherWriters { engine.triggerPoll() }
                 try await Task.sleep(for: .milliseconds(20))
             }
             try await database.waitUntilAllCompleted(samples)
@@ -51,14 +51,14 @@ struct BenchRunner: Sendable {
             for index in 0..<samples {
                 let ahead = 1 + 4 * Double(index) / Double(max(samples - 1, 1))
                 try await database.insertOne(scheduledFor: now.addingTimeInterval(ahead))
-                if store is SQLiteTaskStore { engine.triggerPoll() }
+                if !hearsOtherWriters { engine.triggerPoll() }
             }
             try await database.waitUntilAllCompleted(samples)
         }
         return .init(milliseconds: try await database.startDelays().map(\.afterScheduled))
     }
 
-    /// W4: W1's tasks shared by `processes` engine processes (`bench-worker`), timed from
+    /// W4: W1's tasks shared by `processes` engine processes (`worker`), timed from
     /// their start until every task is completed; any task with more than one action-log
     /// row ran twice.
     func sharedThroughput(tasks: Int, processes: Int) async throws -> BenchReport.Shared {
@@ -93,14 +93,17 @@ struct BenchRunner: Sendable {
             peakRSSMBPerProcess: peaks)
     }
 
-    /// Runs an engine (and, on PostgreSQL, the LISTEN wake-up) while `body` runs.
+    /// Whether the store wakes the engine when another connection inserts a task.
+    private var hearsOtherWriters: Bool { store.wakeListener(logger: logger, wake: {}) != nil }
+
+    /// Runs an engine (and the store's wake-up listener, if it has one) while `body` runs.
     private func withEngine(_ body: @escaping @Sendable (Engine) async throws -> Void) async throws {
         let engine = Engine(
             store: store, registry: try HandlerRegistry([NoopHandler()]), configuration: configuration, logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await engine.run() }
-            if let listener = PostgresWakeListener.waking(engine, store: store, logger: logger) {
-                group.addTask { await listener.run() }
+            if let listener = store.wakeListener(logger: logger, wake: { engine.triggerPoll() }) {
+                group.addTask { try await listener.run() }
             }
             try await body(engine)
             group.cancelAll()

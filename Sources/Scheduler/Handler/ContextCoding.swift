@@ -32,7 +32,7 @@ enum ContextCoding {
 
     /// Encodes a handler result as compact JSON text with sorted keys.
     static func encode<Result: Encodable>(_ result: Result) throws -> String {
-        String(decoding: try encoder.encode(result), as: UTF8.self)
+        try JSONText.encode(result)
     }
 
     /// A one-line account of a decoding error that names the field.
@@ -57,13 +57,6 @@ enum ContextCoding {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         return decoder
-    }()
-
-    private static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        return encoder
     }()
 
     private static func path(_ keys: [any CodingKey]) -> String {

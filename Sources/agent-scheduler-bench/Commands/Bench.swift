@@ -3,7 +3,8 @@ import Foundation
 import Logging
 import Scheduler
 
-/// `agent-scheduler bench`: measures the engine with the built-in `noop` handler.
+/// `agent-scheduler-bench` (its default subcommand `run`): measures the engine with the
+/// built-in `noop` handler.
 ///
 /// W1 throughput (N tasks inserted in one statement, then the engine started and timed
 /// until all are completed, counted in the database), W2 pickup latency (an idle engine,
@@ -13,6 +14,7 @@ import Scheduler
 /// process and of W4's. Prints a table and writes JSON.
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "run",
         abstract: "Measure throughput, pickup latency and punctuality with the noop handler.")
 
     @Option(help: "postgres://… of a scratch database, or a SQLite path (default: a new temporary SQLite file).")
@@ -61,12 +63,12 @@ struct Bench: AsyncParsableCommand {
             let database = BenchDatabase(store: store)
             if reset { try await database.reset() }
             guard try await database.isEmpty() else {
-                throw ValidationError("agent_tasks is not empty: bench needs a scratch database (pass --reset to empty it)")
+                throw ValidationError("agent_tasks is not empty: the benchmark needs a scratch database (pass --reset to empty it)")
             }
             let runner = BenchRunner(
                 databaseURL: url, store: store, database: database, configuration: configuration, logger: logger)
             var report = BenchReport(
-                database: store is PostgresTaskStore ? "postgresql" : "sqlite", concurrency: concurrency,
+                database: store.databaseKind.rawValue, concurrency: concurrency,
                 batchSize: batchSize, idleRSSMB: ProcessMemory.residentMB())
             if selected.contains("W1") { report.w1 = try await runner.throughput(tasks: tasks) }
             if selected.contains("W2") { report.w2 = try await runner.pickupLatency(samples: samples) }
@@ -78,9 +80,7 @@ struct Bench: AsyncParsableCommand {
         print(report.table)
         try FileManager.default.createDirectory(
             atPath: (json as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(report).write(to: URL(fileURLWithPath: json))
+        try JSONText.data(report, pretty: true).write(to: URL(fileURLWithPath: json))
         print("results written to \(json)")
     }
 

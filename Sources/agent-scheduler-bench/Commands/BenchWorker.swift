@@ -3,16 +3,16 @@ import Logging
 import Scheduler
 import ServiceLifecycle
 
-/// `agent-scheduler bench-worker`: one engine process running the `noop` handler until
-/// SIGTERM, for `bench`'s W4, which starts two of them on the same tasks. Hidden from
-/// help: it is a part of `bench`, not a way to run the scheduler.
+/// `agent-scheduler-bench worker`: one engine process running the `noop` handler until
+/// SIGTERM, for W4, which starts two of them on the same tasks. Hidden from help: it is
+/// a part of the benchmark, not a way to run it.
 struct BenchWorker: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench-worker",
-        abstract: "One engine process for bench's W4 (started by bench).",
+        commandName: "worker",
+        abstract: "One engine process for W4 (started by the benchmark itself).",
         shouldDisplay: false)
 
-    @Option(help: "postgres://… or a SQLite path, as given to bench.")
+    @Option(help: "postgres://… or a SQLite path, as given to the benchmark.")
     var databaseURL: String
 
     @Option(help: "This process's worker id.")
@@ -34,7 +34,7 @@ struct BenchWorker: AsyncParsableCommand {
             configuration: Bench.engineConfiguration(workerID: workerID, batchSize: batchSize, concurrency: concurrency),
             logger: logger)
         var services: [any Service] = [store]
-        if let listener = PostgresWakeListener.waking(engine, store: store, logger: logger) { services.append(listener) }
+        if let listener = store.wakeListener(logger: logger, wake: { engine.triggerPoll() }) { services.append(listener) }
         services.append(engine)
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm], logger: logger))
         try await group.run()

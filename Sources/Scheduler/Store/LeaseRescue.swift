@@ -1,0 +1,22 @@
+import Foundation
+
+/// What the rescuer writes for a task whose worker stopped renewing its lease: the
+/// attempt counts as a retryable failure, as if the handler had thrown.
+enum LeaseRescue {
+    static func record(for task: AgentTask, now: Date, policy: RetryPolicy) -> AttemptRecord {
+        let worker = task.lockedBy ?? "unknown"
+        let error = "lease expired: worker \(worker) stopped renewing it (crashed or stalled)"
+        let outcome: AttemptRecord.Outcome =
+            switch policy.decide(retryCount: task.retryCount, maxRetries: task.maxRetries, retryable: true, now: now) {
+            case .retry(let at): .retry(at: at, error: error)
+            case .fail: .failed(error: error)
+            }
+        return AttemptRecord(
+            task: task,
+            workerID: worker,
+            startedAt: task.lastAttemptedAt ?? now,
+            finishedAt: now,
+            outcome: outcome
+        )
+    }
+}

@@ -1,0 +1,13 @@
+import PostgresNIO
+
+/// PostgresNIO prints one generic line for every error, since the full form carries the
+/// query's bound values; the log needs what the server said (SQLSTATE and message) or the
+/// client-side code and its cause.
+extension PSQLError: DatabaseReportedError {
+    var operatorDescription: String {
+        if let info = serverInfo, let message = info[.message] {
+            return "PostgreSQL error \(info[.sqlState] ?? "(no SQLSTATE)"): \(message)"
+        }
+        return "PostgreSQL client error \(code)" + (underlying.map { ": \($0)" } ?? "")
+    }
+}

@@ -1,0 +1,21 @@
+import Foundation
+
+extension TaskStore {
+    /// Applies the engine's migrations only.
+    @discardableResult
+    public func migrate() async throws -> [AppliedMigration] {
+        try await migrate(modules: [])
+    }
+
+    /// Runs a SQL script (see ``SQLScript``) in one transaction.
+    public func run(script text: String) async throws {
+        try await run(statements: SQLScript.statements(in: text))
+    }
+
+    /// Why a cancel or retry of `id` did not apply: the task is missing, or its status
+    /// does not allow `action`.
+    func transitionError(id: UUID, action: String) async throws -> SchedulerError {
+        guard let task = try await task(id: id) else { return .taskNotFound(id) }
+        return .invalidTransition(id: id, status: task.status, action: action)
+    }
+}

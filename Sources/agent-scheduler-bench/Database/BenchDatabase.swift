@@ -1,0 +1,63 @@
+import Foundation
+import Scheduler
+
+/// What the benchmark asks of the database, in either dialect: bulk inserts as another
+/// service would make them, counts, and the timings the action log recorded.
+struct BenchDatabase: Sendable {
+    let sql: any BenchSQL
+
+    init(store: any TaskStore) {
+        sql = store.accept(BenchSQLFactory())
+    }
+
+    func isEmpty() async throws -> Bool {
+        try await sql.integer("SELECT count(*) FROM agent_tasks") == 0
+    }
+
+    func reset() async throws { try await sql.reset() }
+
+    func insertNoops(_ count: Int) async throws { try await sql.insertNoops(count) }
+
+    func insertOne(scheduledFor: Date?) async throws { try await sql.insertOne(scheduledFor: scheduledFor) }
+
+    /// Whether any task is still pending or processing. Cheap enough to ask every 10 ms:
+    /// it reads the partial indexes of those two states, where counting the completed
+    /// tasks scanned the whole table and took CPU from the engine being measured.
+    func unfinishedRemain() async throws -> Bool {
+        try await sql.integer(
+            "SELECT CASE WHEN EXISTS (SELECT 1 FROM agent_tasks WHERE status = 'pending')"
+                + " OR EXISTS (SELECT 1 FROM agent_tasks WHERE status = 'processing') THEN 1 ELSE 0 END") == 1
+    }
+
+    /// Waits until no task is pending or processing, then checks that `expected` tasks
+    /// are completed.
+    func waitUntilAllCompleted(_ expected: Int) async throws {
+        while try await unfinishedRemain() { try await Task.sleep(for: .milliseconds(10)) }
+        try await checkAllCompleted(expected)
+    }
+
+    /// Throws unless `expected` tasks are completed.
+    func checkAllCompleted(_ expected: Int) async throws {
+        let completed = try await sql.integer("SELECT count(*) FROM agent_tasks WHERE status = 'completed'")
+        guard completed == expected else { throw BenchError.notAllCompleted(expected: expected, completed: completed) }
+    }
+
+    func actionLogCount() async throws -> Int {
+        try await sql.integer("SELECT count(*) FROM agent_actions_log")
+    }
+
+    /// Tasks with at least one action-log row.
+    func tasksWithAttempts() async throws -> Int {
+        try await sql.integer("SELECT count(DISTINCT context_id) FROM agent_actions_log")
+    }
+
+    /// Action-log rows by `worker_id`.
+    func attemptsPerWorker() async throws -> [String: Int] { try await sql.attemptsPerWorker() }
+
+    /// For every completed task: handler start minus `created_at`, and minus `scheduled_for`, in ms.
+    func startDelays() async throws -> [(afterCreated: Double, afterScheduled: Double)] {
+        try await sql.completedTaskTimes().map { times in
+            (times.started.timeIntervalSince(times.created) * 1000, times.started.timeIntervalSince(times.scheduled) * 1000)
+        }
+    }
+}

@@ -1,0 +1,23 @@
+import Foundation
+
+/// The plain SQL the benchmark runs beside the engine, in one database's dialect: what
+/// another service would insert, and what the figures are read back from.
+protocol BenchSQL: Sendable {
+    /// Empties `agent_tasks` and `agent_actions_log`.
+    func reset() async throws
+
+    /// Inserts `count` pending noop tasks, due now, in one statement.
+    func insertNoops(_ count: Int) async throws
+
+    /// Inserts one noop task with plain SQL, due at `scheduledFor` (now when `nil`).
+    func insertOne(scheduledFor: Date?) async throws
+
+    /// The single integer a query returns (0 when it returns no row).
+    func integer(_ sql: String) async throws -> Int
+
+    /// Action-log rows by `worker_id`.
+    func attemptsPerWorker() async throws -> [String: Int]
+
+    /// For every completed task: its `created_at`, its `scheduled_for` and its handler's start.
+    func completedTaskTimes() async throws -> [(created: Date, scheduled: Date, started: Date)]
+}
