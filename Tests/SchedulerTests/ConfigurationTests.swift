@@ -10,7 +10,7 @@ struct ConfigurationTests {
         try SchedulerConfiguration(reader: ConfigReader(provider: EnvironmentVariablesProvider(environmentVariables: environment)))
     }
 
-    @Test("defaults follow seed 001")
+    @Test("defaults follow the task processor's")
     func defaults() throws {
         let configuration = try configuration([:])
         #expect(configuration.databaseURL == "agent-scheduler.sqlite")

@@ -8,7 +8,7 @@ import Testing
 
 @Suite("Engine")
 struct EngineTests {
-    @Test("retries follow seed 001: +1, +2, +4 minutes, then failed for good", arguments: StoreKind.available)
+    @Test("retries follow the task processor's: +1, +2, +4 minutes, then failed for good", arguments: StoreKind.available)
     func retrySchedule(kind: StoreKind) async throws {
         try await TestDatabase.with(kind) { db in
             let harness = try EngineHarness(db, handlers: testHandlers)
@@ -93,7 +93,7 @@ struct EngineTests {
         }
     }
 
-    @Test("a row inserted by plain SQL with only seed 001's columns is processed", arguments: StoreKind.available)
+    @Test("a row inserted by plain SQL with only the task processor's columns is processed", arguments: StoreKind.available)
     func plainSQLInsert(kind: StoreKind) async throws {
         try await TestDatabase.with(kind) { db in
             let harness = try EngineHarness(db, handlers: testHandlers)

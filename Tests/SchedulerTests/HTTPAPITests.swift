@@ -36,7 +36,7 @@ struct HTTPAPITests {
         }
     }
 
-    @Test("GET /health answers in seed 001's shape with the queue", arguments: StoreKind.available)
+    @Test("GET /health answers in the task processor's shape with the queue", arguments: StoreKind.available)
     func health(kind: StoreKind) async throws {
         try await APIHarness.with(kind) { harness, client in
             _ = try await create(client, #"{"task_type": "noop"}"#)
@@ -236,7 +236,7 @@ struct HTTPAPITests {
         }
     }
 
-    @Test("POST /trigger-poll answers in seed 001's shape")
+    @Test("POST /trigger-poll answers in the task processor's shape")
     func triggerPoll() async throws {
         try await APIHarness.with(.sqlite) { _, client in
             let reply = try await client.send(.post, "/trigger-poll")

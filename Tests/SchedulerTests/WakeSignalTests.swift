@@ -1,24 +1,14 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Scheduler
 
 @Suite("Wake signal")
 struct WakeSignalTests {
-    /// Fails instead of hanging when `body` does not finish in `seconds`.
-    func within(_ seconds: Int, _ body: @escaping @Sendable () async -> Void) async throws {
-        try await withThrowingTaskGroup(of: Bool.self) { group in
-            group.addTask { await body(); return true }
-            group.addTask { try await Task.sleep(for: .seconds(seconds)); return false }
-            let finished = try await group.next() ?? false
-            group.cancelAll()
-            #expect(finished, "the wait did not end")
-        }
-    }
-
     @Test("a timeout that fires before the wait begins still ends the wait")
     func immediateTimeouts() async throws {
-        try await within(30) {
+        try await withDeadline(.seconds(30)) {
             await withTaskGroup(of: Void.self) { group in
                 for _ in 0..<8 {
                     group.addTask {
@@ -34,7 +24,7 @@ struct WakeSignalTests {
     func pendingSignal() async throws {
         let signal = WakeSignal()
         signal.signal()
-        try await within(20) { await signal.wait(timeout: .seconds(3600)) }
+        try await withDeadline(.seconds(20)) { await signal.wait(timeout: .seconds(3600)) }
         await signal.wait(timeout: .milliseconds(1))
         let started = ContinuousClock.now
         await signal.wait(timeout: .milliseconds(50))

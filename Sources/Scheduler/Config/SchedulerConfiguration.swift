@@ -1,6 +1,6 @@
 import Logging
 
-/// Everything `agent-scheduler` can be told, with the defaults of seed 001 and DESIGN.md.
+/// Everything `agent-scheduler` can be told, with the defaults of the task processor this project replaces.
 ///
 /// Tests and embedders build it directly; the executable reads it from the environment
 /// and flags in one place (``SchedulerConfiguration/init(reader:)``).

@@ -1,13 +1,13 @@
 import Foundation
 
-/// How an ``Engine`` claims and runs tasks. Every field has the default of seed 001 or
-/// DESIGN.md, so `EngineConfiguration()` is a working setup.
+/// How an ``Engine`` claims and runs tasks. Every field has the default of the task processor this
+/// project replaces, so `EngineConfiguration()` is a working setup.
 public struct EngineConfiguration: Sendable, Hashable {
     /// Identifies this process in `locked_by` and the action log; unique per process.
     public var workerID: String
-    /// The longest the poller sleeps when nothing wakes it (seed 001: 30 s).
+    /// The longest the poller sleeps when nothing wakes it (the task processor's: 30 s).
     public var pollInterval: Duration
-    /// The most tasks one claim takes (seed 001: 10).
+    /// The most tasks one claim takes (the task processor's: 10).
     public var batchSize: Int
     /// The most handlers running at once.
     public var concurrency: Int

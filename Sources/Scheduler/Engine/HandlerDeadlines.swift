@@ -2,12 +2,11 @@ import Synchronization
 
 /// Cuts handler runs off at their deadlines, with one sleeping task for all of them.
 ///
-/// A timer task per attempt, cancelled when its handler returned, left its wake-up
-/// queued in the runtime until the deadline passed: with the default 5-minute timeout,
-/// an engine running thousands of tasks a second held hundreds of thousands of them
-/// (bench W1 with 400,000 SQLite tasks peaked at 111 MB). Here one task sleeps until the
-/// earliest deadline, and is replaced only when an earlier one arrives, which with one
-/// timeout for most handlers is rare.
+/// A cancelled `Task.sleep` stays queued in the runtime until its deadline passes, so a
+/// timer per attempt would hold one per task of the last 5 minutes (the default timeout)
+/// at thousands of tasks a second. Here one task sleeps until the earliest deadline, and
+/// is replaced only when an earlier one arrives, which with one timeout for most
+/// handlers is rare.
 final class HandlerDeadlines: Sendable {
     private struct Entry {
         let deadline: ContinuousClock.Instant

@@ -24,8 +24,3 @@ public struct APIEnvironment: Sendable {
         self.clock = clock
     }
 }
-
-/// The version `/health` reports.
-public enum SchedulerVersion {
-    public static let current = "0.1.0"
-}

@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 
-/// `GET /health`: seed 001's shape (status, service, timestamp, stats, polling) plus the
+/// `GET /health`: the task processor's shape (status, service, timestamp, stats, polling) plus the
 /// database's reachability, the queue, the worker id and the version. 503 while the
 /// database does not answer, so a load balancer or Cloud Run stops sending work.
 struct HealthRoute {

@@ -2,7 +2,7 @@ import Foundation
 
 /// One row of `agent_tasks`: a unit of scheduled work for a handler.
 ///
-/// It carries seed 001's columns unchanged (so services that insert rows directly keep
+/// It carries the task processor's columns unchanged (so services that insert rows directly keep
 /// working) plus the engine's own bookkeeping: the lease, the idempotency key and
 /// `updated_at`.
 public struct AgentTask: Sendable, Hashable {

@@ -71,23 +71,3 @@ struct Tasks: AsyncParsableCommand {
         }
     }
 }
-
-/// Renders tasks as a fixed-width table for people.
-enum TaskTable {
-    static func render(_ tasks: [AgentTask]) -> String {
-        guard !tasks.isEmpty else { return "no tasks" }
-        let header = ["ID", "TYPE", "STATUS", "PRIORITY", "SCHEDULED FOR", "RETRIES"]
-        let rows = tasks.map { task in
-            [
-                task.id.lowercasedString, task.taskType, task.status.rawValue, task.priority.rawValue,
-                Timestamp.string(from: task.scheduledFor), "\(task.retryCount)/\(task.maxRetries)",
-            ]
-        }
-        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
-        return ([header] + rows).map { row in
-            row.enumerated().map { index, cell in cell.padding(toLength: widths[index], withPad: " ", startingAt: 0) }
-                .joined(separator: "  ")
-                .trimmingCharacters(in: .whitespaces)
-        }.joined(separator: "\n")
-    }
-}

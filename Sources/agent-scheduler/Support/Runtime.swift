@@ -43,10 +43,3 @@ struct Runtime {
         }
     }
 }
-
-/// Writes values as pretty JSON on standard output.
-enum Output {
-    static func json(_ value: some Encodable) throws {
-        print(try JSONText.encode(value, pretty: true))
-    }
-}

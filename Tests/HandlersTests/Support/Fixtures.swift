@@ -68,7 +68,7 @@ enum Fixtures {
     }
 
     /// Inserts a sample task the way another service would: a plain SQL INSERT naming
-    /// only seed 001's columns. Returns the new row's id.
+    /// only the task processor's columns. Returns the new row's id.
     static func insert(_ task: SampleTask.Row, into db: TestDatabase) async throws -> UUID {
         let context = String(decoding: try JSONEncoder().encode(task.context), as: UTF8.self)
         let sql: String

@@ -14,15 +14,14 @@ import PostgresNIO
 ///
 /// The due tasks come from `agent_tasks_claim_idx` one priority rank after another (the
 /// ranks 0-3 of ``TaskPriority/rank``), each an index range that ends at the first task
-/// not yet due: one ordered scan of the whole index walked past every task scheduled
-/// for later (7 ms a claim with 500,000 follow-ups ahead, growing with them).
+/// not yet due, so a claim never walks past the tasks scheduled for later.
 ///
 /// Why a function: those scans must stay ordered index scans that stop after
 /// `max_tasks` rows. When the table's statistics are stale — a new table, or a burst of
 /// inserts since the last ANALYZE — the planner guesses that few rows are pending and
-/// instead collects every pending row and sorts them, on every claim (36 ms instead of
-/// 9 ms for 1,000 of 60,000 pending tasks). The function's `SET enable_sort = off` rules
-/// that plan out whatever the statistics say, without touching any other query.
+/// instead collects every pending row and sorts them, on every claim. The function's
+/// `SET enable_sort = off` rules that plan out whatever the statistics say, without
+/// touching any other query (BENCHMARKS.md has the figures).
 struct PostgresClaimStatement: PostgresPreparedStatement {
     /// Migration 5's definition. A released migration never changes: a different claim
     /// needs a new migration that replaces the function.

@@ -67,8 +67,9 @@ enum PostgresMigrations {
                 ON agent_actions_log (context_id, id)
             """,
         ]),
-        // The domain tables (users, conversations, messages, events) were version 2 until
-        // they became the Handlers module's: its track's version 1 creates them.
+        // The domain tables (users, conversations, messages, events) are the Handlers
+        // module's, on its own track; this version stays, empty, so the numbers keep
+        // their meaning.
         Migration(version: 2, name: "domain tables, now on the handlers track", statements: []),
         Migration(version: 3, name: "wake-up notifications for pending tasks", statements: [
             """

@@ -76,11 +76,3 @@ enum PostgresTaskRow {
         )
     }
 }
-
-extension Optional {
-    /// The wrapped value, or the given error thrown.
-    func orThrow(_ error: @autoclosure () -> some Error) throws -> Wrapped {
-        guard let value = self else { throw error() }
-        return value
-    }
-}

@@ -336,8 +336,8 @@ public final class PostgresTaskStore: TaskStore {
 
     /// Looks up the earliest due task of each priority rank in the claim index (one
     /// short index scan each), so the answer costs the same however many tasks wait for
-    /// later: `min(scheduled_for)` over all pending rows scanned the whole table — 60 ms
-    /// with 500,000 follow-ups scheduled ahead, every time the poller went idle.
+    /// later, where `min(scheduled_for)` would scan every pending row each time the
+    /// poller goes idle.
     public func nextDueDate(taskTypes: [String]) async throws -> Date? {
         guard !taskTypes.isEmpty else { return nil }
         let ranks = TaskPriority.ranks

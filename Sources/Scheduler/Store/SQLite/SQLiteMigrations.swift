@@ -90,8 +90,9 @@ public enum SQLiteMigrations {
                 ON agent_actions_log (context_id, id)
             """,
         ]),
-        // The domain tables (users, conversations, messages, events) were version 2 until
-        // they became the Handlers module's: its track's version 1 creates them.
+        // The domain tables (users, conversations, messages, events) are the Handlers
+        // module's, on its own track; this version stays, empty, so the numbers keep
+        // their meaning.
         Migration(version: 2, name: "domain tables, now on the handlers track", statements: []),
         // PostgreSQL's version 3 adds NOTIFY triggers; a SQLite file has one process
         // behind it, which wakes its own poller, so the version is empty here.

@@ -1,0 +1,27 @@
+import Configuration
+import Foundation
+import Logging
+
+/// Reads raw setting strings and turns them into typed values with errors that name the
+/// setting.
+struct SettingValues {
+    let reader: ConfigReader
+
+    func string(_ setting: ConfigurationSetting) -> String? {
+        reader.string(forKey: setting.key, isSecret: setting.isSecret)
+    }
+
+    func integer(_ setting: ConfigurationSetting, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int? {
+        guard let text = string(setting) else { return nil }
+        guard let value = Int(text.trimmingCharacters(in: .whitespaces)), range.contains(value) else {
+            throw .invalidValue(
+                setting: setting.displayName, value: text,
+                expected: "a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return value
+    }
+
+    func milliseconds(_ setting: ConfigurationSetting, in range: ClosedRange<Int>) throws(ConfigurationError) -> Duration? {
+        try integer(setting, in: range).map { .milliseconds($0) }
+    }
+}

@@ -1,0 +1,30 @@
+import Foundation
+import Scheduler
+import Synchronization
+
+/// Fails retryably until the attempt number exceeds `fail_times`, then succeeds.
+struct FlakyHandler: TaskHandler {
+    struct Context: Codable, Sendable {
+        var failTimes: Int
+        var permanent: Bool?
+
+        enum CodingKeys: String, CodingKey {
+            case failTimes = "fail_times"
+            case permanent
+        }
+    }
+
+    struct Result: Encodable, Sendable {
+        var attempt: Int
+    }
+
+    static let taskType = "flaky"
+
+    func handle(_ context: Context, invocation: TaskInvocation) async throws -> Result {
+        if invocation.attempt <= context.failTimes {
+            if context.permanent == true { throw HandlerError.permanent("permanent failure on attempt \(invocation.attempt)") }
+            throw HandlerError.retryable("transient failure on attempt \(invocation.attempt)")
+        }
+        return Result(attempt: invocation.attempt)
+    }
+}
