@@ -75,14 +75,16 @@ struct ConfigurationTests {
 
     @Test("a PostgreSQL URL becomes a client configuration; a broken one is refused without its password")
     func postgresURL() throws {
-        let configuration = try PostgresURL.configuration(from: "postgres://app:pa%20ss@db.internal:6543/tasks?sslmode=disable")
+        let url = try PostgresURL("postgres://app:pa%20ss@db.internal:6543/tasks?sslmode=disable")
+        #expect(url.location == "PostgreSQL at db.internal:6543, database tasks, user app")
+        let configuration = url.clientConfiguration
         #expect(configuration.host == "db.internal")
         #expect(configuration.port == 6543)
         #expect(configuration.username == "app")
         #expect(configuration.password == "pa ss")
         #expect(configuration.database == "tasks")
         do {
-            _ = try PostgresURL.configuration(from: "postgres://app:secret@/tasks")
+            _ = try PostgresURL("postgres://app:secret@/tasks")
             Issue.record("a URL without a host was accepted")
         } catch {
             #expect(!error.description.contains("secret"))

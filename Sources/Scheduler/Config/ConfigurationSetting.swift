@@ -19,6 +19,8 @@ public enum ConfigurationSetting: String, CaseIterable, Sendable {
     case apiToken = "SCHEDULER_API_TOKEN"
     case workerID = "WORKER_ID"
     case logLevel = "LOG_LEVEL"
+    case logAttempts = "LOG_ATTEMPTS"
+    case databaseConnectTimeoutMs = "DATABASE_CONNECT_TIMEOUT_MS"
 
     /// The environment variable, e.g. `POLLING_INTERVAL_MS`.
     public var environmentVariable: String { rawValue }

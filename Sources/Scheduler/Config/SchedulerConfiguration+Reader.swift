@@ -12,7 +12,12 @@ extension SchedulerConfiguration {
         host = values.string(.host) ?? host
         port = try values.integer(.port, in: 1...65_535) ?? port
         maxRetries = try values.integer(.maxRetries, in: 0...100) ?? maxRetries
-        apiToken = values.string(.apiToken).flatMap { $0.isEmpty ? nil : $0 }
+        let token = values.string(.apiToken)
+        apiToken = token.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
+        apiTokenSetButEmpty = token != nil && apiToken == nil
+        databaseConnectTimeout =
+            try values.milliseconds(.databaseConnectTimeoutMs, in: 1...3_600_000) ?? databaseConnectTimeout
+        engine.logAttempts = try values.boolean(.logAttempts) ?? engine.logAttempts
         if let level = values.string(.logLevel) {
             guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
                 throw .invalidValue(

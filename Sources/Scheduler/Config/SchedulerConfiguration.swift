@@ -15,7 +15,13 @@ public struct SchedulerConfiguration: Sendable {
     public var maxRetries: Int
     /// The bearer token the HTTP API requires; `nil` allows loopback only.
     public var apiToken: String?
+    /// Whether `SCHEDULER_API_TOKEN` was set to an empty string, which counts as no token;
+    /// kept so that the refusal to bind a public address can say so.
+    public var apiTokenSetButEmpty: Bool
     public var logLevel: Logger.Level
+    /// How long one-shot commands (`migrate`, `enqueue`, `tasks …`) wait for the database
+    /// before giving up; `serve` waits as long as it takes.
+    public var databaseConnectTimeout: Duration
     public var engine: EngineConfiguration
 
     public init(
@@ -24,7 +30,9 @@ public struct SchedulerConfiguration: Sendable {
         port: Int = 8080,
         maxRetries: Int = 3,
         apiToken: String? = nil,
+        apiTokenSetButEmpty: Bool = false,
         logLevel: Logger.Level = .info,
+        databaseConnectTimeout: Duration = .seconds(10),
         engine: EngineConfiguration = EngineConfiguration()
     ) {
         self.databaseURL = databaseURL
@@ -32,7 +40,9 @@ public struct SchedulerConfiguration: Sendable {
         self.port = port
         self.maxRetries = maxRetries
         self.apiToken = apiToken
+        self.apiTokenSetButEmpty = apiTokenSetButEmpty
         self.logLevel = logLevel
+        self.databaseConnectTimeout = databaseConnectTimeout
         self.engine = engine
     }
 

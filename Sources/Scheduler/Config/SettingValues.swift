@@ -21,6 +21,15 @@ struct SettingValues {
         return value
     }
 
+    func boolean(_ setting: ConfigurationSetting) throws(ConfigurationError) -> Bool? {
+        guard let text = string(setting) else { return nil }
+        switch text.trimmingCharacters(in: .whitespaces).lowercased() {
+        case "true", "1", "yes", "on": return true
+        case "false", "0", "no", "off": return false
+        default: throw .invalidValue(setting: setting.displayName, value: text, expected: "true or false")
+        }
+    }
+
     func milliseconds(_ setting: ConfigurationSetting, in range: ClosedRange<Int>) throws(ConfigurationError) -> Duration? {
         try integer(setting, in: range).map { .milliseconds($0) }
     }

@@ -44,6 +44,13 @@ public final class Engine: Service {
         self.results = ResultBatcher(store: store, logger: logger)
     }
 
+    /// Stops waiting for running handlers at shutdown (a second SIGTERM or Ctrl-C): they
+    /// are cancelled and their tasks released to `pending` at once, without charging an
+    /// attempt, as when the grace period runs out.
+    public func abandonShutdownGrace() {
+        running.stopWaiting()
+    }
+
     /// Wakes the poller now, e.g. after an enqueue in this process or `POST /trigger-poll`.
     public func triggerPoll() {
         wake.signal()
@@ -64,6 +71,11 @@ public final class Engine: Service {
             } onGracefulShutdown: {
                 self.stopping.store(true, ordering: .relaxed)
                 self.wake.signal()
+                let count = self.running.ids.count
+                if count > 0 {
+                    let seconds = self.configuration.shutdownGrace.timeInterval.formatted()
+                    self.logger.notice("stopping: waiting up to \(seconds) s for \(count) running task\(count == 1 ? "" : "s")")
+                }
             }
             await drain()
             group.cancelAll()
@@ -152,9 +164,12 @@ public final class Engine: Service {
         running.remove(task.id)
     }
 
-    /// Counts the attempt and writes it back with others that finish meanwhile.
+    /// Counts and logs the attempt and writes it back with others that finish meanwhile.
     private func finish(_ record: AttemptRecord) async {
         counters.record(record.outcome, at: record.finishedAt)
+        logger.log(
+            level: configuration.logAttempts ? .info : .debug, "attempt \(record.outcome.word)",
+            metadata: record.logMetadata)
         await results.write(record)
     }
 

@@ -23,6 +23,9 @@ public struct EngineConfiguration: Sendable, Hashable {
     public var rescueInterval: Duration
     /// Backoff between attempts.
     public var retryPolicy: RetryPolicy
+    /// Whether each finished attempt is logged at `info` (type, id, outcome, duration);
+    /// off, at `debug`, for deployments where that is too many lines.
+    public var logAttempts: Bool
 
     public init(
         workerID: String = EngineConfiguration.defaultWorkerID(),
@@ -33,7 +36,8 @@ public struct EngineConfiguration: Sendable, Hashable {
         handlerTimeout: Duration = .seconds(300),
         shutdownGrace: Duration = .seconds(10),
         rescueInterval: Duration = .seconds(15),
-        retryPolicy: RetryPolicy = RetryPolicy()
+        retryPolicy: RetryPolicy = RetryPolicy(),
+        logAttempts: Bool = true
     ) {
         self.workerID = workerID
         self.pollInterval = pollInterval
@@ -44,6 +48,7 @@ public struct EngineConfiguration: Sendable, Hashable {
         self.shutdownGrace = shutdownGrace
         self.rescueInterval = rescueInterval
         self.retryPolicy = retryPolicy
+        self.logAttempts = logAttempts
     }
 
     /// `host-pid-random`: distinct for every process, readable in the database.

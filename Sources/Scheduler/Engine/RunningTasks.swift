@@ -12,6 +12,8 @@ final class RunningTasks: Sendable {
         var cancellers: [UUID: @Sendable () -> Void] = [:]
         var writingResult: Set<UUID> = []
         var emptyWaiters: [CheckedContinuation<Void, Never>] = []
+        /// Set by ``stopWaiting()``: waits for the set to empty end at once from then on.
+        var waitingAbandoned = false
     }
 
     private let state = Mutex(State())
@@ -65,7 +67,7 @@ final class RunningTasks: Sendable {
             group.addTask {
                 await withCheckedContinuation { continuation in
                     let emptyNow = self.state.withLock { state -> Bool in
-                        if state.cancellers.isEmpty { return true }
+                        if state.cancellers.isEmpty || state.waitingAbandoned { return true }
                         state.emptyWaiters.append(continuation)
                         return false
                     }
@@ -77,6 +79,13 @@ final class RunningTasks: Sendable {
             group.cancelAll()
             self.wakeEmptyWaiters()
         }
+    }
+
+    /// Ends every wait for the set to empty, now and later: shutdown stops waiting for
+    /// running handlers.
+    func stopWaiting() {
+        state.withLock { $0.waitingAbandoned = true }
+        wakeEmptyWaiters()
     }
 
     private func wakeEmptyWaiters() {

@@ -39,32 +39,25 @@ public enum SchedulerAPI {
     ]
 
     /// The application serving the router on `HOST`:`PORT`, running `services` (store,
-    /// rescuer, engine) alongside the server so that SIGTERM stops them all in order.
+    /// rescuer, engine) alongside the server so that SIGTERM stops them all in order;
+    /// `onServerRunning` runs once the port is bound.
     ///
     /// Without an API token the server only binds a loopback address; any other address
     /// is a start-up error.
     public static func application(
         _ environment: APIEnvironment,
         services: [any Service],
-        logger: Logger
+        logger: Logger,
+        onServerRunning: @escaping @Sendable () async -> Void = {}
     ) throws(ConfigurationError) -> some ApplicationProtocol {
         let configuration = environment.configuration
-        if configuration.apiToken == nil, !isLoopback(configuration.host) {
-            throw .invalidValue(
-                setting: ConfigurationSetting.host.displayName,
-                value: configuration.host,
-                expected: "a loopback address (127.0.0.1, ::1, localhost) unless SCHEDULER_API_TOKEN is set")
-        }
+        try configuration.checkServing()
         return Application(
             router: router(environment),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "agent-scheduler"),
             services: services,
+            onServerRunning: { _ in await onServerRunning() },
             logger: logger
         )
-    }
-
-    /// Whether a host name or address only reaches this machine.
-    static func isLoopback(_ host: String) -> Bool {
-        host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
     }
 }

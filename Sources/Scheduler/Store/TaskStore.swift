@@ -12,6 +12,22 @@ public protocol TaskStore: Service {
     /// The database this store runs on.
     var databaseKind: DatabaseKind { get }
 
+    /// Where the database is, without secrets, for logs and messages: a file path, or a
+    /// host, port, database and user.
+    var location: String { get }
+
+    /// Throws ``DatabaseUnreachableError`` saying why, unless the database answers now.
+    func checkReachable() async throws
+
+    /// Closes what the store opened, for a store whose `run()` never started (an error
+    /// before the service group began); `run()` closes it otherwise. Safe to call twice.
+    func close() async
+
+    /// Claims the database for this process's server where the database allows only one
+    /// (a SQLite file); throws a ``ServingLockError`` naming the holder if another has it.
+    /// Held until ``close()`` or the end of `run()`.
+    func lockForServing() throws
+
     /// Applies the engine's migrations that are not applied yet, then those of each
     /// module, in order, all in one transaction; returns what it applied.
     @discardableResult

@@ -28,7 +28,7 @@ struct Enqueue: AsyncParsableCommand {
     @Option(name: .customLong("agent-type"), help: "Which agent is creating the task.")
     var agentType: String = "cli"
 
-    @OptionGroup var settings: SettingsOptions
+    @OptionGroup var settings: DatabaseOptions
 
     func run() async throws {
         let runtime = try Runtime(settings)

@@ -5,7 +5,7 @@ import Scheduler
 struct Handlers: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List the registered task types.")
 
-    @OptionGroup var settings: SettingsOptions
+    @OptionGroup var settings: DatabaseOptions
 
     func run() async throws {
         let runtime = try Runtime(settings)

@@ -12,7 +12,7 @@ struct LoadSQL: AsyncParsableCommand {
     @Argument(help: "The SQL file: statements separated by ';' at line ends, '--' comment lines.")
     var file: String
 
-    @OptionGroup var settings: SettingsOptions
+    @OptionGroup var settings: DatabaseOptions
 
     func run() async throws {
         let runtime = try Runtime(settings)

@@ -6,7 +6,7 @@ import Scheduler
 struct Migrate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Create or update the database schema (idempotent).")
 
-    @OptionGroup var settings: SettingsOptions
+    @OptionGroup var settings: DatabaseOptions
 
     func run() async throws {
         let runtime = try Runtime(settings)

@@ -1,15 +1,20 @@
 import ArgumentParser
+import Foundation
 import Logging
 import Scheduler
 import ServiceLifecycle
 
 /// `agent-scheduler serve`: runs the HTTP API, the engine and the rescuer until SIGTERM
 /// or SIGINT, which stop the server first, then drain the engine.
+///
+/// Everything that can be checked is checked before anything is opened; the server binds
+/// its port before the engine claims a task; and whatever was opened is closed on every
+/// error path.
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the scheduler and its HTTP API until stopped (SIGTERM or SIGINT drain it gracefully).")
+        abstract: "Run the scheduler and its HTTP API until stopped (SIGTERM or Ctrl-C drain it; a second one stops at once).")
 
-    @OptionGroup var settings: SettingsOptions
+    @OptionGroup var settings: ServerOptions
 
     @Flag(name: .customLong("no-migrate"), help: "Do not apply schema migrations at start-up.")
     var noMigrate = false
@@ -19,37 +24,71 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let runtime = try Runtime(settings)
+        if untilIdle { return try await runUntilIdle(runtime) }
+        let configuration = runtime.configuration
+        try configuration.checkServing()
         let logger = runtime.logger
-        if !noMigrate {
-            try await runtime.withStore { _, _ in }
+        let store = try await StoreFactory.open(url: configuration.databaseURL, logger: logger)
+        let server: Server
+        do {
+            try store.lockForServing()
+            server = try makeServer(runtime, store: store)
+        } catch {
+            await store.close()
+            throw error
         }
-        if untilIdle {
-            let records = try await runtime.withStore(migrating: false) { store, registry in
-                await makeEngine(runtime, store: store, registry: registry).runUntilIdle()
-            }
-            logger.info("no due tasks left", metadata: ["attempts": "\(records.count)"])
-            return
+        logger.info("starting", metadata: [
+            "version": "\(SchedulerVersion.current)", "database": "\(store.location)",
+            "http": "http://\(configuration.host):\(configuration.port)",
+        ])
+        do {
+            try await ShutdownSignals.run(server.application, logger: logger) { server.engine.abandonShutdownGrace() }
+        } catch {
+            await store.close()
+            throw ServerAddressError(error, host: configuration.host, port: configuration.port) ?? error
         }
+    }
 
-        let store = try await StoreFactory.open(url: runtime.configuration.databaseURL, logger: logger)
+    /// The HTTP application with the engine, rescuer and wake-up listener behind it.
+    private struct Server {
+        let application: any Service
+        let engine: Engine
+    }
+
+    private func makeServer(_ runtime: Runtime, store: any TaskStore) throws -> Server {
+        let configuration = runtime.configuration
+        let logger = runtime.logger
         let registry = try runtime.registry(for: store)
         let engine = makeEngine(runtime, store: store, registry: registry)
-        let rescuer = Rescuer(store: store, configuration: runtime.configuration.engine, logger: logger)
-        let environment = APIEnvironment(
-            store: store, engine: engine, registry: registry, configuration: runtime.configuration)
-        var services: [any Service] = [store, rescuer]
-        if let listener = store.wakeListener(logger: logger, wake: { engine.triggerPoll() }) { services.append(listener) }
-        services.append(engine)
-        let application = try SchedulerAPI.application(environment, services: services, logger: logger)
-        try await application.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        let listening = Gate()
+        let work = BackgroundWork(
+            store: store, engine: engine,
+            rescuer: Rescuer(store: store, configuration: configuration.engine, logger: logger),
+            listener: store.wakeListener(logger: logger) { engine.triggerPoll() },
+            serverListening: listening,
+            migrate: { if !noMigrate { _ = try await runtime.migrate(store) } },
+            logger: logger)
+        let environment = APIEnvironment(store: store, engine: engine, registry: registry, configuration: configuration)
+        let application = try SchedulerAPI.application(environment, services: [store, work], logger: logger) {
+            listening.open()
+            let url = "http://\(configuration.host):\(configuration.port)"
+            logger.info("listening on \(url); next: curl \(url)/health, or `agent-scheduler enqueue noop` in another terminal")
+        }
+        return Server(application: application, engine: engine)
+    }
+
+    /// `--until-idle`: runs every due task once the database answers, then prints what
+    /// happened.
+    private func runUntilIdle(_ runtime: Runtime) async throws {
+        let records = try await runtime.withStore(migrating: !noMigrate) { store, registry in
+            await makeEngine(runtime, store: store, registry: registry).runUntilIdle()
+        }
+        let count = { (word: String) in records.filter { $0.outcome.word == word }.count }
+        runtime.logger.info(
+            "no due tasks left: processed \(records.count): \(count("completed")) completed, \(count("failed")) failed, \(count("retrying")) retrying")
     }
 
     private func makeEngine(_ runtime: Runtime, store: any TaskStore, registry: HandlerRegistry) -> Engine {
-        Engine(
-            store: store,
-            registry: registry,
-            configuration: runtime.configuration.engine,
-            logger: runtime.logger
-        )
+        Engine(store: store, registry: registry, configuration: runtime.configuration.engine, logger: runtime.logger)
     }
 }

@@ -17,7 +17,7 @@ struct Tasks: AsyncParsableCommand {
         @Option(help: "Only tasks about this user (a UUID).") var user: UUIDArgument?
         @Option(help: "At most this many.") var limit = 50
         @Flag(help: "Print JSON instead of a table.") var json = false
-        @OptionGroup var settings: SettingsOptions
+        @OptionGroup var settings: DatabaseOptions
 
         func run() async throws {
             let runtime = try Runtime(settings)
@@ -35,7 +35,7 @@ struct Tasks: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show one task with its action log.")
 
         @Argument(help: "The task id.") var id: UUIDArgument
-        @OptionGroup var settings: SettingsOptions
+        @OptionGroup var settings: DatabaseOptions
 
         func run() async throws {
             let runtime = try Runtime(settings)
@@ -51,7 +51,7 @@ struct Tasks: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Cancel a pending task.")
 
         @Argument(help: "The task id.") var id: UUIDArgument
-        @OptionGroup var settings: SettingsOptions
+        @OptionGroup var settings: DatabaseOptions
 
         func run() async throws {
             let runtime = try Runtime(settings)
@@ -63,7 +63,7 @@ struct Tasks: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Run a failed or cancelled task again, now.")
 
         @Argument(help: "The task id.") var id: UUIDArgument
-        @OptionGroup var settings: SettingsOptions
+        @OptionGroup var settings: DatabaseOptions
 
         func run() async throws {
             let runtime = try Runtime(settings)

@@ -9,8 +9,8 @@ struct Runtime {
     let configuration: SchedulerConfiguration
     let logger: Logger
 
-    init(_ settings: SettingsOptions) throws {
-        configuration = try settings.configuration()
+    init(_ settings: some SettingFlags, extra: [ConfigurationSetting: String] = [:]) throws {
+        configuration = try settings.configuration(extra: extra)
         let level = configuration.logLevel
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -25,20 +25,26 @@ struct Runtime {
         try HandlerRegistry(HandlerCatalog.all(for: store))
     }
 
-    /// Opens the store, brings its schema up to date, runs `body` with the store and the
-    /// handler registry, and closes the store.
+    /// Applies the engine's and the handlers' migrations, logging what it applied.
+    func migrate(_ store: any TaskStore) async throws -> [AppliedMigration] {
+        let applied = try await store.migrate(modules: HandlerCatalog.schema)
+        if !applied.isEmpty {
+            logger.info("applied migrations", metadata: ["migrations": "\(applied.map(\.description).joined(separator: ", "))"])
+        }
+        return applied
+    }
+
+    /// Opens the store, waits up to the connect timeout for the database to answer,
+    /// brings its schema up to date, runs `body` with the store and the handler
+    /// registry, and closes the store, on every path.
     func withStore<T: Sendable>(
         migrating: Bool = true,
         _ body: (any TaskStore, HandlerRegistry) async throws -> T
     ) async throws -> T {
         try await StoreFactory.withStore(url: configuration.databaseURL, logger: logger) { store in
+            try await store.waitUntilReachable(limit: configuration.databaseConnectTimeout, logger: logger)
             let registry = try registry(for: store)
-            if migrating {
-                let applied = try await store.migrate(modules: HandlerCatalog.schema)
-                if !applied.isEmpty {
-                    logger.info("applied migrations", metadata: ["migrations": "\(applied.map(\.description).joined(separator: ", "))"])
-                }
-            }
+            if migrating { _ = try await migrate(store) }
             return try await body(store, registry)
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOPosix
 import PostgresNIO
 import ServiceLifecycle
 
@@ -8,12 +9,20 @@ import ServiceLifecycle
 public final class PostgresTaskStore: TaskStore {
     private let pool: PostgresClient
     private let started = StartedSignal()
+    private let url: PostgresURL
     /// The logger the store's queries report to.
     let logger: Logger
 
-    /// Creates a store over a client built from `configuration`.
-    public init(configuration: PostgresClient.Configuration, logger: Logger) {
-        self.pool = PostgresClient(configuration: configuration, backgroundLogger: logger)
+    /// Creates a store from a `postgres://` URL; nothing connects until `run()`.
+    ///
+    /// The pool's own log of connection attempts stays at `warning` and above unless
+    /// `logger` asks for `debug`: while the database is down it would repeat PostgresNIO's
+    /// generic line every few seconds, and ``checkReachable()`` says why in one line.
+    public init(url: String, logger: Logger) throws(ConfigurationError) {
+        self.url = try PostgresURL(url)
+        var background = logger
+        if background.logLevel > .debug { background.logLevel = max(background.logLevel, .warning) }
+        self.pool = PostgresClient(configuration: self.url.clientConfiguration, backgroundLogger: background)
         self.logger = logger
     }
 
@@ -25,11 +34,6 @@ public final class PostgresTaskStore: TaskStore {
         }
     }
 
-    /// Creates a store from a `postgres://` URL.
-    public convenience init(url: String, logger: Logger) throws(ConfigurationError) {
-        self.init(configuration: try PostgresURL.configuration(from: url), logger: logger)
-    }
-
     /// Runs the connection pool; queries wait until this is running.
     public func run() async {
         started.signal()
@@ -37,6 +41,31 @@ public final class PostgresTaskStore: TaskStore {
     }
 
     public var databaseKind: DatabaseKind { .postgresql }
+
+    public var location: String { url.location }
+
+    /// Opens one connection of its own (not the pool's, which would wait and retry
+    /// quietly) so that a failure says why at once.
+    public func checkReachable() async throws {
+        do {
+            let connection = try await PostgresConnection.connect(
+                on: MultiThreadedEventLoopGroup.singleton.any(),
+                configuration: try url.connectionConfiguration(), id: 0, logger: Self.silent
+            ).get()
+            try? await connection.close()
+        } catch {
+            throw DatabaseUnreachableError(location: location, reason: PostgresConnectError.reason(error))
+        }
+    }
+
+    /// Nothing to close outside `run()`: the pool opens connections only while it runs.
+    public func close() async {}
+
+    /// Several servers share a PostgreSQL database by design.
+    public func lockForServing() throws {}
+
+    /// For the probing connection, whose failure ``checkReachable()`` reports itself.
+    private static let silent = Logger(label: "agent-scheduler.probe", factory: { _ in SwiftLogNoOpLogHandler() })
 
     public func migrate(modules: [any SchemaModule]) async throws -> [AppliedMigration] {
         let plan = try MigrationPlan(engine: PostgresMigrations.all, modules: modules, database: .postgresql)

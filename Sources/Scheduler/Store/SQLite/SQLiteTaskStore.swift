@@ -3,6 +3,7 @@ import Logging
 import ServiceLifecycle
 import NIOCore
 import SQLiteNIO
+import Synchronization
 
 /// The embedded ``TaskStore``: one SQLite file, so a newcomer runs the scheduler with no
 /// database server.
@@ -14,9 +15,14 @@ import SQLiteNIO
 public final class SQLiteTaskStore: TaskStore {
     let connection: SQLiteConnection
     let lock = AsyncLock()
+    /// The database file's absolute path.
+    let path: String
+    private let closed = Mutex(false)
+    private let servingLock = SQLiteServingLock()
 
-    private init(connection: SQLiteConnection) {
+    private init(connection: SQLiteConnection, path: String) {
         self.connection = connection
+        self.path = path
     }
 
     /// Opens (creating if needed) the database file at `path`.
@@ -33,16 +39,39 @@ public final class SQLiteTaskStore: TaskStore {
             try? await connection.close()
             throw error
         }
-        return SQLiteTaskStore(connection: connection)
+        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+        return SQLiteTaskStore(connection: connection, path: absolute)
     }
 
     /// Keeps the connection open until shutdown or cancellation, then closes it.
     public func run() async throws {
         try? await gracefulShutdown()
-        // The future-based close runs even though this task is cancelled by now; the
-        // async one would refuse and leave the file open.
-        let closed: EventLoopFuture<Void> = connection.close()
-        try await lock.withLock { try await closed.get() }
+        await close()
+    }
+
+    public func close() async {
+        servingLock.release()
+        guard closed.withLock({ closed in defer { closed = true }; return !closed }) else { return }
+        // The future-based close runs even if this task is cancelled; the async one would
+        // refuse and leave the file open.
+        let closing: EventLoopFuture<Void> = connection.close()
+        await lock.withLock { try? await closing.get() }
+    }
+
+    public var location: String { "SQLite file \(path)" }
+
+    public func checkReachable() async throws {
+        do {
+            _ = try await query("SELECT 1")
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            throw DatabaseUnreachableError(location: location, reason: "\(error)")
+        }
+    }
+
+    public func lockForServing() throws {
+        try servingLock.acquire(databasePath: path, location: location)
     }
 
     // MARK: Statements and transactions
@@ -84,9 +113,16 @@ public final class SQLiteTaskStore: TaskStore {
         }
     }
 
-    /// `nil`: a task enqueued through this process wakes its engine in-process.
+    /// Watches the file for commits by other processes (the CLI, scripts, plain SQL);
+    /// enqueues through this process wake its engine in-process.
     public func wakeListener(logger: Logger, wake: @escaping @Sendable () -> Void) -> (any Service)? {
-        nil
+        SQLiteChangeWatcher(store: self, wake: wake)
+    }
+
+    /// SQLite's count of commits to the file by other connections
+    /// (`PRAGMA data_version`): it changes whenever another process writes.
+    func dataVersion() async throws -> Int {
+        try await query("PRAGMA data_version").first?.columns.first?.data.integer ?? 0
     }
 
     public func accept<Visitor: TaskStoreVisitor>(_ visitor: Visitor) -> Visitor.Output {

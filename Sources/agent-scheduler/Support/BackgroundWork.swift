@@ -1,0 +1,36 @@
+import Logging
+import Scheduler
+import ServiceLifecycle
+
+/// What `serve` runs beside the HTTP server, started only once the server listens (so a
+/// port in use stops the process before any task is claimed): wait for the database,
+/// apply migrations, then the engine, the rescuer and the wake-up listener until
+/// shutdown. While it waits, `/health` answers 503.
+struct BackgroundWork: Service {
+    let store: any TaskStore
+    let engine: Engine
+    let rescuer: Rescuer
+    let listener: (any Service)?
+    let serverListening: Gate
+    let migrate: @Sendable () async throws -> Void
+    let logger: Logger
+
+    func run() async throws {
+        do {
+            try await cancelWhenGracefulShutdown {
+                await serverListening.wait()
+                try Task.checkCancellation()
+                try await store.waitUntilReachable(limit: nil, logger: logger)
+                try await migrate()
+            }
+        } catch is CancellationError {
+            return
+        }
+        if Task.isCancelled || Task.isShuttingDownGracefully { return }
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask { await engine.run() }
+            group.addTask { await rescuer.run() }
+            if let listener { group.addTask { try await listener.run() } }
+        }
+    }
+}

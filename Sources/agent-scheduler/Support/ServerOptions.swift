@@ -1,0 +1,63 @@
+import ArgumentParser
+import Scheduler
+
+/// Every setting of `serve`, one flag each, with its environment variable and default
+/// (README's settings table).
+struct ServerOptions: SettingFlags {
+    @Option(name: .customLong("database-url"), help: "postgres://… or a SQLite file path (env DATABASE_URL; default agent-scheduler.sqlite).")
+    var databaseURL: String?
+
+    @Option(name: .customLong("host"), help: "Address the HTTP server binds (env HOST; default 127.0.0.1; others need SCHEDULER_API_TOKEN).")
+    var host: String?
+
+    @Option(name: .customLong("port"), help: "Port the HTTP server binds (env PORT; default 8080).")
+    var port: String?
+
+    @Option(name: .customLong("polling-interval-ms"), help: "Longest idle sleep between polls (env POLLING_INTERVAL_MS; default 30000).")
+    var pollingIntervalMs: String?
+
+    @Option(name: .customLong("max-tasks-per-poll"), help: "Most tasks one claim takes (env MAX_TASKS_PER_POLL; default 10).")
+    var maxTasksPerPoll: String?
+
+    @Option(name: .customLong("max-retries"), help: "Default max_retries of enqueued tasks (env MAX_RETRIES; default 3).")
+    var maxRetries: String?
+
+    @Option(name: .customLong("retry-base-delay-ms"), help: "Wait before the first retry, doubling after (env RETRY_BASE_DELAY_MS; default 60000).")
+    var retryBaseDelayMs: String?
+
+    @Option(name: .customLong("worker-concurrency"), help: "Most handlers running at once (env WORKER_CONCURRENCY; default 10).")
+    var workerConcurrency: String?
+
+    @Option(name: .customLong("lease-seconds"), help: "How long a claim holds a task (env LEASE_SECONDS; default 60).")
+    var leaseSeconds: String?
+
+    @Option(name: .customLong("handler-timeout-ms"), help: "Default limit on one attempt (env HANDLER_TIMEOUT_MS; default 300000).")
+    var handlerTimeoutMs: String?
+
+    @Option(name: .customLong("shutdown-grace-ms"), help: "Time running handlers get at shutdown (env SHUTDOWN_GRACE_MS; default 10000).")
+    var shutdownGraceMs: String?
+
+    @Option(name: .customLong("worker-id"), help: "This process's id in locks and logs (env WORKER_ID; default host-pid-random).")
+    var workerID: String?
+
+    @Option(name: .customLong("log-attempts"),
+            help: "Log each finished attempt at info: true or false (env LOG_ATTEMPTS; default true).")
+    var logAttempts: String?
+
+    @Option(name: .customLong("database-connect-timeout-ms"),
+            help: "How long --until-idle waits for the database (env DATABASE_CONNECT_TIMEOUT_MS; default 10000).")
+    var databaseConnectTimeoutMs: String?
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (env LOG_LEVEL; default info).")
+    var logLevel: String?
+
+    var flags: [ConfigurationSetting: String] {
+        givenFlags([
+            (.databaseURL, databaseURL), (.host, host), (.port, port), (.pollingIntervalMs, pollingIntervalMs),
+            (.maxTasksPerPoll, maxTasksPerPoll), (.maxRetries, maxRetries), (.retryBaseDelayMs, retryBaseDelayMs),
+            (.workerConcurrency, workerConcurrency), (.leaseSeconds, leaseSeconds),
+            (.handlerTimeoutMs, handlerTimeoutMs), (.shutdownGraceMs, shutdownGraceMs), (.workerID, workerID),
+            (.logAttempts, logAttempts), (.databaseConnectTimeoutMs, databaseConnectTimeoutMs), (.logLevel, logLevel),
+        ])
+    }
+}
