@@ -51,6 +51,8 @@ public struct ReEngagementCheck: TaskHandler {
     }
 
     public static let taskType = "re_engagement_check"
+
+    public static let requiresUser = true
     /// Nudges sent before the conversation is paused.
     public static let maximumNudges = 2
 

@@ -36,6 +36,8 @@ public struct ResearchSolution: TaskHandler {
     public static let eventType = "user.inquiry.solution_needed"
     public static let taskType = "research_solution"
 
+    public static let requiresUser = true
+
     let domain: any DomainStore
 
     public init(domain: any DomainStore) {

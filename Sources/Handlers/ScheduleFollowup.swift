@@ -30,6 +30,8 @@ public struct ScheduleFollowup: TaskHandler {
 
     public static let taskType = "schedule_followup"
 
+    public static let requiresUser = true
+
     let domain: any DomainStore
 
     public init(domain: any DomainStore) {

@@ -25,6 +25,14 @@ public struct UpdateUserProfile: TaskHandler {
 
     public static let taskType = "update_user_profile"
 
+    public static let requiresUser = true
+
+    /// Refuses at enqueue what the run would refuse: an empty
+    /// list, a field outside the allow-list, a value that is not a string or null.
+    public static func validate(_ context: Context) throws {
+        _ = try validate(context.fields)
+    }
+
     let domain: any DomainStore
 
     public init(domain: any DomainStore) {

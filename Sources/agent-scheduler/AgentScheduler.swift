@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `agent-scheduler` command: runs the scheduler and manages its tasks.
 @main
@@ -9,4 +10,17 @@ struct AgentScheduler: AsyncParsableCommand {
         subcommands: [Serve.self, Migrate.self, Enqueue.self, Tasks.self, Handlers.self, LoadSQL.self],
         defaultSubcommand: Serve.self
     )
+
+    /// Refuses a mistyped subcommand with a suggestion before parsing: with `serve` as
+    /// the default subcommand, `agent-scheduler task list` would otherwise be read as
+    /// `serve task list` and answered with serve's usage.
+    static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        let names = configuration.subcommands.map { $0._commandName } + ["help"]
+        if let unknown = UnknownSubcommand(arguments: arguments, known: names) {
+            FileHandle.standardError.write(Data("Error: \(unknown)\n".utf8))
+            Foundation.exit(ExitCode.validationFailure.rawValue)
+        }
+        await main(arguments)
+    }
 }

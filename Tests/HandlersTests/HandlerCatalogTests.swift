@@ -33,4 +33,32 @@ struct HandlerCatalogTests {
             #expect(log.count == 1 && log.first?.actionType == "process_verify_user")
         }
     }
+
+    @Test("a task certain to fail is refused at enqueue: a user-facing type without user_id, a field outside the allow-list")
+    func enqueueValidation() async throws {
+        let registry = try await TestDatabase.with(.sqlite, modules: HandlerCatalog.schema) { db in
+            try HandlerRegistry(HandlerCatalog.all(for: db.store))
+        }
+        let user = UUID()
+        for type in ["update_user_profile", "research_solution", "schedule_followup", "re_engagement_check"] {
+            #expect(throws: SchedulerError.self) {
+                try registry.validate(taskType: type, contextJSON: #"{"fields": {"email": "a@b.c"}, "reason": "x", "request": "x"}"#, userID: nil)
+            }
+        }
+        do {
+            try registry.validate(
+                taskType: "update_user_profile", contextJSON: #"{"fields": {"password": "x", "email": "a@b.c"}}"#, userID: user)
+            Issue.record("a field outside the allow-list was accepted")
+        } catch {
+            #expect(error.code == "invalid_context")
+            #expect(error.description.contains("'password' may not be updated"))
+        }
+        do {
+            try registry.validate(taskType: "update_user_profile", contextJSON: #"{"fields": {"email": "a@b.c"}}"#, userID: nil)
+        } catch {
+            #expect(error == .invalidInput(field: "user_id", reason: "is required: a 'update_user_profile' task is about a user"))
+        }
+        try registry.validate(taskType: "update_user_profile", contextJSON: #"{"fields": {"email": "a@b.c"}}"#, userID: user)
+        try registry.validate(taskType: "verify_user", contextJSON: "{}", userID: nil)
+    }
 }

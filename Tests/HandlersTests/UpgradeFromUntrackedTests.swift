@@ -37,7 +37,9 @@ struct UpgradeFromUntrackedTests {
                 )
                 """
         }
-        let statements = engine.flatMap { migration in migration.version == 2 ? domain[0].statements : migration.statements }
+        let statements = engine.filter { $0.version <= 5 }.flatMap { migration in
+            migration.version == 2 ? domain[0].statements : migration.statements
+        }
         let recorded = [
             "agent_tasks and agent_actions_log", "domain tables: users, conversations, messages, events",
             "wake-up notifications for pending tasks", "index only present user ids and idempotency keys",
@@ -48,12 +50,20 @@ struct UpgradeFromUntrackedTests {
 
     static let tables = ["agent_tasks", "agent_actions_log", "users", "conversations", "messages", "events"]
 
+    /// The columns `agent_tasks` had before the upgrade, which it must keep as they were.
+    static let taskColumns = """
+        id, task_type, agent_type, user_id, context_id, context_type, scheduled_for, priority, status, retry_count,
+        max_retries, last_attempted_at, completed_at, created_at, created_by, context_json, result_json, error_log,
+        locked_by, locked_until, idempotency_key, updated_at, priority_rank
+        """
+
     /// Every row of every table the upgrade must keep, as text.
     static func contents(_ db: TestDatabase) async throws -> [String: [[String?]]] {
         var contents: [String: [[String?]]] = [:]
         for table in tables {
-            let cast = db.kind == .postgres ? "t::text" : "*"
-            contents[table] = try await db.query("SELECT \(cast) FROM \(table) t ORDER BY 1", [])
+            let select = table == "agent_tasks" ? "(\(taskColumns))" : "t"
+            let row = db.kind == .postgres ? "ROW\(select == "t" ? "(t.*)" : select)::text" : (select == "t" ? "*" : taskColumns)
+            contents[table] = try await db.query("SELECT \(row) FROM \(table) t ORDER BY 1", [])
         }
         return contents
     }
@@ -75,11 +85,15 @@ struct UpgradeFromUntrackedTests {
 
             let applied = try await db.store.migrate(modules: HandlerCatalog.schema)
 
-            #expect(applied == [AppliedMigration(track: "handlers", version: 1)])
+            #expect(applied == [AppliedMigration(track: "scheduler", version: 6), AppliedMigration(track: "handlers", version: 1)])
             #expect(try await Self.contents(db) == before)
+            let attempts = try await db.query(
+                "SELECT CAST(attempts AS TEXT) FROM agent_tasks WHERE id = $1".replacingOccurrences(
+                    of: "$1", with: db.kind == .postgres ? "$1::uuid" : "?1"), [pending.lowercasedString])
+            #expect(attempts == [["1"]], "attempts is backfilled from the action log")
             #expect(try await SchemaCatalog.text(of: db) == fresh)
             let tracks = try await db.query("SELECT track, CAST(version AS TEXT) FROM schema_migrations ORDER BY track, version", [])
-            #expect(tracks == [["handlers", "1"]] + (1...5).map { ["scheduler", "\($0)"] })
+            #expect(tracks == [["handlers", "1"]] + (1...6).map { ["scheduler", "\($0)"] })
             #expect(try await db.store.migrate(modules: HandlerCatalog.schema).isEmpty)
 
             let harness = try EngineHarness(db, handlers: HandlerCatalog.all(for: db.store))

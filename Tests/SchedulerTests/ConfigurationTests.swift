@@ -21,6 +21,30 @@ struct ConfigurationTests {
         #expect(configuration.engine.retryPolicy.baseDelay == .seconds(60))
     }
 
+    @Test("a public HOST without a token is refused, naming an empty token as such; loopback and tokens pass")
+    func servingRule() throws {
+        for host in ["0.0.0.0", "::", "10.1.2.3"] {
+            #expect(throws: ConfigurationError.self) { try configuration(["HOST": host]).checkServing() }
+        }
+        do {
+            try configuration(["HOST": "::", "SCHEDULER_API_TOKEN": ""]).checkServing()
+            Issue.record("an empty token let the server bind ::")
+        } catch {
+            #expect(error.description.contains("SCHEDULER_API_TOKEN is set but empty"))
+        }
+        try configuration(["HOST": "0.0.0.0", "SCHEDULER_API_TOKEN": "t"]).checkServing()
+        for host in ["127.0.0.1", "::1", "localhost"] { try configuration(["HOST": host]).checkServing() }
+    }
+
+    @Test("LOG_ATTEMPTS and DATABASE_CONNECT_TIMEOUT_MS are read and checked")
+    func quietAttemptsAndTimeout() throws {
+        let configuration = try configuration(["LOG_ATTEMPTS": "false", "DATABASE_CONNECT_TIMEOUT_MS": "2500"])
+        #expect(!configuration.engine.logAttempts)
+        #expect(configuration.databaseConnectTimeout == .milliseconds(2500))
+        #expect(try self.configuration([:]).engine.logAttempts)
+        #expect(throws: ConfigurationError.self) { try self.configuration(["LOG_ATTEMPTS": "maybe"]) }
+    }
+
     @Test("environment variables set every value")
     func environment() throws {
         let configuration = try configuration([

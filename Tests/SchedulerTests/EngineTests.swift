@@ -47,6 +47,27 @@ struct EngineTests {
         }
     }
 
+    @Test("after a manual retry, attempt numbers keep counting in the error history and the action log",
+          arguments: StoreKind.available)
+    func retryKeepsCounting(kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { db in
+            let harness = try EngineHarness(db, handlers: testHandlers)
+            let id = try await harness.enqueue("flaky", context: #"{"fail_times": 2, "permanent": true}"#).id
+            await harness.engine.runUntilIdle()
+            #expect(try await harness.task(id)?.status == .failed)
+
+            _ = try await db.store.retry(id: id, now: harness.clock.now)
+            let records = await harness.engine.runUntilIdle()
+            #expect(records.map(\.task.attempt) == [2])
+            let task = try #require(try await harness.task(id))
+            #expect(task.status == .failed && task.retryCount == 0 && task.attempts == 2)
+            let errors = try #require(task.errorLog).split(separator: "\n")
+            #expect(errors.map { $0.hasPrefix("attempt 1 at ") } == [true, false])
+            #expect(errors.last?.hasPrefix("attempt 2 at ") == true)
+            #expect(try await db.store.actionLog(taskID: id).map(\.attempt) == [1, 2])
+        }
+    }
+
     @Test("a retryable failure retries; a permanent one fails at once", arguments: StoreKind.available)
     func permanentVersusRetryable(kind: StoreKind) async throws {
         try await TestDatabase.with(kind) { db in

@@ -257,6 +257,11 @@ struct HTTPAPITests {
             #expect(try await client.send(.get, "/tasks", authorization: "Basic s3cret-token").status == 401)
             #expect(try await client.send(.post, "/trigger-poll", authorization: .some(nil)).status == 401)
             #expect(try await client.send(.get, "/tasks").status == 200)
+            for scheme in ["bearer", "BEARER", "bEaReR"] {
+                let reply = try await client.send(.get, "/tasks", authorization: "\(scheme) s3cret-token")
+                #expect(reply.status == 200, "the scheme '\(scheme)' is refused")
+            }
+            #expect(try await client.send(.get, "/tasks", authorization: "bearer").status == 401)
         }
     }
 

@@ -18,16 +18,16 @@ struct HandlerRegistryTests {
     func validation() throws {
         let registry = try HandlerRegistry([GreetHandler()])
         #expect(throws: SchedulerError.unknownTaskType("nope")) {
-            try registry.validate(taskType: "nope", contextJSON: "{}")
+            try registry.validate(taskType: "nope", contextJSON: "{}", userID: nil)
         }
         #expect(throws: SchedulerError.invalidContext(taskType: "greet", reason: "context field 'times' is missing")) {
-            try registry.validate(taskType: "greet", contextJSON: #"{"name": "Ada"}"#)
+            try registry.validate(taskType: "greet", contextJSON: #"{"name": "Ada"}"#, userID: nil)
         }
         #expect(throws: SchedulerError.invalidContext(taskType: "greet", reason: "context_json is not valid JSON")) {
-            try registry.validate(taskType: "greet", contextJSON: "{name")
+            try registry.validate(taskType: "greet", contextJSON: "{name", userID: nil)
         }
-        try registry.validate(taskType: "greet", contextJSON: #"{"name": "Ada", "times": 1, "extra": true}"#)
-        try registry.validate(taskType: "greet", contextJSON: " \n\t{\"name\": \"Ada\", \"times\": 1}\r\n")
+        try registry.validate(taskType: "greet", contextJSON: #"{"name": "Ada", "times": 1, "extra": true}"#, userID: nil)
+        try registry.validate(taskType: "greet", contextJSON: " \n\t{\"name\": \"Ada\", \"times\": 1}\r\n", userID: nil)
     }
 
     @Test("a handler's logger carries the task's id, type and attempt; the engine's logger stays as it was")
@@ -56,7 +56,7 @@ struct HandlerRegistryTests {
         }
         let registry = try HandlerRegistry([Nested()])
         #expect(throws: SchedulerError.invalidContext(taskType: "nested", reason: "context field 'items[1].label' is missing")) {
-            try registry.validate(taskType: "nested", contextJSON: #"{"items": [{"label": "a"}, {}]}"#)
+            try registry.validate(taskType: "nested", contextJSON: #"{"items": [{"label": "a"}, {}]}"#, userID: nil)
         }
     }
 

@@ -1,7 +1,7 @@
 import Hummingbird
 
-/// Requires `Authorization: Bearer <SCHEDULER_API_TOKEN>`, compared in constant time so
-/// the comparison leaks nothing about the token through its timing.
+/// Requires `Authorization: Bearer <SCHEDULER_API_TOKEN>` (the scheme in any case), the
+/// token compared in constant time so the comparison leaks nothing through its timing.
 struct BearerTokenMiddleware<Context: RequestContext>: RouterMiddleware {
     let token: [UInt8]
 
@@ -13,8 +13,10 @@ struct BearerTokenMiddleware<Context: RequestContext>: RouterMiddleware {
         guard let header = request.headers[.authorization] else {
             throw APIError(.unauthorized, code: "unauthorized", message: "missing 'Authorization: Bearer <token>' header")
         }
-        let prefix = "Bearer "
-        guard header.hasPrefix(prefix), Self.constantTimeEquals(Array(header.utf8.dropFirst(prefix.utf8.count)), token)
+        // The scheme is case-insensitive (RFC 9110 §11.1); the token is not.
+        let scheme = "bearer "
+        guard header.utf8.count > scheme.utf8.count, header.prefix(scheme.count).lowercased() == scheme,
+            Self.constantTimeEquals(Array(header.utf8.dropFirst(scheme.utf8.count)), token)
         else {
             throw APIError(.unauthorized, code: "unauthorized", message: "the bearer token is not valid")
         }

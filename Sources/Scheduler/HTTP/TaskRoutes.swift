@@ -10,7 +10,7 @@ struct TaskRoutes {
     func create(_ request: Request, context: some RequestContext) async throws -> Response {
         let body = try await JSONBody.object(from: request, context: context)
         let task = try CreateTaskRequest(body, defaultMaxRetries: environment.configuration.maxRetries).task
-        try environment.registry.validate(taskType: task.taskType, contextJSON: task.contextJSON)
+        try environment.registry.validate(taskType: task.taskType, contextJSON: task.contextJSON, userID: task.userID)
         let now = environment.clock.now
         let result = try await environment.store.enqueue(task, now: now)
         if result.created, result.task.scheduledFor <= now { environment.engine.triggerPoll() }

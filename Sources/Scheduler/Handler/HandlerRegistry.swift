@@ -11,6 +11,7 @@ public struct HandlerRegistry: Sendable {
         let timeout: Duration?
         let run: @Sendable (String, TaskInvocation) async throws -> String
         let validate: @Sendable (String) throws -> Void
+        let requiresUser: Bool
     }
 
     private let entries: [String: Entry]
@@ -37,9 +38,13 @@ public struct HandlerRegistry: Sendable {
     public func timeout(for taskType: String) -> Duration? { entries[taskType]?.timeout }
 
     /// Checks that `contextJSON` decodes into the context type of the handler for
-    /// `taskType`, so a bad task is refused at enqueue time instead of failing later.
-    public func validate(taskType: String, contextJSON: String) throws(SchedulerError) {
+    /// `taskType` and passes its checks, and that the task has the user its type needs,
+    /// so a task certain to fail is refused at enqueue time instead of failing later.
+    public func validate(taskType: String, contextJSON: String, userID: UUID?) throws(SchedulerError) {
         guard let entry = entries[taskType] else { throw .unknownTaskType(taskType) }
+        if entry.requiresUser, userID == nil {
+            throw .invalidInput(field: "user_id", reason: "is required: a '\(taskType)' task is about a user")
+        }
         do {
             try entry.validate(contextJSON)
         } catch {
@@ -63,7 +68,8 @@ public struct HandlerRegistry: Sendable {
                 let result = try await handler.handle(context, invocation: invocation)
                 return try ContextCoding.encode(result)
             },
-            validate: { json in _ = try ContextCoding.decode(H.Context.self, from: json) }
+            validate: { json in try H.validate(try ContextCoding.decode(H.Context.self, from: json)) },
+            requiresUser: H.requiresUser
         )
     }
 }

@@ -20,10 +20,21 @@ public protocol TaskHandler: Sendable {
     /// failure; `nil` uses the engine's default.
     static var timeout: Duration? { get }
 
+    /// Whether a task of this type is about a user; enqueueing one without a `user_id`
+    /// is refused, since no retry could make it run.
+    static var requiresUser: Bool { get }
+
+    /// Checks a decoded context for what its type cannot express (an allow-list, a
+    /// range), so that a task certain to fail is refused at enqueue time. Throw a
+    /// ``HandlerError`` whose message names the field; the default accepts every context.
+    static func validate(_ context: Context) throws
+
     /// Performs the task.
     func handle(_ context: Context, invocation: TaskInvocation) async throws -> Result
 }
 
 extension TaskHandler {
     public static var timeout: Duration? { nil }
+    public static var requiresUser: Bool { false }
+    public static func validate(_ context: Context) throws {}
 }

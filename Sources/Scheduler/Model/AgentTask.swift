@@ -31,7 +31,10 @@ public struct AgentTask: Sendable, Hashable {
     public var lockedUntil: Date?
     public var idempotencyKey: String?
     public var updatedAt: Date
+    /// Attempts finished so far, over the task's whole life: unlike `retry_count`, a
+    /// manual retry does not reset it, so attempt numbers keep counting.
+    public var attempts: Int
 
     /// The number of the attempt a claim of this task starts (1 for the first run).
-    public var attempt: Int { retryCount + 1 }
+    public var attempt: Int { attempts + 1 }
 }

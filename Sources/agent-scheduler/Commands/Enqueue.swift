@@ -28,10 +28,20 @@ struct Enqueue: AsyncParsableCommand {
     @Option(name: .customLong("agent-type"), help: "Which agent is creating the task.")
     var agentType: String = "cli"
 
+    @Option(name: .customLong("max-retries"), help: "Retries after the first attempt (env MAX_RETRIES; default 3).")
+    var maxRetries: String?
+
     @OptionGroup var settings: DatabaseOptions
 
+    func validate() throws {
+        guard let data = context.data(using: .utf8),
+            let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+        else { throw ValidationError("--context is not valid JSON: give a JSON object, e.g. --context '{\"reason\": \"demo\"}'") }
+        guard object is [String: Any] else { throw ValidationError("--context must be a JSON object ({…}), not a single value or a list") }
+    }
+
     func run() async throws {
-        let runtime = try Runtime(settings)
+        let runtime = try Runtime(settings, extra: maxRetries.map { [.maxRetries: $0] } ?? [:])
         let task = NewTask(
             taskType: taskType,
             agentType: agentType,
@@ -44,7 +54,7 @@ struct Enqueue: AsyncParsableCommand {
             idempotencyKey: key
         )
         let result = try await runtime.withStore { store, registry in
-            try registry.validate(taskType: taskType, contextJSON: context)
+            try registry.validate(taskType: taskType, contextJSON: context, userID: user?.id)
             return try await store.enqueue(task, now: Date())
         }
         if !result.created {

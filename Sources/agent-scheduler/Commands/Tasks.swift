@@ -15,9 +15,13 @@ struct Tasks: AsyncParsableCommand {
         @Option(help: "Only tasks in this status.") var status: TaskStatus?
         @Option(name: .customLong("type"), help: "Only tasks of this type.") var taskType: String?
         @Option(help: "Only tasks about this user (a UUID).") var user: UUIDArgument?
-        @Option(help: "At most this many.") var limit = 50
+        @Option(help: "At most this many, from 1 to 200.") var limit = 50
         @Flag(help: "Print JSON instead of a table.") var json = false
         @OptionGroup var settings: DatabaseOptions
+
+        func validate() throws {
+            guard (1...200).contains(limit) else { throw ValidationError("--limit must be a whole number from 1 to 200, not \(limit)") }
+        }
 
         func run() async throws {
             let runtime = try Runtime(settings)

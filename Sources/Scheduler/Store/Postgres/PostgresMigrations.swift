@@ -111,5 +111,15 @@ enum PostgresMigrations {
         Migration(version: 5, name: "claim function planned the same whatever the statistics", statements: [
             PostgresClaimStatement.createFunction,
         ]),
+        // `retry_count` restarts at 0 on a manual retry (a fresh set of retries);
+        // `attempts` counts every finished attempt, so attempt numbers keep counting.
+        Migration(version: 6, name: "attempts counted over a task's whole life", statements: [
+            "ALTER TABLE agent_tasks ADD COLUMN IF NOT EXISTS attempts INTEGER NOT NULL DEFAULT 0",
+            """
+            UPDATE agent_tasks AS t SET attempts = l.n
+            FROM (SELECT context_id, count(*)::int AS n FROM agent_actions_log GROUP BY context_id) AS l
+            WHERE l.context_id = t.id
+            """,
+        ]),
     ]
 }

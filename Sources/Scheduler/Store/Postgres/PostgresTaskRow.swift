@@ -9,7 +9,7 @@ enum PostgresTaskRow {
         "id", "task_type", "agent_type", "user_id", "context_id", "context_type", "scheduled_for",
         "priority", "status", "retry_count", "max_retries", "last_attempted_at", "completed_at",
         "created_at", "created_by", "context_json::text AS context_json", "result_json::text AS result_json",
-        "error_log", "locked_by", "locked_until", "idempotency_key", "updated_at",
+        "error_log", "locked_by", "locked_until", "idempotency_key", "updated_at", "attempts",
     ].joined(separator: ", ")
 
     /// The `agent_actions_log` columns the model reads.
@@ -52,7 +52,8 @@ enum PostgresTaskRow {
             lockedBy: try cells.next("locked_by"),
             lockedUntil: try cells.next("locked_until"),
             idempotencyKey: try cells.next("idempotency_key"),
-            updatedAt: try cells.next("updated_at")
+            updatedAt: try cells.next("updated_at"),
+            attempts: try cells.next("attempts")
         )
     }
 

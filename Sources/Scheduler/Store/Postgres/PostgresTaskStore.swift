@@ -211,7 +211,7 @@ public final class PostgresTaskStore: TaskStore {
             updated AS (
                 UPDATE agent_tasks AS t
                 SET status = i.status,
-                    retry_count = t.retry_count + i.increment,
+                    retry_count = t.retry_count + i.increment, attempts = t.attempts + 1,
                     scheduled_for = COALESCE(i.retry_at, t.scheduled_for),
                     result_json = COALESCE(i.result, t.result_json),
                     completed_at = i.completed_at,

@@ -103,5 +103,15 @@ public enum SQLiteMigrations {
         // PostgreSQL's version 5 moves the claim into a function to pin its plan;
         // SQLite's planner already scans the claim index in order.
         Migration(version: 5, name: "claim function planned the same whatever the statistics", statements: []),
+        // `retry_count` restarts at 0 on a manual retry (a fresh set of retries);
+        // `attempts` counts every finished attempt, so attempt numbers keep counting.
+        Migration(version: 6, name: "attempts counted over a task's whole life", statements: [
+            "ALTER TABLE agent_tasks ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0",
+            """
+            UPDATE agent_tasks
+            SET attempts = (SELECT count(*) FROM agent_actions_log AS l WHERE l.context_id = agent_tasks.id)
+            WHERE id IN (SELECT context_id FROM agent_actions_log)
+            """,
+        ]),
     ]
 }

@@ -254,7 +254,7 @@ public final class SQLiteTaskStore: TaskStore {
         let updated = try await connection.rows(
             """
             UPDATE agent_tasks AS t
-            SET status = i.status, retry_count = t.retry_count + i.increment,
+            SET status = i.status, retry_count = t.retry_count + i.increment, attempts = t.attempts + 1,
                 scheduled_for = COALESCE(i.retry_at, t.scheduled_for),
                 result_json = COALESCE(i.result, t.result_json), completed_at = i.completed_at,
                 error_log = CASE
