@@ -37,15 +37,6 @@ struct AttemptRunner: Sendable {
             return nil
         }
 
-        switch recordOutcome {
-        case .completed:
-            logger.debug("task completed", metadata: task.logMetadata)
-        case .retry(let at, let error):
-            logger.warning("attempt failed, will retry", metadata: task.logMetadata.merging(
-                ["error": "\(error)", "retry_at": "\(Timestamp.string(from: at))"]) { _, new in new })
-        case .failed(let error):
-            logger.error("task failed permanently", metadata: task.logMetadata.merging(["error": "\(error)"]) { _, new in new })
-        }
         return AttemptRecord(
             task: task,
             workerID: configuration.workerID,

@@ -167,9 +167,14 @@ public final class Engine: Service {
     /// Counts and logs the attempt and writes it back with others that finish meanwhile.
     private func finish(_ record: AttemptRecord) async {
         counters.record(record.outcome, at: record.finishedAt)
-        logger.log(
-            level: configuration.logAttempts ? .info : .debug, "attempt \(record.outcome.word)",
-            metadata: record.logMetadata)
+        switch record.outcome {
+        case .completed:
+            logger.log(level: configuration.logAttempts ? .info : .debug, "task completed", metadata: record.logMetadata)
+        case .retry:
+            logger.warning("attempt failed; will retry", metadata: record.logMetadata)
+        case .failed:
+            logger.error("task failed for good", metadata: record.logMetadata)
+        }
         await results.write(record)
     }
 

@@ -23,8 +23,9 @@ public struct EngineConfiguration: Sendable, Hashable {
     public var rescueInterval: Duration
     /// Backoff between attempts.
     public var retryPolicy: RetryPolicy
-    /// Whether each finished attempt is logged at `info` (type, id, outcome, duration);
-    /// off, at `debug`, for deployments where that is too many lines.
+    /// Whether each completed attempt is logged at `info` (type, id, duration); off, at
+    /// `debug`, for deployments where that is too many lines. Failed attempts are always
+    /// logged, as warnings (will retry) or errors (failed for good).
     public var logAttempts: Bool
 
     public init(

@@ -15,10 +15,9 @@ extension AttemptRecord {
     /// What the log line of a finished attempt carries: type, id, attempt, outcome,
     /// duration, and the error or the next run time where there is one.
     var logMetadata: Logger.Metadata {
-        var metadata: Logger.Metadata = [
-            "task_type": "\(task.taskType)", "task_id": "\(task.id.lowercasedString)",
-            "attempt": "\(task.attempt)", "outcome": "\(outcome.word)", "duration_ms": "\(latencyMs)",
-        ]
+        var metadata = task.logMetadata
+        metadata["outcome"] = "\(outcome.word)"
+        metadata["duration_ms"] = "\(latencyMs)"
         if let error = outcome.error { metadata["error"] = "\(error)" }
         if case .retry(let at, _) = outcome { metadata["retry_at"] = "\(Timestamp.string(from: at))" }
         return metadata

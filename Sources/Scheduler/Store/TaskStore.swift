@@ -34,7 +34,8 @@ public protocol TaskStore: Service {
     func migrate(modules: [any SchemaModule]) async throws -> [AppliedMigration]
 
     /// Runs SQL statements (already split, such as ``SQLScript/statements(in:)``'s) in
-    /// one transaction, ignoring any rows they return.
+    /// one transaction, ignoring any rows they return; a failure is a ``SQLScriptError``
+    /// naming the statement.
     func run(statements: [String]) async throws
 
     /// The service that calls `wake` whenever another connection makes a task pending,

@@ -76,8 +76,12 @@ public final class PostgresTaskStore: TaskStore {
 
     public func run(statements: [String]) async throws {
         try await client.withTransaction(logger: logger) { connection in
-            for statement in statements {
-                _ = try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger).collect()
+            for (index, statement) in statements.enumerated() {
+                do {
+                    _ = try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger).collect()
+                } catch {
+                    throw SQLScriptError(statement: index + 1, text: statement, error: error)
+                }
             }
         }
     }

@@ -109,7 +109,13 @@ public final class SQLiteTaskStore: TaskStore {
 
     public func run(statements: [String]) async throws {
         try await transaction { connection in
-            for statement in statements { _ = try await connection.rows(statement, []) }
+            for (index, statement) in statements.enumerated() {
+                do {
+                    _ = try await connection.rows(statement, [])
+                } catch {
+                    throw SQLScriptError(statement: index + 1, text: statement, error: error)
+                }
+            }
         }
     }
 
