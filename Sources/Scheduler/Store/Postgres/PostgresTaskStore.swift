@@ -8,7 +8,7 @@ import ServiceLifecycle
 /// `FOR UPDATE SKIP LOCKED` claims keep any two of them from running the same task.
 public final class PostgresTaskStore: TaskStore {
     private let pool: PostgresClient
-    private let started = StartedSignal()
+    private let started = Gate()
     private let url: PostgresURL
     /// The logger the store's queries report to.
     let logger: Logger
@@ -36,7 +36,7 @@ public final class PostgresTaskStore: TaskStore {
 
     /// Runs the connection pool; queries wait until this is running.
     public func run() async {
-        started.signal()
+        started.open()
         await pool.run()
     }
 

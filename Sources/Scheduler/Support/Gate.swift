@@ -1,8 +1,9 @@
 import Synchronization
 
-/// Opens once; everyone who waits before or after that goes on. Lets the engine wait
-/// until the HTTP server is listening.
-final class Gate: Sendable {
+/// Opens once; everyone who waits before or after that goes on. Holds a PostgreSQL
+/// store's queries until its pool runs, and `serve`'s engine until the HTTP server
+/// listens.
+public final class Gate: Sendable {
     private struct State {
         var open = false
         var waiters: [CheckedContinuation<Void, Never>] = []
@@ -10,7 +11,9 @@ final class Gate: Sendable {
 
     private let state = Mutex(State())
 
-    func open() {
+    public init() {}
+
+    public func open() {
         let waiters = state.withLock { state in
             state.open = true
             defer { state.waiters = [] }
@@ -20,7 +23,7 @@ final class Gate: Sendable {
     }
 
     /// Returns once the gate is open, or at once when the task is cancelled.
-    func wait() async {
+    public func wait() async {
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 let openNow = state.withLock { state in
