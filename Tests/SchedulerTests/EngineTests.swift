@@ -149,6 +149,35 @@ struct EngineTests {
         }
     }
 
+    @Test("serve --until-idle registers its running attempts, so the lease keeper renews their leases",
+          arguments: StoreKind.available)
+    func untilIdleKeepsLeases(kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { db in
+            let gate = Gate()
+            let (started, startedContinuation) = AsyncStream.makeStream(of: UUID.self)
+            let harness = try EngineHarness(db, handlers: [GateHandler(gate: gate, started: startedContinuation)])
+            let id = try await harness.enqueue("gate").id
+            try await withDeadline {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { await harness.engine.runUntilIdle() }
+                    var iterator = started.makeAsyncIterator()
+                    #expect(await iterator.next() == id)
+                    #expect(harness.engine.running.ids == [id])
+                    let keeper = LeaseKeeper(
+                        store: db.store, running: harness.engine.running, configuration: harness.engine.configuration,
+                        clock: harness.clock, logger: TestDatabase.logger)
+                    harness.clock.advance(by: .seconds(45))
+                    await keeper.extendOnce()
+                    let lease = try #require(try await harness.task(id)?.lockedUntil)
+                    #expect(lease == harness.clock.now.addingTimeInterval(60))
+                    gate.open()
+                    try await group.waitForAll()
+                }
+            }
+            #expect(try await harness.task(id)?.status == .completed)
+        }
+    }
+
     /// Runs an engine with two blocking `gate` tasks, triggers graceful shutdown once both
     /// handlers have started, and calls `afterShutdownTriggered` (e.g. to open the gate);
     /// returns the two task ids once the engine has stopped.

@@ -98,6 +98,17 @@ struct HTTPAPITests {
         }
     }
 
+    @Test("POST /tasks wakes the poller for a task due later too, so it sleeps only until that task is due",
+          arguments: StoreKind.available)
+    func futureTaskWakesPoller(kind: StoreKind) async throws {
+        try await APIHarness.with(kind) { harness, client in
+            #expect(!harness.engine.wake.isPending)
+            let later = Timestamp.string(from: harness.clock.now.addingTimeInterval(5))
+            _ = try await create(client, #"{"task_type": "noop", "scheduled_for": "\#(later)"}"#)
+            #expect(harness.engine.wake.isPending)
+        }
+    }
+
     @Test("POST /tasks names what is wrong with a bad body", arguments: [
         ("", 400, "invalid_json", "empty"),
         ("{not json", 400, "invalid_json", "not valid JSON"),

@@ -155,13 +155,17 @@ public final class Engine: Service {
         return execution
     }
 
-    /// Runs a registered attempt, writes its result, and unregisters it.
-    private func attempt(_ task: AgentTask, in execution: HandlerExecution) async {
-        if let record = await runner.run(task, in: execution) {
+    /// Runs a registered attempt, writes its result, and unregisters it; returns the
+    /// record, or `nil` when the attempt was cancelled.
+    @discardableResult
+    private func attempt(_ task: AgentTask, in execution: HandlerExecution) async -> AttemptRecord? {
+        let record = await runner.run(task, in: execution)
+        if let record {
             running.handlerReturned(task.id)
             await finish(record)
         }
         running.remove(task.id)
+        return record
     }
 
     /// Counts and logs the attempt and writes it back with others that finish meanwhile.
@@ -228,13 +232,10 @@ public final class Engine: Service {
     @discardableResult
     public func processDueTasks() async -> [AttemptRecord] {
         let claimed = await claim(limit: configuration.batchSize) ?? []
+        let attempts = claimed.map { task in (task, register(task)) }
         return await withTaskGroup(of: AttemptRecord?.self) { group in
-            for task in claimed {
-                group.addTask {
-                    guard let record = await self.runner.run(task) else { return nil }
-                    await self.finish(record)
-                    return record
-                }
+            for (task, execution) in attempts {
+                group.addTask { await self.attempt(task, in: execution) }
             }
             var records: [AttemptRecord] = []
             for await record in group { if let record { records.append(record) } }
@@ -242,14 +243,23 @@ public final class Engine: Service {
         }
     }
 
-    /// Processes due tasks batch after batch until none is due; returns every record.
+    /// Processes due tasks batch after batch until none is due, renewing the leases of
+    /// running attempts as the poll loop does (so a handler longer than the lease is not
+    /// rescued by another instance); returns every record.
     @discardableResult
     public func runUntilIdle() async -> [AttemptRecord] {
-        var records: [AttemptRecord] = []
-        while true {
-            let batch = await processDueTasks()
-            if batch.isEmpty { return records }
-            records += batch
+        let keeper = LeaseKeeper(
+            store: store, running: running, configuration: configuration, clock: clock, logger: logger)
+        return await withTaskGroup(of: Void.self) { group in
+            group.addTask { await keeper.run() }
+            var records: [AttemptRecord] = []
+            while true {
+                let batch = await processDueTasks()
+                if batch.isEmpty { break }
+                records += batch
+            }
+            group.cancelAll()
+            return records
         }
     }
 }

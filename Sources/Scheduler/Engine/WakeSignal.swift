@@ -19,6 +19,9 @@ final class WakeSignal: Sendable {
 
     private let state = Mutex(State())
 
+    /// Whether a signal waits for the next wait: what tests check after an enqueue.
+    var isPending: Bool { state.withLock { $0.pending } }
+
     /// Wakes the current waiter, or the next one.
     func signal() {
         let waiter = state.withLock { state -> Waiter? in

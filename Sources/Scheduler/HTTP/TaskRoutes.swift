@@ -13,7 +13,9 @@ struct TaskRoutes {
         try environment.registry.validate(taskType: task.taskType, contextJSON: task.contextJSON, userID: task.userID)
         let now = environment.clock.now
         let result = try await environment.store.enqueue(task, now: now)
-        if result.created, result.task.scheduledFor <= now { environment.engine.triggerPoll() }
+        // A task due later wakes the poller too, so that it sleeps until that task is due
+        // rather than for the rest of its poll interval.
+        if result.created { environment.engine.triggerPoll() }
         return try JSONResponse.make(result.created ? .created : .ok, TaskRepresentation(result.task))
     }
 

@@ -15,7 +15,8 @@ struct GateHandler: TaskHandler {
 
     func handle(_ context: Context, invocation: TaskInvocation) async throws -> Result {
         started.yield(invocation.task.id)
-        try await gate.wait()
+        await gate.wait()
+        try Task.checkCancellation()
         return Result()
     }
 }
