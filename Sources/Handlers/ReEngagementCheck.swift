@@ -94,7 +94,8 @@ public struct ReEngagementCheck: TaskHandler {
                 since \(Timestamp.string(from: task.createdAt)). Onboarding context: \(onboarding). \
                 Send a short, friendly nudge.
                 """,
-            direction: .inbound
+            direction: .inbound,
+            idempotencyKey: invocation.idempotencyKey("message")
         )
         let messageID = try await domain.insertMessage(note, now: now)
 

@@ -61,7 +61,8 @@ public struct ResearchSolution: TaskHandler {
             aggregateID: userID,
             aggregateType: "user",
             payloadJSON: try JSONText.encode(payload),
-            metadataJSON: try JSONText.encode(["agent_type": invocation.task.agentType])
+            metadataJSON: try JSONText.encode(["agent_type": invocation.task.agentType]),
+            idempotencyKey: invocation.idempotencyKey("event")
         )
         return Result(eventID: try await domain.publishEvent(event, now: invocation.startedAt).lowercasedString)
     }

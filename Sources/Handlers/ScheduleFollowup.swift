@@ -50,7 +50,8 @@ public struct ScheduleFollowup: TaskHandler {
             content += " " + extra
         }
         let message = NewMessage(
-            conversationID: conversation.id, userID: user.id, role: .agent, content: content, direction: .outbound)
+            conversationID: conversation.id, userID: user.id, role: .agent, content: content, direction: .outbound,
+            idempotencyKey: invocation.idempotencyKey("message"))
         return Result(messageID: try await domain.insertMessage(message, now: invocation.startedAt).lowercasedString, skipped: nil)
     }
 }

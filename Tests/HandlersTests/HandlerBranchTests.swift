@@ -33,6 +33,40 @@ struct HandlerBranchTests {
         return object
     }
 
+    @Test("an attempt that runs again after its result was lost writes its message or event once",
+          arguments: StoreKind.available)
+    func sideEffectsOnce(kind: StoreKind) async throws {
+        let cases = [
+            ("research_solution", #"{"description": "Find a Swiss patent lawyer"}"#, "events", "event_id"),
+            ("schedule_followup", #"{"reason": "the intro to Charles"}"#, "messages", "message_id"),
+            ("re_engagement_check", #"{"onboarding_context": "step 2"}"#, "messages", "message_id"),
+        ]
+        for (type, context, table, resultField) in cases {
+            try await withFixtures(kind) { harness in
+                let db = harness.db
+                let id = try await enqueue(harness, type, user: Fixtures.ada, context: context)
+                let before = try await db.query("SELECT CAST(count(*) AS TEXT) FROM \(table)", [])
+                await harness.engine.runUntilIdle()
+                let first = try await result(harness, id)[resultField]
+                // The attempt's writes committed, its result did not (a crash before the
+                // result write): the task is pending again with no action-log row.
+                let key = placeholder(db, 1)
+                try await db.execute("DELETE FROM agent_actions_log WHERE CAST(context_id AS TEXT) = '\(id.lowercasedString)'")
+                _ = try await db.query(
+                    "UPDATE agent_tasks SET status = 'pending', result_json = NULL, completed_at = NULL WHERE CAST(id AS TEXT) = \(key)",
+                    [id.lowercasedString])
+                await harness.engine.runUntilIdle()
+
+                #expect(try await result(harness, id)[resultField] == first, "\(type): a second \(table) row")
+                let after = try await db.query("SELECT CAST(count(*) AS TEXT) FROM \(table)", [])
+                #expect(Int(after[0][0] ?? "") == Int(before[0][0] ?? "")! + 1, "\(type) wrote \(table) twice")
+                let followUps = try await db.query(
+                    "SELECT CAST(count(*) AS TEXT) FROM agent_tasks WHERE created_by = 're_engagement_check'", [])
+                #expect(followUps == [[type == "re_engagement_check" ? "1" : "0"]])
+            }
+        }
+    }
+
     @Test("re_engagement_check nudges twice, one day apart, then pauses the conversation", arguments: StoreKind.available)
     func reEngagementChain(kind: StoreKind) async throws {
         try await withFixtures(kind) { harness in

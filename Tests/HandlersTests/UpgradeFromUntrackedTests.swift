@@ -50,22 +50,26 @@ struct UpgradeFromUntrackedTests {
 
     static let tables = ["agent_tasks", "agent_actions_log", "users", "conversations", "messages", "events"]
 
-    /// The columns `agent_tasks` had before the upgrade, which it must keep as they were.
-    static let taskColumns = """
-        id, task_type, agent_type, user_id, context_id, context_type, scheduled_for, priority, status, retry_count,
-        max_retries, last_attempted_at, completed_at, created_at, created_by, context_json, result_json, error_log,
-        locked_by, locked_until, idempotency_key, updated_at, priority_rank
-        """
-
-    /// Every row of every table the upgrade must keep, as text.
-    static func contents(_ db: TestDatabase) async throws -> [String: [[String?]]] {
+    /// Every row of every table the upgrade must keep, as text, read through the columns
+    /// the tables have now (`columns`, or all of them).
+    static func contents(_ db: TestDatabase, columns: [String: [String]]? = nil) async throws -> [String: [[String?]]] {
         var contents: [String: [[String?]]] = [:]
         for table in tables {
-            let select = table == "agent_tasks" ? "(\(taskColumns))" : "t"
-            let row = db.kind == .postgres ? "ROW\(select == "t" ? "(t.*)" : select)::text" : (select == "t" ? "*" : taskColumns)
-            contents[table] = try await db.query("SELECT \(row) FROM \(table) t ORDER BY 1", [])
+            var names = columns?[table] ?? []
+            if names.isEmpty { names = try await Self.columns(of: table, in: db) }
+            let list = names.joined(separator: ", ")
+            let select = db.kind == .postgres ? "ROW(\(list))::text" : list
+            contents[table] = try await db.query("SELECT \(select) FROM \(table) ORDER BY 1", [])
         }
         return contents
+    }
+
+    /// The column names of `table`, in order.
+    static func columns(of table: String, in db: TestDatabase) async throws -> [String] {
+        let sql = db.kind == .postgres
+            ? "SELECT column_name::text FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position"
+            : "SELECT name FROM pragma_table_info(?1)"
+        return try await db.query(sql, [table]).compactMap { $0.first ?? nil }
     }
 
     @Test("migrate adopts the old layout: rows kept, schema equal to a new database's, pending tasks run",
@@ -81,19 +85,24 @@ struct UpgradeFromUntrackedTests {
             let pending = try await Fixtures.insert(sample.task, into: db)
             try await db.execute(
                 "INSERT INTO agent_actions_log (agent_type, action_type, context_id) VALUES ('old', 'process_x', '\(pending.lowercasedString)')")
+            var oldColumns: [String: [String]] = [:]
+            for table in Self.tables { oldColumns[table] = try await Self.columns(of: table, in: db) }
             let before = try await Self.contents(db)
 
             let applied = try await db.store.migrate(modules: HandlerCatalog.schema)
 
-            #expect(applied == [AppliedMigration(track: "scheduler", version: 6), AppliedMigration(track: "handlers", version: 1)])
-            #expect(try await Self.contents(db) == before)
+            #expect(applied == [
+                AppliedMigration(track: "scheduler", version: 6), AppliedMigration(track: "handlers", version: 1),
+                AppliedMigration(track: "handlers", version: 2),
+            ])
+            #expect(try await Self.contents(db, columns: oldColumns) == before)
             let attempts = try await db.query(
                 "SELECT CAST(attempts AS TEXT) FROM agent_tasks WHERE id = $1".replacingOccurrences(
                     of: "$1", with: db.kind == .postgres ? "$1::uuid" : "?1"), [pending.lowercasedString])
             #expect(attempts == [["1"]], "attempts is backfilled from the action log")
             #expect(try await SchemaCatalog.text(of: db) == fresh)
             let tracks = try await db.query("SELECT track, CAST(version AS TEXT) FROM schema_migrations ORDER BY track, version", [])
-            #expect(tracks == [["handlers", "1"]] + (1...6).map { ["scheduler", "\($0)"] })
+            #expect(tracks == [["handlers", "1"], ["handlers", "2"]] + (1...6).map { ["scheduler", "\($0)"] })
             #expect(try await db.store.migrate(modules: HandlerCatalog.schema).isEmpty)
 
             let harness = try EngineHarness(db, handlers: HandlerCatalog.all(for: db.store))

@@ -14,10 +14,12 @@ public protocol DomainStore: Sendable {
     /// The user's latest message written by the user (role `user`, `inbound`) after `since`.
     func lastInboundMessage(userID: UUID, since: Date) async throws -> Message?
 
-    /// Inserts a message; returns its id.
+    /// Inserts a message; returns its id, or the id of the message already inserted with
+    /// the same idempotency key.
     func insertMessage(_ message: NewMessage, now: Date) async throws -> UUID
 
-    /// Inserts an event; returns its id.
+    /// Inserts an event; returns its id, or the id of the event already published with
+    /// the same idempotency key.
     func publishEvent(_ event: NewEvent, now: Date) async throws -> UUID
 
     /// Sets allow-listed fields of a user (`nil` clears one); `false` when no such user.

@@ -10,11 +10,15 @@ public struct NewEvent: Sendable, Hashable {
     /// A JSON object, or `nil`.
     public var metadataJSON: String?
     public var createdBy: String
+    /// A second publish with the same key returns the first event instead
+    /// (``TaskInvocation/idempotencyKey(_:)``).
+    public var idempotencyKey: String?
 
     public init(
         eventType: String, aggregateID: UUID?, aggregateType: String?, payloadJSON: String,
-        metadataJSON: String? = nil, createdBy: String = "task_processor"
+        metadataJSON: String? = nil, createdBy: String = "task_processor", idempotencyKey: String? = nil
     ) {
+        self.idempotencyKey = idempotencyKey
         self.eventType = eventType
         self.aggregateID = aggregateID
         self.aggregateType = aggregateType

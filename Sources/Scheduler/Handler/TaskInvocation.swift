@@ -27,4 +27,12 @@ public struct TaskInvocation: Sendable {
 
     /// The attempt number, 1 for the first run.
     public var attempt: Int { task.attempt }
+
+    /// A key for one write of this task's handler, the same in every attempt: an attempt
+    /// whose writes committed but whose result did not (a crash, a lost lease) runs
+    /// again, and its second write finds the first by this key instead of repeating it.
+    /// `step` tells a handler's writes apart ("message", "event", "next-check").
+    public func idempotencyKey(_ step: String) -> String {
+        "agent-scheduler:\(task.taskType):\(task.id.lowercasedString):\(step)"
+    }
 }

@@ -1,6 +1,8 @@
 import Scheduler
 
 /// The domain tables in PostgreSQL, version by version, on the handlers' own track.
+/// Version 2 gives messages and events the idempotency key that lets an attempt that
+/// runs again find what the first one wrote.
 ///
 /// Version 1 was the engine's version 2 before the tables became this module's; its
 /// statements create only what is missing, so a database made then takes it unchanged.
@@ -62,6 +64,18 @@ enum PostgresDomainMigrations {
             )
             """,
             "CREATE INDEX IF NOT EXISTS events_type_idx ON events (event_type, created_at)",
+        ]),
+        Migration(version: 2, name: "idempotency keys of messages and events", statements: [
+            "ALTER TABLE messages ADD COLUMN idempotency_key TEXT",
+            """
+            CREATE UNIQUE INDEX messages_idempotency_key_unique
+                ON messages (idempotency_key) WHERE idempotency_key IS NOT NULL
+            """,
+            "ALTER TABLE events ADD COLUMN idempotency_key TEXT",
+            """
+            CREATE UNIQUE INDEX events_idempotency_key_unique
+                ON events (idempotency_key) WHERE idempotency_key IS NOT NULL
+            """,
         ]),
     ]
 }

@@ -24,7 +24,7 @@ struct PostgresDomainStore: DomainStore {
             SELECT id, user_id FROM conversations
             WHERE user_id = \(userID) AND status = 'active'
             ORDER BY updated_at DESC, created_at DESC LIMIT 1
-            """,)
+            """)
         for try await (id, user) in rows.decode((UUID, UUID).self) {
             return Conversation(id: id, userID: user, status: .active)
         }
@@ -37,7 +37,7 @@ struct PostgresDomainStore: DomainStore {
             SELECT id, conversation_id, user_id, content, status, created_at FROM messages
             WHERE user_id = \(userID) AND direction = 'inbound' AND role = 'user' AND created_at > \(since)
             ORDER BY created_at DESC LIMIT 1
-            """,)
+            """)
         for try await (id, conversation, user, content, status, createdAt) in rows.decode(
             (UUID, UUID, UUID, String, String, Date).self)
         {
@@ -51,22 +51,33 @@ struct PostgresDomainStore: DomainStore {
     func insertMessage(_ message: NewMessage, now: Date) async throws -> UUID {
         let rows = try await store.query(
             """
-            INSERT INTO messages (conversation_id, user_id, role, content, direction, status, created_at)
-            VALUES (\(message.conversationID), \(message.userID), \(message.role.rawValue), \(message.content),
-                    \(message.direction.rawValue), \(message.status), \(now))
-            RETURNING id
-            """,)
+            WITH inserted AS (
+                INSERT INTO messages (conversation_id, user_id, role, content, direction, status, idempotency_key, created_at)
+                VALUES (\(message.conversationID), \(message.userID), \(message.role.rawValue), \(message.content),
+                        \(message.direction.rawValue), \(message.status), \(message.idempotencyKey), \(now))
+                ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+                RETURNING id)
+            SELECT id FROM inserted
+            UNION ALL
+            SELECT id FROM messages WHERE idempotency_key = \(message.idempotencyKey) AND NOT EXISTS (SELECT 1 FROM inserted)
+            """)
         return try await Self.firstID(rows)
     }
 
     func publishEvent(_ event: NewEvent, now: Date) async throws -> UUID {
         let rows = try await store.query(
             """
-            INSERT INTO events (event_type, aggregate_id, aggregate_type, payload, metadata, created_by, created_at)
-            VALUES (\(event.eventType), \(event.aggregateID), \(event.aggregateType), \(event.payloadJSON)::jsonb,
-                    \(event.metadataJSON)::jsonb, \(event.createdBy), \(now))
-            RETURNING id
-            """,)
+            WITH inserted AS (
+                INSERT INTO events (
+                    event_type, aggregate_id, aggregate_type, payload, metadata, created_by, idempotency_key, created_at)
+                VALUES (\(event.eventType), \(event.aggregateID), \(event.aggregateType), \(event.payloadJSON)::jsonb,
+                        \(event.metadataJSON)::jsonb, \(event.createdBy), \(event.idempotencyKey), \(now))
+                ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+                RETURNING id)
+            SELECT id FROM inserted
+            UNION ALL
+            SELECT id FROM events WHERE idempotency_key = \(event.idempotencyKey) AND NOT EXISTS (SELECT 1 FROM inserted)
+            """)
         return try await Self.firstID(rows)
     }
 

@@ -57,33 +57,53 @@ struct SQLiteDomainStore: DomainStore {
     }
 
     func insertMessage(_ message: NewMessage, now: Date) async throws -> UUID {
-        let id = UUID()
-        _ = try await store.query(
-            """
-            INSERT INTO messages (id, conversation_id, user_id, role, content, direction, status, created_at)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-            """,
-            [
-                SQLiteValue.bind(id), SQLiteValue.bind(message.conversationID), SQLiteValue.bind(message.userID),
-                .text(message.role.rawValue), .text(message.content), .text(message.direction.rawValue),
-                .text(message.status), SQLiteValue.bind(now),
-            ])
-        return id
+        try await insertOnce(
+            into: "messages", key: message.idempotencyKey,
+            sql: """
+                INSERT INTO messages (id, conversation_id, user_id, role, content, direction, status, idempotency_key, created_at)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                """,
+            binds: { id in
+                [
+                    SQLiteValue.bind(id), SQLiteValue.bind(message.conversationID), SQLiteValue.bind(message.userID),
+                    .text(message.role.rawValue), .text(message.content), .text(message.direction.rawValue),
+                    .text(message.status), SQLiteValue.bind(message.idempotencyKey), SQLiteValue.bind(now),
+                ]
+            })
     }
 
     func publishEvent(_ event: NewEvent, now: Date) async throws -> UUID {
+        try await insertOnce(
+            into: "events", key: event.idempotencyKey,
+            sql: """
+                INSERT INTO events (
+                    id, event_type, aggregate_id, aggregate_type, payload, metadata, created_by, idempotency_key, created_at)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                """,
+            binds: { id in
+                [
+                    SQLiteValue.bind(id), .text(event.eventType), SQLiteValue.bind(event.aggregateID),
+                    SQLiteValue.bind(event.aggregateType), .text(event.payloadJSON), SQLiteValue.bind(event.metadataJSON),
+                    .text(event.createdBy), SQLiteValue.bind(event.idempotencyKey), SQLiteValue.bind(now),
+                ]
+            })
+    }
+
+    /// Runs an insert into `table` (`messages` or `events`) with a new id, unless a row
+    /// with the same idempotency key exists; returns the new or the existing row's id.
+    private func insertOnce(
+        into table: String, key: String?, sql: String, binds: (UUID) -> [SQLiteData]
+    ) async throws -> UUID {
         let id = UUID()
-        _ = try await store.query(
-            """
-            INSERT INTO events (id, event_type, aggregate_id, aggregate_type, payload, metadata, created_by, created_at)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-            """,
-            [
-                SQLiteValue.bind(id), .text(event.eventType), SQLiteValue.bind(event.aggregateID),
-                SQLiteValue.bind(event.aggregateType), .text(event.payloadJSON), SQLiteValue.bind(event.metadataJSON),
-                .text(event.createdBy), SQLiteValue.bind(now),
-            ])
-        return id
+        return try await store.transaction { connection in
+            let inserted = try await connection.rows(
+                sql + "\nON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING id", binds(id))
+            if !inserted.isEmpty { return id }
+            // The table name is one of two constants above, never input.
+            let existing = try await connection.rows("SELECT id FROM \(table) WHERE idempotency_key = ?1", [SQLiteValue.bind(key)])
+            guard let row = existing.first else { throw HandlerError.retryable("the \(table) row with this key disappeared") }
+            return try SQLiteValue.uuid(row, "id")
+        }
     }
 
     func updateUser(id: UUID, fields: [ProfileField: String?], now: Date) async throws -> Bool {
