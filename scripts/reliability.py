@@ -10,6 +10,7 @@ waits are the outage itself and the lock held on the SQLite file.
 
 import json
 import os
+import shutil
 import signal
 import socket
 import sqlite3
@@ -454,6 +455,72 @@ def shutdown_under_load():
     }
 
 
+def through_pgbouncer():
+    """Two engines reach PostgreSQL only through PgBouncer in transaction mode (Debian's
+    1.18, which keeps no prepared statements and carries no LISTEN), with
+    DATABASE_POOL_MODE=transaction: 2,000 tasks, a tenth failing once, each completed
+    exactly once with its attempts in the log."""
+    url = postgres_database("pgbouncer")
+    port = free_port()
+    # Its own folder outside WORK (which only root may enter): PgBouncer runs as postgres.
+    folder = tempfile.mkdtemp(prefix="agent-scheduler-pgbouncer.")
+    os.chmod(folder, 0o755)
+    cluster_port = CLUSTER_URL.split("@127.0.0.1:")[1].split("/")[0]
+    with open(os.path.join(folder, "users.txt"), "w") as users:
+        users.write('"postgres" ""\n')
+    with open(os.path.join(folder, "pgbouncer.ini"), "w") as ini:
+        ini.write(f"""[databases]
+reliability_pgbouncer = host=127.0.0.1 port={cluster_port} dbname=reliability_pgbouncer
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = {port}
+unix_socket_dir =
+auth_type = trust
+auth_file = {folder}/users.txt
+pool_mode = transaction
+default_pool_size = 10
+max_client_conn = 200
+logfile = {folder}/pgbouncer.log
+""")
+    subprocess.run(["chown", "-R", "postgres", folder], check=False)
+    binary = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
+    command = [binary, os.path.join(folder, "pgbouncer.ini")]
+    if os.getuid() == 0:
+        command = ["su", "postgres", "-s", "/bin/sh", "-c", " ".join(command)]
+    bouncer = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    bouncer_url = f"postgres://postgres@127.0.0.1:{port}/reliability_pgbouncer?sslmode=disable"
+    try:
+        wait_for(lambda: subprocess.run(["psql", "-X", "-tAc", "SELECT 1", "-d", bouncer_url],
+                                        capture_output=True).returncode == 0, 30, "PgBouncer to accept connections")
+        version = subprocess.run([binary, "--version"], capture_output=True, text=True).stdout.split("\n")[0]
+        engines = [EngineProcess(f"pgbouncer-{n}", bouncer_url, DATABASE_POOL_MODE="transaction",
+                                 WORKER_CONCURRENCY=20, MAX_TASKS_PER_POLL=20, RETRY_BASE_DELAY_MS=100,
+                                 POLLING_INTERVAL_MS=200) for n in (1, 2)]
+        started = time.monotonic()
+        psql(bouncer_url, """
+            INSERT INTO agent_tasks (task_type, agent_type, context_json, scheduled_for)
+            SELECT 'probe', 'reliability',
+                CASE WHEN i % 10 = 0 THEN '{"fail_attempts": 1}' ELSE '{}' END::jsonb, now()
+            FROM generate_series(1, 2000) AS i
+            """)
+        wait_for(lambda: unfinished(url) == 0, 300, "2,000 tasks to finish through PgBouncer")
+        seconds = time.monotonic() - started
+        for engine in engines:
+            expect(engine.count_in_log("DATABASE_POOL_MODE=transaction") == 1,
+                   f"{engine.name} did not warn once that LISTEN cannot pass the pooler")
+            expect(engine.count_in_log("claim failed") == 0, f"{engine.name} failed claims:\n{engine.log()[-2000:]}")
+            engine.stop_cleanly()
+        figures = completion_check(url)
+        expect(status_counts(url) == {"completed": 2000}, f"states after the run: {status_counts(url)}")
+        retried = int(scalar(url, "SELECT count(*) FROM agent_tasks WHERE retry_count = 1 AND attempts = 2"))
+        expect(retried == 200, f"{retried} of 200 tasks that fail once were retried once")
+        return figures | {"pgbouncer": version, "tasks": 2000, "seconds": round(seconds, 2),
+                          "tasks_per_second": round(2000 / seconds)}
+    finally:
+        bouncer.terminate()
+        bouncer.wait(timeout=10)
+
+
 SCENARIOS = {
     "instances": many_instances,
     "crash": crash,
@@ -461,6 +528,7 @@ SCENARIOS = {
     "outage": outage,
     "sqlite-busy": sqlite_busy,
     "shutdown": shutdown_under_load,
+    "pgbouncer": through_pgbouncer,
 }
 
 

@@ -45,6 +45,22 @@ struct ConfigurationTests {
         #expect(throws: ConfigurationError.self) { try self.configuration(["LOG_ATTEMPTS": "maybe"]) }
     }
 
+    @Test("DATABASE_POOL_MODE=transaction polls every second unless POLLING_INTERVAL_MS says otherwise; a bad mode is named")
+    func poolMode() throws {
+        #expect(try configuration([:]).databasePoolMode == .session)
+        let transaction = try configuration(["DATABASE_POOL_MODE": "Transaction"])
+        #expect(transaction.databasePoolMode == .transaction)
+        #expect(transaction.engine.pollInterval == .seconds(1))
+        #expect(try configuration(["DATABASE_POOL_MODE": "transaction", "POLLING_INTERVAL_MS": "250"]).engine.pollInterval
+            == .milliseconds(250))
+        do {
+            _ = try configuration(["DATABASE_POOL_MODE": "statement"])
+            Issue.record("an unknown pool mode was accepted")
+        } catch {
+            #expect(error.description.hasPrefix("DATABASE_POOL_MODE (--database-pool-mode) has the invalid value 'statement'"))
+        }
+    }
+
     @Test("environment variables set every value")
     func environment() throws {
         let configuration = try configuration([

@@ -21,6 +21,7 @@ public enum ConfigurationSetting: String, CaseIterable, Sendable {
     case logLevel = "LOG_LEVEL"
     case logAttempts = "LOG_ATTEMPTS"
     case databaseConnectTimeoutMs = "DATABASE_CONNECT_TIMEOUT_MS"
+    case databasePoolMode = "DATABASE_POOL_MODE"
 
     /// The environment variable, e.g. `POLLING_INTERVAL_MS`.
     public var environmentVariable: String { rawValue }

@@ -26,7 +26,16 @@ extension SchedulerConfiguration {
             }
             logLevel = parsed
         }
+        if let mode = values.string(.databasePoolMode) {
+            guard let parsed = DatabasePoolMode(rawValue: mode.trimmingCharacters(in: .whitespaces).lowercased()) else {
+                throw .invalidValue(
+                    setting: ConfigurationSetting.databasePoolMode.displayName, value: mode,
+                    expected: "session (a direct connection or a session pooler) or transaction (PgBouncer in transaction mode)")
+            }
+            databasePoolMode = parsed
+        }
         engine.workerID = values.string(.workerID) ?? engine.workerID
+        if databasePoolMode == .transaction { engine.pollInterval = DatabasePoolMode.transactionPollInterval }
         engine.pollInterval = try values.milliseconds(.pollingIntervalMs, in: 1...86_400_000) ?? engine.pollInterval
         engine.batchSize = try values.integer(.maxTasksPerPoll, in: 1...10_000) ?? engine.batchSize
         engine.concurrency = try values.integer(.workerConcurrency, in: 1...10_000) ?? engine.concurrency

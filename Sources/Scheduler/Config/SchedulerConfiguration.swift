@@ -22,6 +22,8 @@ public struct SchedulerConfiguration: Sendable {
     /// How long one-shot commands (`migrate`, `enqueue`, `tasks …`) wait for the database
     /// before giving up; `serve` waits as long as it takes.
     public var databaseConnectTimeout: Duration
+    /// How a PostgreSQL database's connections are pooled on the way (`DATABASE_POOL_MODE`).
+    public var databasePoolMode: DatabasePoolMode
     public var engine: EngineConfiguration
 
     public init(
@@ -33,6 +35,7 @@ public struct SchedulerConfiguration: Sendable {
         apiTokenSetButEmpty: Bool = false,
         logLevel: Logger.Level = .info,
         databaseConnectTimeout: Duration = .seconds(10),
+        databasePoolMode: DatabasePoolMode = .session,
         engine: EngineConfiguration = EngineConfiguration()
     ) {
         self.databaseURL = databaseURL
@@ -43,6 +46,7 @@ public struct SchedulerConfiguration: Sendable {
         self.apiTokenSetButEmpty = apiTokenSetButEmpty
         self.logLevel = logLevel
         self.databaseConnectTimeout = databaseConnectTimeout
+        self.databasePoolMode = databasePoolMode
         self.engine = engine
     }
 

@@ -4,10 +4,11 @@ import Logging
 /// Opens the store a `DATABASE_URL` names: PostgreSQL for `postgres://` and
 /// `postgresql://`, otherwise a SQLite file (an optional `sqlite://` prefix is dropped).
 public enum StoreFactory {
-    /// Opens the store; its `run()` must be running before it is used.
-    public static func open(url: String, logger: Logger) async throws -> any TaskStore {
+    /// Opens the store; its `run()` must be running before it is used. `poolMode` tells
+    /// a PostgreSQL store what pooler, if any, stands between it and the server.
+    public static func open(url: String, poolMode: DatabasePoolMode = .session, logger: Logger) async throws -> any TaskStore {
         if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
-            return try PostgresTaskStore(url: url, logger: logger)
+            return try PostgresTaskStore(url: url, poolMode: poolMode, logger: logger)
         }
         var path = url
         for prefix in ["sqlite://", "sqlite:"] where path.hasPrefix(prefix) {
@@ -24,10 +25,11 @@ public enum StoreFactory {
     /// Opens the store, runs it for the duration of `body`, and shuts it down after.
     public static func withStore<T: Sendable>(
         url: String,
+        poolMode: DatabasePoolMode = .session,
         logger: Logger,
         _ body: (any TaskStore) async throws -> T
     ) async throws -> T {
-        let store = try await open(url: url, logger: logger)
+        let store = try await open(url: url, poolMode: poolMode, logger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await store.run() }
             do {

@@ -28,7 +28,8 @@ struct Serve: AsyncParsableCommand {
         let configuration = runtime.configuration
         try configuration.checkServing()
         let logger = runtime.logger
-        let store = try await StoreFactory.open(url: configuration.databaseURL, logger: logger)
+        let store = try await StoreFactory.open(
+            url: configuration.databaseURL, poolMode: configuration.databasePoolMode, logger: logger)
         let server: Server
         do {
             try store.lockForServing()

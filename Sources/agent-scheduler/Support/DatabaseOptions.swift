@@ -12,11 +12,16 @@ struct DatabaseOptions: SettingFlags {
             help: "How long to wait for the database before giving up (env DATABASE_CONNECT_TIMEOUT_MS; default 10000).")
     var databaseConnectTimeoutMs: String?
 
+    @Option(name: .customLong("database-pool-mode"),
+            help: "session, or transaction behind a transaction-mode pooler such as PgBouncer (env DATABASE_POOL_MODE; default session).")
+    var databasePoolMode: String?
+
     @Option(name: .customLong("log-level"),
             help: "trace, debug, info, notice, warning, error or critical (env LOG_LEVEL; default info).")
     var logLevel: String?
 
     var flags: [ConfigurationSetting: String] {
-        givenFlags([(.databaseURL, databaseURL), (.databaseConnectTimeoutMs, databaseConnectTimeoutMs), (.logLevel, logLevel)])
+        givenFlags([(.databaseURL, databaseURL), (.databaseConnectTimeoutMs, databaseConnectTimeoutMs),
+            (.databasePoolMode, databasePoolMode), (.logLevel, logLevel)])
     }
 }

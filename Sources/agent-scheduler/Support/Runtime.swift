@@ -41,7 +41,7 @@ struct Runtime {
         migrating: Bool = true,
         _ body: (any TaskStore, HandlerRegistry) async throws -> T
     ) async throws -> T {
-        try await StoreFactory.withStore(url: configuration.databaseURL, logger: logger) { store in
+        try await StoreFactory.withStore(url: configuration.databaseURL, poolMode: configuration.databasePoolMode, logger: logger) { store in
             try await store.waitUntilReachable(limit: configuration.databaseConnectTimeout, logger: logger)
             let registry = try registry(for: store)
             if migrating { _ = try await migrate(store) }

@@ -48,6 +48,10 @@ struct ServerOptions: SettingFlags {
             help: "How long --until-idle waits for the database (env DATABASE_CONNECT_TIMEOUT_MS; default 10000).")
     var databaseConnectTimeoutMs: String?
 
+    @Option(name: .customLong("database-pool-mode"),
+            help: "session, or transaction behind a transaction-mode pooler such as PgBouncer (env DATABASE_POOL_MODE; default session).")
+    var databasePoolMode: String?
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (env LOG_LEVEL; default info).")
     var logLevel: String?
 
@@ -57,7 +61,8 @@ struct ServerOptions: SettingFlags {
             (.maxTasksPerPoll, maxTasksPerPoll), (.maxRetries, maxRetries), (.retryBaseDelayMs, retryBaseDelayMs),
             (.workerConcurrency, workerConcurrency), (.leaseSeconds, leaseSeconds),
             (.handlerTimeoutMs, handlerTimeoutMs), (.shutdownGraceMs, shutdownGraceMs), (.workerID, workerID),
-            (.logAttempts, logAttempts), (.databaseConnectTimeoutMs, databaseConnectTimeoutMs), (.logLevel, logLevel),
+            (.logAttempts, logAttempts), (.databaseConnectTimeoutMs, databaseConnectTimeoutMs),
+            (.databasePoolMode, databasePoolMode), (.logLevel, logLevel),
         ])
     }
 }

@@ -10,6 +10,7 @@ public final class PostgresTaskStore: TaskStore {
     private let pool: PostgresClient
     private let started = Gate()
     private let url: PostgresURL
+    private let poolMode: DatabasePoolMode
     /// The logger the store's queries report to.
     let logger: Logger
 
@@ -18,8 +19,9 @@ public final class PostgresTaskStore: TaskStore {
     /// The pool's own log of connection attempts stays at `warning` and above unless
     /// `logger` asks for `debug`: while the database is down it would repeat PostgresNIO's
     /// generic line every few seconds, and ``checkReachable()`` says why in one line.
-    public init(url: String, logger: Logger) throws(ConfigurationError) {
+    public init(url: String, poolMode: DatabasePoolMode = .session, logger: Logger) throws(ConfigurationError) {
         self.url = try PostgresURL(url)
+        self.poolMode = poolMode
         var background = logger
         if background.logLevel > .debug { background.logLevel = max(background.logLevel, .warning) }
         self.pool = PostgresClient(configuration: self.url.clientConfiguration, backgroundLogger: background)
@@ -86,8 +88,15 @@ public final class PostgresTaskStore: TaskStore {
         }
     }
 
+    /// The LISTEN connection, or `nil` behind a transaction pooler, which cannot carry a
+    /// LISTEN: the engine then finds new tasks by polling.
     public func wakeListener(logger: Logger, wake: @escaping @Sendable () -> Void) -> (any Service)? {
-        PostgresWakeListener(store: self, logger: logger, wake: wake)
+        guard poolMode == .session else {
+            logger.warning(
+                "DATABASE_POOL_MODE=transaction: LISTEN cannot pass the pooler, so new tasks are found by polling (POLLING_INTERVAL_MS)")
+            return nil
+        }
+        return PostgresWakeListener(store: self, logger: logger, wake: wake)
     }
 
     public func accept<Visitor: TaskStoreVisitor>(_ visitor: Visitor) -> Visitor.Output {
@@ -149,7 +158,15 @@ public final class PostgresTaskStore: TaskStore {
         let statement = PostgresClaimStatement(
             workerID: workerID, leaseUntil: leaseUntil, now: now, taskTypes: taskTypes, limit: limit)
         var tasks: [AgentTask] = []
-        for try await task in try await client.execute(statement, logger: logger) { tasks.append(task) }
+        switch poolMode {
+        case .session:
+            for try await task in try await client.execute(statement, logger: logger) { tasks.append(task) }
+        case .transaction:
+            // A named prepared statement would outlive the pooler's transaction; the
+            // unnamed one PostgresNIO sends with each query travels with it.
+            let query = PostgresQuery(unsafeSQL: PostgresClaimStatement.sql, binds: try statement.makeBindings())
+            for try await row in try await client.query(query, logger: logger) { tasks.append(try PostgresTaskRow.task(from: row)) }
+        }
         return tasks.sorted(by: AgentTask.claimOrder)
     }
 
