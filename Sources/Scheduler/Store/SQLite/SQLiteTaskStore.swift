@@ -15,8 +15,8 @@ import Synchronization
 public final class SQLiteTaskStore: TaskStore {
     let connection: SQLiteConnection
     let lock = AsyncLock()
-    /// The database file's absolute path.
-    let path: String
+    /// The database file's absolute path, for programs that open the file beside the store.
+    public let path: String
     private let closed = Mutex(false)
     private let servingLock = SQLiteServingLock()
 

@@ -20,14 +20,24 @@ struct SQLiteBenchSQL: BenchSQL {
         )
     }
 
+    /// Inserts through a connection of its own, as another program writing to the file
+    /// would, so the engine learns of the task the way it learns of theirs.
     func insertOne(scheduledFor: Date?) async throws {
-        _ = try await store.query(
-            """
-            INSERT INTO agent_tasks (task_type, agent_type, context_json, scheduled_for)
-            VALUES ('noop', 'bench', '{}', COALESCE(?1, \(SQLiteMigrations.now)))
-            """,
-            [SQLiteValue.bind(scheduledFor)]
-        )
+        let connection = try await SQLiteConnection.open(storage: .file(path: store.path))
+        do {
+            _ = try await connection.query("PRAGMA busy_timeout = 5000", [])
+            _ = try await connection.query(
+                """
+                INSERT INTO agent_tasks (task_type, agent_type, context_json, scheduled_for)
+                VALUES ('noop', 'bench', '{}', COALESCE(?1, \(SQLiteMigrations.now)))
+                """,
+                [SQLiteValue.bind(scheduledFor)]
+            )
+            try await connection.close()
+        } catch {
+            try? await connection.close()
+            throw error
+        }
     }
 
     func integer(_ sql: String) async throws -> Int {
