@@ -122,33 +122,9 @@ public final class PostgresTaskStore: TaskStore {
     // MARK: TaskStore
 
     public func enqueue(_ task: NewTask, now: Date) async throws -> EnqueueResult {
-        let scheduledFor = task.scheduledFor ?? now
-        let inserted = try await client.query(
-            """
-            INSERT INTO agent_tasks (
-                task_type, agent_type, user_id, context_id, context_type, scheduled_for, priority,
-                max_retries, context_json, created_by, idempotency_key, created_at, updated_at)
-            VALUES (
-                \(task.taskType), \(task.agentType), \(task.userID), \(task.contextID), \(task.contextType),
-                \(scheduledFor), \(task.priority.rawValue), \(task.maxRetries), \(task.contextJSON)::jsonb,
-                \(task.createdBy), \(task.idempotencyKey), \(now), \(now))
-            ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-            RETURNING \(unescaped: PostgresTaskRow.columns)
-            """,
-            logger: logger
-        ).collect()
-        if let row = inserted.first {
-            return EnqueueResult(task: try PostgresTaskRow.task(from: row), created: true)
+        try await client.withConnection { connection in
+            try await PostgresTaskInsert.insert(task, now: now, on: connection, logger: logger)
         }
-        guard let key = task.idempotencyKey,
-            let existing = try await client.query(
-                "SELECT \(unescaped: PostgresTaskRow.columns) FROM agent_tasks WHERE idempotency_key = \(key)",
-                logger: logger
-            ).collect().first
-        else {
-            throw SchedulerError.invalidInput(field: "idempotency_key", reason: "the conflicting task disappeared; try again")
-        }
-        return EnqueueResult(task: try PostgresTaskRow.task(from: existing), created: false)
     }
 
     public func claim(

@@ -1,0 +1,51 @@
+import Foundation
+import TestSupport
+import Testing
+
+@testable import Scheduler
+
+/// A handler whose tasks are about a user and whose context has a rule its type cannot
+/// express, to show the client refusing what `POST /tasks` refuses.
+private struct RemindHandler: TaskHandler {
+    struct Context: Codable, Sendable { var text: String }
+    struct Result: Encodable, Sendable {}
+    static let taskType = "remind"
+    static let requiresUser = true
+
+    static func validate(_ context: Context) throws {
+        guard !context.text.isEmpty else { throw HandlerError.permanent("context field 'text' is empty") }
+    }
+
+    func handle(_ context: Context, invocation: TaskInvocation) async throws -> Result { Result() }
+}
+
+@Suite("Typed enqueue")
+struct TaskClientTests {
+    @Test("TaskClient enqueues a typed context, honours the idempotency key, and refuses what the API refuses",
+          arguments: StoreKind.available)
+    func typedEnqueue(kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { db in
+            let clock = ManualClock(Date(timeIntervalSince1970: 1_800_000_000))
+            let client = TaskClient(store: db.store, clock: clock)
+            let user = UUID()
+            let at = clock.now.addingTimeInterval(3600)
+            let first = try await client.enqueue(
+                RemindHandler.self, context: .init(text: "call back"), userID: user, at: at, priority: .high,
+                idempotencyKey: "remind-1")
+            #expect(first.created && first.task.taskType == "remind")
+            #expect(JSONValue(parsing: first.task.contextJSON) == .object(["text": .string("call back")]))
+            #expect(first.task.scheduledFor == at && first.task.priority == .high && first.task.userID == user)
+            let again = try await client.enqueue(
+                RemindHandler.self, context: .init(text: "call back"), userID: user, idempotencyKey: "remind-1")
+            #expect(!again.created && again.task.id == first.task.id)
+
+            await #expect(throws: SchedulerError.invalidInput(field: "user_id", reason: "is required: a 'remind' task is about a user")) {
+                try await client.enqueue(RemindHandler.self, context: .init(text: "x"))
+            }
+            await #expect(throws: SchedulerError.invalidContext(taskType: "remind", reason: "context field 'text' is empty")) {
+                try await client.enqueue(RemindHandler.self, context: .init(text: ""), userID: user)
+            }
+            #expect(try await db.store.tasks(matching: TaskFilter()).count == 1)
+        }
+    }
+}
