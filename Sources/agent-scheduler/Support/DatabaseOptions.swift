@@ -1,15 +1,16 @@
 import ArgumentParser
 import Scheduler
 
-/// The settings of commands that only use the database: `migrate`, `enqueue`, `tasks`,
-/// `handlers`, `load-sql`.
+/// The settings of every command that uses the database; commands that only use the
+/// database (`migrate`, `enqueue`, `tasks`, `handlers`, `load-sql`, `load-tasks`) take
+/// only these, `serve` takes them among its own.
 struct DatabaseOptions: SettingFlags {
     @Option(name: .customLong("database-url"),
             help: "postgres://… or a SQLite file path (env DATABASE_URL; default agent-scheduler.sqlite).")
     var databaseURL: String?
 
     @Option(name: .customLong("database-connect-timeout-ms"),
-            help: "How long to wait for the database before giving up (env DATABASE_CONNECT_TIMEOUT_MS; default 10000).")
+            help: "How long one-shot commands wait for the database (env DATABASE_CONNECT_TIMEOUT_MS; default 10000; serve waits as long as it takes).")
     var databaseConnectTimeoutMs: String?
 
     @Option(name: .customLong("database-pool-mode"),

@@ -4,8 +4,7 @@ import Scheduler
 /// Every setting of `serve`, one flag each, with its environment variable and default
 /// (README's settings table).
 struct ServerOptions: SettingFlags {
-    @Option(name: .customLong("database-url"), help: "postgres://… or a SQLite file path (env DATABASE_URL; default agent-scheduler.sqlite).")
-    var databaseURL: String?
+    @OptionGroup var database: DatabaseOptions
 
     @Option(name: .customLong("host"), help: "Address the HTTP server binds (env HOST; default 127.0.0.1; others need SCHEDULER_API_TOKEN).")
     var host: String?
@@ -44,25 +43,13 @@ struct ServerOptions: SettingFlags {
             help: "Log each finished attempt at info: true or false (env LOG_ATTEMPTS; default true).")
     var logAttempts: String?
 
-    @Option(name: .customLong("database-connect-timeout-ms"),
-            help: "How long --until-idle waits for the database (env DATABASE_CONNECT_TIMEOUT_MS; default 10000).")
-    var databaseConnectTimeoutMs: String?
-
-    @Option(name: .customLong("database-pool-mode"),
-            help: "session, or transaction behind a transaction-mode pooler such as PgBouncer (env DATABASE_POOL_MODE; default session).")
-    var databasePoolMode: String?
-
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (env LOG_LEVEL; default info).")
-    var logLevel: String?
-
     var flags: [ConfigurationSetting: String] {
-        givenFlags([
-            (.databaseURL, databaseURL), (.host, host), (.port, port), (.pollingIntervalMs, pollingIntervalMs),
+        database.flags.merging(givenFlags([
+            (.host, host), (.port, port), (.pollingIntervalMs, pollingIntervalMs),
             (.maxTasksPerPoll, maxTasksPerPoll), (.maxRetries, maxRetries), (.retryBaseDelayMs, retryBaseDelayMs),
             (.workerConcurrency, workerConcurrency), (.leaseSeconds, leaseSeconds),
             (.handlerTimeoutMs, handlerTimeoutMs), (.shutdownGraceMs, shutdownGraceMs), (.workerID, workerID),
-            (.logAttempts, logAttempts), (.databaseConnectTimeoutMs, databaseConnectTimeoutMs),
-            (.databasePoolMode, databasePoolMode), (.logLevel, logLevel),
-        ])
+            (.logAttempts, logAttempts),
+        ])) { _, server in server }
     }
 }
