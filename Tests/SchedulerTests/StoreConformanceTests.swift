@@ -91,6 +91,43 @@ struct StoreConformanceTests {
         }
     }
 
+    @Test("a batch inserts all its tasks in order, each key once: a key taken before or earlier in the batch returns its task",
+          arguments: StoreKind.available)
+    func batchEnqueue(kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { db in
+            let before = try await db.store.enqueue(task(key: "k0"), now: t0).task
+            var user = task("greet", at: t0.addingTimeInterval(60), priority: .high, key: "k1")
+            user.userID = UUID()
+            user.contextJSON = #"{"name":"Ada","times":1}"#
+            let results = try await db.store.enqueue(batch: [user, task(key: "k0"), task(key: "k1"), task()], now: t0)
+            #expect(results.map(\.created) == [true, false, false, true])
+            #expect(results[1].task.id == before.id && results[2].task.id == results[0].task.id)
+            let first = results[0].task
+            #expect(first.taskType == "greet" && first.priority == .high && first.userID == user.userID)
+            #expect(first.scheduledFor == t0.addingTimeInterval(60) && first.createdAt == t0 && first.status == .pending)
+            #expect(results[3].task.scheduledFor == t0 && results[3].task.idempotencyKey == nil)
+            let stored = try await db.store.tasks(matching: TaskFilter())
+            #expect(stored.count == 3)
+            let none = try await db.store.enqueue(batch: [], now: t0)
+            #expect(none.isEmpty)
+        }
+    }
+
+    @Test("a batch with one task the database refuses inserts none",
+          .enabled(if: StoreKind.postgresAvailable, "needs PostgreSQL: run scripts/test"))
+    func batchIsAtomic() async throws {
+        try await TestDatabase.with(.postgres) { db in
+            var broken = task()
+            broken.contextJSON = "{not json"
+            do {
+                _ = try await db.store.enqueue(batch: [task(key: "a"), broken, task(key: "b")], now: t0)
+                Issue.record("a batch with invalid JSON was accepted")
+            } catch {}
+            let stored = try await db.store.tasks(matching: TaskFilter())
+            #expect(stored.isEmpty)
+        }
+    }
+
     @Test("an idempotency key returns the first task instead of a duplicate", arguments: StoreKind.available)
     func idempotency(kind: StoreKind) async throws {
         try await TestDatabase.with(kind) { db in

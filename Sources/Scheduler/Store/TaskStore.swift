@@ -48,6 +48,11 @@ public protocol TaskStore: Service {
     /// Inserts a task, or returns the existing one when its idempotency key is taken.
     func enqueue(_ task: NewTask, now: Date) async throws -> EnqueueResult
 
+    /// Inserts tasks all together or not at all, in a few round trips whatever their
+    /// number; each result, in the order given, is the new task or the one that holds
+    /// its idempotency key (also when an earlier task of the batch took it).
+    func enqueue(batch tasks: [NewTask], now: Date) async throws -> [EnqueueResult]
+
     /// Marks up to `limit` due, pending tasks of the given types `processing` under a lease
     /// held by `workerID`, and returns them ordered by priority rank, then `scheduled_for`.
     func claim(taskTypes: [String], limit: Int, workerID: String, leaseUntil: Date, now: Date) async throws -> [AgentTask]

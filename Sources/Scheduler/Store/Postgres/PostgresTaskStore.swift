@@ -127,6 +127,13 @@ public final class PostgresTaskStore: TaskStore {
         }
     }
 
+    public func enqueue(batch tasks: [NewTask], now: Date) async throws -> [EnqueueResult] {
+        guard !tasks.isEmpty else { return [] }
+        return try await client.withTransaction(logger: logger) { connection in
+            try await PostgresTaskInsert.insert(batch: tasks, now: now, on: connection, logger: logger)
+        }
+    }
+
     public func claim(
         taskTypes: [String], limit: Int, workerID: String, leaseUntil: Date, now: Date
     ) async throws -> [AgentTask] {

@@ -136,35 +136,49 @@ public final class SQLiteTaskStore: TaskStore {
     }
 
     public func enqueue(_ task: NewTask, now: Date) async throws -> EnqueueResult {
-        try await transaction { connection in
-            let inserted = try await connection.rows(
-                """
-                INSERT INTO agent_tasks (
-                    id, task_type, agent_type, user_id, context_id, context_type, scheduled_for, priority,
-                    max_retries, context_json, created_by, idempotency_key, created_at, updated_at)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)
-                ON CONFLICT (idempotency_key) DO NOTHING
-                RETURNING \(SQLiteTaskRow.columns)
-                """,
-                [
-                    SQLiteValue.bind(UUID()), .text(task.taskType), .text(task.agentType),
-                    SQLiteValue.bind(task.userID), SQLiteValue.bind(task.contextID),
-                    SQLiteValue.bind(task.contextType), SQLiteValue.bind(task.scheduledFor ?? now),
-                    .text(task.priority.rawValue), SQLiteValue.bind(task.maxRetries), .text(task.contextJSON),
-                    SQLiteValue.bind(task.createdBy), SQLiteValue.bind(task.idempotencyKey),
-                    SQLiteValue.bind(now),
-                ]
-            )
-            if let row = inserted.first { return EnqueueResult(task: try SQLiteTaskRow.task(from: row), created: true) }
-            let existing = try await connection.rows(
-                "SELECT \(SQLiteTaskRow.columns) FROM agent_tasks WHERE idempotency_key = ?1",
-                [SQLiteValue.bind(task.idempotencyKey)]
-            )
-            guard let row = existing.first else {
-                throw SchedulerError.invalidInput(field: "idempotency_key", reason: "the conflicting task disappeared; try again")
-            }
-            return EnqueueResult(task: try SQLiteTaskRow.task(from: row), created: false)
+        try await transaction { connection in try await Self.insert(task, now: now, on: connection) }
+    }
+
+    /// One transaction for the whole batch: SQLite runs in this process, so the inserts
+    /// cost no round trips, and a failure of any leaves none.
+    public func enqueue(batch tasks: [NewTask], now: Date) async throws -> [EnqueueResult] {
+        guard !tasks.isEmpty else { return [] }
+        return try await transaction { connection in
+            var results: [EnqueueResult] = []
+            for task in tasks { results.append(try await Self.insert(task, now: now, on: connection)) }
+            return results
         }
+    }
+
+    /// Inserts `task`, or returns the task that holds its idempotency key; inside a transaction.
+    static func insert(_ task: NewTask, now: Date, on connection: SQLiteConnection) async throws -> EnqueueResult {
+        let inserted = try await connection.rows(
+            """
+            INSERT INTO agent_tasks (
+                id, task_type, agent_type, user_id, context_id, context_type, scheduled_for, priority,
+                max_retries, context_json, created_by, idempotency_key, created_at, updated_at)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)
+            ON CONFLICT (idempotency_key) DO NOTHING
+            RETURNING \(SQLiteTaskRow.columns)
+            """,
+            [
+                SQLiteValue.bind(UUID()), .text(task.taskType), .text(task.agentType),
+                SQLiteValue.bind(task.userID), SQLiteValue.bind(task.contextID),
+                SQLiteValue.bind(task.contextType), SQLiteValue.bind(task.scheduledFor ?? now),
+                .text(task.priority.rawValue), SQLiteValue.bind(task.maxRetries), .text(task.contextJSON),
+                SQLiteValue.bind(task.createdBy), SQLiteValue.bind(task.idempotencyKey),
+                SQLiteValue.bind(now),
+            ]
+        )
+        if let row = inserted.first { return EnqueueResult(task: try SQLiteTaskRow.task(from: row), created: true) }
+        let existing = try await connection.rows(
+            "SELECT \(SQLiteTaskRow.columns) FROM agent_tasks WHERE idempotency_key = ?1",
+            [SQLiteValue.bind(task.idempotencyKey)]
+        )
+        guard let row = existing.first else {
+            throw SchedulerError.invalidInput(field: "idempotency_key", reason: "the conflicting task disappeared; try again")
+        }
+        return EnqueueResult(task: try SQLiteTaskRow.task(from: row), created: false)
     }
 
     /// The ids of the first `?5` due tasks (due by `?3`, of the types in the JSON array
