@@ -249,6 +249,12 @@ def cli_help_and_errors():
     expect(code != 0 and "--context is not valid JSON" in stderr, f"--context 'not json':\n{stderr}")
     code, _, stderr, _ = run("tasks", "list", "--limit", "0")
     expect(code != 0 and "--limit must be" in stderr, f"--limit 0:\n{stderr}")
+    lines = os.path.join(WORK, "tasks.jsonl")
+    with open(lines, "w") as out:
+        out.write('{"task_type": "noop"}\n{"task_type": "teleport"}\n')
+    code, _, stderr, _ = run("enqueue", "--file", lines, DATABASE_URL=os.path.join(WORK, "file.sqlite"))
+    expect(code != 0 and "tasks.jsonl:2: unknown task type 'teleport'" in stderr and "Usage" not in stderr,
+           f"enqueue --file with a bad line:\n{stderr}")
     _, help_text, _, _ = run("enqueue", "--help")
     expect("--port" not in help_text and "--database-url" in help_text, "enqueue --help lists server settings")
     _, help_text, _, _ = run("serve", "--help")

@@ -109,6 +109,45 @@ struct HTTPAPITests {
         }
     }
 
+    @Test("POST /tasks/batch creates all its tasks in order or, naming the first bad one by index, none",
+          arguments: StoreKind.available)
+    func createBatch(kind: StoreKind) async throws {
+        try await APIHarness.with(kind) { harness, client in
+            let existing = try await create(client, #"{"task_type": "noop", "idempotency_key": "old"}"#)
+            let batch = #"""
+                {"tasks": [{"task_type": "greet", "context": {"name": "Ada", "times": 1}, "idempotency_key": "new"},
+                           {"task_type": "noop", "idempotency_key": "old"},
+                           {"task_type": "noop", "priority": "urgent"}]}
+                """#
+            let reply = try await client.send(.post, "/tasks/batch", body: batch)
+            #expect(reply.status == 201, "\(reply.text)")
+            #expect(reply["created"] == .number(2))
+            guard case .array(let tasks)? = reply["tasks"], tasks.count == 3,
+                case .object(let first) = tasks[0], case .object(let second) = tasks[1], case .object(let third) = tasks[2]
+            else {
+                Issue.record("no three tasks in \(reply.text)")
+                return
+            }
+            #expect(first["task_type"] == .string("greet") && second["id"] == .string(existing))
+            #expect(third["priority"] == .string("urgent"))
+            #expect(harness.engine.wake.isPending)
+            let again = try await client.send(.post, "/tasks/batch", body: #"{"tasks": [{"task_type": "noop", "idempotency_key": "old"}]}"#)
+            #expect(again.status == 200 && again["created"] == .number(0))
+
+            let refused = try await client.send(.post, "/tasks/batch", body: #"""
+                {"tasks": [{"task_type": "noop"}, {"task_type": "noop"}, {"task_type": "greet", "context": {"name": "Ada"}}]}
+                """#)
+            #expect(refused.status == 422 && refused.errorMessage.hasPrefix("tasks[2]: "))
+            #expect(refused.errorMessage.contains("'times' is missing"), "\(refused.errorMessage)")
+            #expect(try await client.send(.post, "/tasks/batch", body: #"{"tasks": []}"#).status == 422)
+            #expect(try await client.send(.post, "/tasks/batch", body: #"{"tasks": [7]}"#).status == 400)
+            let tooMany = "{\"tasks\": [" + Array(repeating: #"{"task_type": "noop"}"#, count: 1_001).joined(separator: ",") + "]}"
+            let over = try await client.send(.post, "/tasks/batch", body: tooMany)
+            #expect(over.status == 422 && over.errorMessage.contains("from 1 to 1000 tasks, not 1001"))
+            #expect(try await harness.db.store.tasks(matching: TaskFilter(limit: 100)).count == 3)
+        }
+    }
+
     @Test("POST /tasks names what is wrong with a bad body", arguments: [
         ("", 400, "invalid_json", "empty"),
         ("{not json", 400, "invalid_json", "not valid JSON"),

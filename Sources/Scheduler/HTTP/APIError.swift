@@ -48,6 +48,11 @@ public struct APIError: HTTPResponseError, Sendable, Equatable {
         APIError(.badRequest, code: "invalid_id", message: "'\(text)' is not a task id: expected a UUID")
     }
 
+    /// The same error about the `index`th element of an array field, e.g. `tasks[3]`.
+    func at(_ field: String, index: Int) -> APIError {
+        APIError(status, code: code, message: "\(field)[\(index)]: \(message)")
+    }
+
     /// The scheduler's own errors, each with the status that fits it.
     init(_ error: SchedulerError) {
         let status: HTTPResponse.Status =

@@ -1,15 +1,17 @@
 import Foundation
 
-/// The body of `POST /tasks`, checked field by field.
-struct CreateTaskRequest {
+/// The body of `POST /tasks` (and each task of `POST /tasks/batch` and of
+/// `agent-scheduler enqueue --file`), checked field by field; a bad field is an
+/// ``APIError`` that names it.
+public struct CreateTaskRequest {
     static let fields: Set<String> = [
         "task_type", "context", "agent_type", "user_id", "context_id", "context_type", "scheduled_for", "priority",
         "max_retries", "idempotency_key", "created_by",
     ]
 
-    let task: NewTask
+    public let task: NewTask
 
-    init(_ object: [String: JSONValue], defaultMaxRetries: Int) throws {
+    public init(_ object: [String: JSONValue], defaultMaxRetries: Int) throws {
         let fields = JSONFields(object: object)
         try fields.rejectUnknown(Self.fields)
         task = NewTask(

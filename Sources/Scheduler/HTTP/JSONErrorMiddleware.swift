@@ -34,13 +34,17 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     /// The methods routed for a path, comma-separated, or `nil` when no route has it.
+    /// A path spelt out in full (`/tasks/batch`) hides a template it also fits
+    /// (`/tasks/{id}`), as in the router.
     private func allowedMethods(for path: String) -> String? {
         let segments = path.split(separator: "/")
-        let methods = routes.filter { route in
+        let matching = routes.filter { route in
             let parts = route.path.split(separator: "/")
             return parts.count == segments.count
                 && zip(parts, segments).allSatisfy { part, segment in part.hasPrefix("{") || part == segment }
-        }.map(\.method.rawValue)
+        }
+        let exact = matching.filter { !$0.path.contains("{") }
+        let methods = (exact.isEmpty ? matching : exact).map(\.method.rawValue)
         return methods.isEmpty ? nil : methods.joined(separator: ", ")
     }
 

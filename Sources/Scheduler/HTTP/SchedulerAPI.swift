@@ -20,6 +20,7 @@ public enum SchedulerAPI {
         }
         let tasks = TaskRoutes(environment: environment)
         api.post("/tasks") { request, context in try await tasks.create(request, context: context) }
+        api.post("/tasks/batch") { request, context in try await tasks.createBatch(request, context: context) }
         api.get("/tasks") { request, _ in try await tasks.list(request) }
         api.get("/tasks/{id}") { _, context in try await tasks.show(context) }
         api.post("/tasks/{id}/cancel") { _, context in try await tasks.cancel(context) }
@@ -33,7 +34,7 @@ public enum SchedulerAPI {
     /// middleware uses it to answer 405 with `Allow` for a known path and another method.
     static let operations: [(method: HTTPRequest.Method, path: String)] = [
         (.get, "/health"),
-        (.post, "/tasks"), (.get, "/tasks"), (.get, "/tasks/{id}"),
+        (.post, "/tasks"), (.post, "/tasks/batch"), (.get, "/tasks"), (.get, "/tasks/{id}"),
         (.post, "/tasks/{id}/cancel"), (.post, "/tasks/{id}/retry"),
         (.post, "/process-task"), (.post, "/trigger-poll"),
     ]

@@ -19,6 +19,49 @@ struct TaskRoutes {
         return try JSONResponse.make(result.created ? .created : .ok, TaskRepresentation(result.task))
     }
 
+    /// The most tasks one `POST /tasks/batch` takes.
+    static let batchLimit = 1_000
+
+    /// `POST /tasks/batch`: up to ``batchLimit`` tasks, each shaped like `POST /tasks`'s
+    /// body, created all together or not at all. Every task is checked before any is
+    /// written; the first refused one is named by its index. 201 when any task is new,
+    /// 200 when every idempotency key was taken.
+    func createBatch(_ request: Request, context: some RequestContext) async throws -> Response {
+        let body = try await JSONBody.object(from: request, context: context)
+        try JSONFields(object: body).rejectUnknown(["tasks"])
+        guard case .array(let items)? = body["tasks"] else {
+            throw APIError.invalidField("tasks", "is required: an array of tasks, each shaped like the body of POST /tasks")
+        }
+        guard (1...Self.batchLimit).contains(items.count) else {
+            throw APIError.invalidField("tasks", "must hold from 1 to \(Self.batchLimit) tasks, not \(items.count)")
+        }
+        var tasks: [NewTask] = []
+        for (index, item) in items.enumerated() {
+            do {
+                guard case .object(let object) = item else { throw APIError.invalidJSON("a task must be a JSON object") }
+                let task = try CreateTaskRequest(object, defaultMaxRetries: environment.configuration.maxRetries).task
+                try environment.registry.validate(taskType: task.taskType, contextJSON: task.contextJSON, userID: task.userID)
+                tasks.append(task)
+            } catch let error as APIError {
+                throw error.at("tasks", index: index)
+            } catch let error as SchedulerError {
+                throw APIError(error).at("tasks", index: index)
+            }
+        }
+        let results = try await environment.store.enqueue(batch: tasks, now: environment.clock.now)
+        let created = results.filter(\.created).count
+        if created > 0 { environment.engine.triggerPoll() }
+        return try JSONResponse.make(
+            created > 0 ? .created : .ok, BatchResponse(created: created, tasks: results.map { TaskRepresentation($0.task) }))
+    }
+
+    /// The answer of `POST /tasks/batch`: how many tasks are new, and every task in the
+    /// order sent.
+    struct BatchResponse: Encodable {
+        var created: Int
+        var tasks: [TaskRepresentation]
+    }
+
     /// `GET /tasks?status=&task_type=&user_id=&limit=&cursor=`, newest first.
     func list(_ request: Request) async throws -> Response {
         let query = request.uri.queryParameters

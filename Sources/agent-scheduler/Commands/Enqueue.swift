@@ -2,13 +2,17 @@ import ArgumentParser
 import Foundation
 import Scheduler
 
-/// `agent-scheduler enqueue`: adds a task, checked against its handler's context type.
+/// `agent-scheduler enqueue`: adds a task, checked against its handler's context type,
+/// or with `--file` every task of a JSON-lines file.
 struct Enqueue: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Add a task. The context must decode into the handler's context type.")
+        abstract: "Add a task, or with --file many. The context must decode into the handler's context type.")
 
-    @Argument(help: "The task type (see `agent-scheduler handlers`).")
-    var taskType: String
+    @Argument(help: "The task type (see `agent-scheduler handlers`); not with --file.")
+    var taskType: String?
+
+    @Option(help: "A JSON-lines file, one task a line shaped like the body of POST /tasks; all checked before any is added, then added 1,000 at a time.")
+    var file: String?
 
     @Option(help: "The handler's input, a JSON object.")
     var context: String = "{}"
@@ -34,6 +38,9 @@ struct Enqueue: AsyncParsableCommand {
     @OptionGroup var settings: DatabaseOptions
 
     func validate() throws {
+        guard (taskType == nil) != (file == nil) else {
+            throw ValidationError("give a task type, or --file with a JSON-lines file of tasks, not both")
+        }
         guard let data = context.data(using: .utf8),
             let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
         else { throw ValidationError("--context is not valid JSON: give a JSON object, e.g. --context '{\"reason\": \"demo\"}'") }
@@ -42,6 +49,7 @@ struct Enqueue: AsyncParsableCommand {
 
     func run() async throws {
         let runtime = try Runtime(settings, extra: maxRetries.map { [.maxRetries: $0] } ?? [:])
+        guard let taskType else { return try await enqueueFile(runtime) }
         let task = NewTask(
             taskType: taskType,
             agentType: agentType,
@@ -61,5 +69,45 @@ struct Enqueue: AsyncParsableCommand {
             runtime.logger.notice("a task with this idempotency key exists already; showing it")
         }
         try Output.json(TaskRepresentation(result.task))
+    }
+
+    /// `--file`: parses and checks every line, then enqueues them in batches of 1,000,
+    /// each batch all or nothing; prints how many were new.
+    private func enqueueFile(_ runtime: Runtime) async throws {
+        guard let file else { return }
+        let text: String
+        do {
+            text = try String(contentsOfFile: file, encoding: .utf8)
+        } catch {
+            throw CommandError("cannot read \(file): \(error.localizedDescription)")
+        }
+        var parsed: [(line: Int, task: NewTask)] = []
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+        where !line.trimmingCharacters(in: .whitespaces).isEmpty {
+            guard case .object(let object)? = JSONValue(parsing: String(line)) else {
+                throw CommandError("\(file):\(index + 1): not a JSON object")
+            }
+            do {
+                parsed.append((index + 1, try CreateTaskRequest(object, defaultMaxRetries: runtime.configuration.maxRetries).task))
+            } catch let error as APIError {
+                throw CommandError("\(file):\(index + 1): \(error.message)")
+            }
+        }
+        let (created, total) = try await runtime.withStore { store, registry in
+            for (line, task) in parsed {
+                do {
+                    try registry.validate(taskType: task.taskType, contextJSON: task.contextJSON, userID: task.userID)
+                } catch {
+                    throw CommandError("\(file):\(line): \(error)")
+                }
+            }
+            var created = 0
+            for start in stride(from: 0, to: parsed.count, by: 1_000) {
+                let batch = parsed[start..<min(start + 1_000, parsed.count)].map(\.task)
+                created += try await store.enqueue(batch: batch, now: Date()).filter(\.created).count
+            }
+            return (created, parsed.count)
+        }
+        print("enqueued \(total) tasks from \(file): \(created) new, \(total - created) already there (idempotency key)")
     }
 }

@@ -20,7 +20,7 @@ struct LoadSQL: AsyncParsableCommand {
         do {
             text = try String(contentsOfFile: file, encoding: .utf8)
         } catch {
-            throw ValidationError("cannot read \(file): \(error.localizedDescription)")
+            throw CommandError("cannot read \(file): \(error.localizedDescription)")
         }
         try await runtime.withStore { store, _ in try await store.run(script: text) }
         print("ran \(SQLScript.statements(in: text).count) statements from \(file)")

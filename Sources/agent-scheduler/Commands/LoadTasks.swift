@@ -46,7 +46,7 @@ struct LoadTasks: AsyncParsableCommand {
         do {
             rows = try JSONDecoder().decode(File.self, from: Data(contentsOf: URL(fileURLWithPath: file))).tasks.map(\.task)
         } catch {
-            throw ValidationError("cannot read tasks from \(file): \(error.localizedDescription)")
+            throw CommandError("cannot read tasks from \(file): \(error.localizedDescription)")
         }
         let count = try await runtime.withStore { store, _ in
             for row in rows {

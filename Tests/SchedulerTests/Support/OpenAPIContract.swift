@@ -30,14 +30,15 @@ struct OpenAPIContract: @unchecked Sendable {
         })
     }
 
-    /// The documented path template a concrete path matches, e.g. `/tasks/{id}`.
+    /// The documented path template a concrete path matches, e.g. `/tasks/{id}`; a path
+    /// spelt out in full (`/tasks/batch`) wins over a template it also fits.
     func template(for path: String) -> String? {
         let segments = path.split(separator: "/")
-        return paths.keys.first { template in
+        return paths.keys.filter { template in
             let parts = template.split(separator: "/")
             return parts.count == segments.count
                 && zip(parts, segments).allSatisfy { part, segment in part.hasPrefix("{") || part == segment }
-        }
+        }.min { $0.filter { $0 == "{" }.count < $1.filter { $0 == "{" }.count }
     }
 
     /// The problems with a response, or none when it is documented and matches its schema.
