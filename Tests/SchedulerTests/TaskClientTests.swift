@@ -46,6 +46,12 @@ struct TaskClientTests {
                 try await client.enqueue(RemindHandler.self, context: .init(text: ""), userID: user)
             }
             #expect(try await db.store.tasks(matching: TaskFilter()).count == 1)
+
+            let batch = try await client.enqueue(batch: [
+                try NewTask(RemindHandler.self, context: .init(text: "a"), userID: user),
+                try NewTask(RemindHandler.self, context: .init(text: "b"), userID: user, idempotencyKey: "remind-1"),
+            ])
+            #expect(batch.map(\.created) == [true, false] && batch[1].task.id == first.task.id)
         }
     }
 }

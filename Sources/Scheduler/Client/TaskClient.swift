@@ -30,4 +30,11 @@ public struct TaskClient: Sendable {
             maxRetries: maxRetries, idempotencyKey: idempotencyKey, agentType: agentType, createdBy: "TaskClient")
         return try await store.enqueue(task, now: clock.now)
     }
+
+    /// Enqueues tasks built with ``NewTask/init(_:context:userID:scheduledFor:priority:maxRetries:idempotencyKey:agentType:createdBy:)``,
+    /// all together or none, in the order given.
+    @discardableResult
+    public func enqueue(batch tasks: [NewTask]) async throws -> [EnqueueResult] {
+        try await store.enqueue(batch: tasks, now: clock.now)
+    }
 }
