@@ -1,5 +1,4 @@
 import Foundation
-import PostgresNIO
 import TestSupport
 import Testing
 
@@ -29,9 +28,7 @@ struct CallerTransactionTests {
                     _ = try await PostgresTaskStore.enqueue(task, on: connection, logger: logger)
                     throw Rollback()
                 }
-            } catch let error as PostgresTransactionError {
-                #expect(error.closureError is Rollback)
-            }
+            } catch is Rollback {}
             #expect(try await db.store.tasks(matching: TaskFilter()).isEmpty)
 
             let id = try await store.withTransaction { connection in

@@ -19,6 +19,11 @@ struct PostgresMigrator {
         ).decode((String, Int).self) {
             applied.insert(AppliedMigration(track: track, version: version))
         }
+        if !applied.contains(AppliedMigration(track: SchedulerSchema.track, version: 1)),
+            try await PostgresAdoption.needed(on: connection, logger: logger)
+        {
+            try await PostgresAdoption(connection: connection, logger: logger).adopt()
+        }
         var newlyApplied: [AppliedMigration] = []
         for step in plan.pending(applied: applied) {
             for statement in step.migration.statements {

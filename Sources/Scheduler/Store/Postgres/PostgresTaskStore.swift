@@ -71,13 +71,13 @@ public final class PostgresTaskStore: TaskStore {
 
     public func migrate(modules: [any SchemaModule]) async throws -> [AppliedMigration] {
         let plan = try MigrationPlan(engine: PostgresMigrations.all, modules: modules, database: .postgresql)
-        return try await client.withTransaction(logger: logger) { connection in
+        return try await withTransaction { connection in
             try await PostgresMigrator(connection: connection, logger: logger).apply(plan)
         }
     }
 
     public func run(statements: [String]) async throws {
-        try await client.withTransaction(logger: logger) { connection in
+        try await withTransaction { connection in
             for (index, statement) in statements.enumerated() {
                 do {
                     _ = try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger).collect()
@@ -116,7 +116,12 @@ public final class PostgresTaskStore: TaskStore {
         isolation: isolated (any Actor)? = #isolation,
         _ body: (PostgresConnection) async throws -> sending T
     ) async throws -> sending T {
-        try await client.withTransaction(logger: logger, isolation: isolation, body)
+        do {
+            return try await client.withTransaction(logger: logger, isolation: isolation, body)
+        } catch let error as PostgresTransactionError {
+            // What the body threw (a refusal with a message) matters more than the wrapper.
+            throw error.closureError ?? error
+        }
     }
 
     // MARK: TaskStore
@@ -129,7 +134,7 @@ public final class PostgresTaskStore: TaskStore {
 
     public func enqueue(batch tasks: [NewTask], now: Date) async throws -> [EnqueueResult] {
         guard !tasks.isEmpty else { return [] }
-        return try await client.withTransaction(logger: logger) { connection in
+        return try await withTransaction { connection in
             try await PostgresTaskInsert.insert(batch: tasks, now: now, on: connection, logger: logger)
         }
     }
@@ -260,7 +265,7 @@ public final class PostgresTaskStore: TaskStore {
     }
 
     public func rescueExpiredLeases(now: Date, policy: RetryPolicy, limit: Int) async throws -> [UUID] {
-        try await client.withTransaction(logger: logger) { connection in
+        try await withTransaction { connection in
             let rows = try await connection.query(
                 """
                 SELECT \(unescaped: PostgresTaskRow.columns) FROM agent_tasks
