@@ -521,6 +521,56 @@ logfile = {folder}/pgbouncer.log
         bouncer.wait(timeout=10)
 
 
+def adopt_task_processor_tables():
+    """`migrate` on tables made by the task processor's own DDL, with rows left in every
+    state (NULL priority and status, `processing` and `in_progress` rows of the stopped
+    old processor), then `serve`: every due row completes exactly once, the old ones
+    rescued first, and every row and column of before is kept."""
+    database = "reliability_adopt"
+    psql(CLUSTER_URL, f"DROP DATABASE IF EXISTS {database}")
+    psql(CLUSTER_URL, f"CREATE DATABASE {database}")
+    url = CLUSTER_URL.replace("/postgres?", f"/{database}?")
+    psql(url, """
+        CREATE TABLE users (id UUID PRIMARY KEY);
+        CREATE TABLE agent_tasks (
+          id UUID PRIMARY KEY, task_type VARCHAR(100) NOT NULL, agent_type VARCHAR(50) NOT NULL,
+          user_id UUID REFERENCES users(id), context_id UUID, context_type VARCHAR(50),
+          scheduled_for TIMESTAMPTZ NOT NULL, priority VARCHAR(20) DEFAULT 'medium',
+          status VARCHAR(50) DEFAULT 'pending', retry_count INTEGER DEFAULT 0, max_retries INTEGER DEFAULT 3,
+          last_attempted_at TIMESTAMPTZ, context_json JSONB NOT NULL, result_json JSONB, error_log TEXT,
+          created_at TIMESTAMPTZ DEFAULT now(), created_by VARCHAR(100), completed_at TIMESTAMPTZ);
+        INSERT INTO agent_tasks (id, task_type, agent_type, scheduled_for, priority, status, context_json, created_by)
+        SELECT gen_random_uuid(), 'probe', 'legacy', now() - interval '1 minute',
+            CASE WHEN i % 3 = 0 THEN NULL ELSE 'high' END,
+            CASE WHEN i % 5 = 0 THEN NULL WHEN i <= 5 THEN 'processing' WHEN i <= 10 THEN 'in_progress' ELSE 'pending' END,
+            '{}'::jsonb, 'legacy-service'
+        FROM generate_series(1, 500) AS i;
+        INSERT INTO agent_tasks (id, task_type, agent_type, scheduled_for, status, context_json, result_json, completed_at)
+        SELECT gen_random_uuid(), 'probe', 'legacy', now() - interval '1 day', 'completed', '{}', '{"attempt": 1}',
+            now() - interval '1 day' FROM generate_series(1, 100);
+        CREATE TABLE agent_actions_log (
+          id BIGSERIAL PRIMARY KEY, agent_type VARCHAR(50) NOT NULL, action_type VARCHAR(100) NOT NULL,
+          user_id UUID, context_id UUID, context_type VARCHAR(50), latency_ms INTEGER,
+          input_data JSONB, output_data JSONB, error TEXT, created_at TIMESTAMPTZ DEFAULT now());
+        INSERT INTO agent_actions_log (agent_type, action_type, context_id, context_type, latency_ms, output_data)
+        SELECT 'task_processor', 'process_probe', id, 'agent_task', 5, result_json FROM agent_tasks WHERE status = 'completed'
+        """)
+    kept = "SELECT md5(string_agg(ROW(id, task_type, agent_type, context_json, created_by, result_json)::text, ',' ORDER BY id)) FROM agent_tasks"
+    before = scalar(url, kept)
+    done = subprocess.run([BINARY, "migrate", "--database-url", url], capture_output=True, text=True)
+    expect(done.returncode == 0, f"migrate refused the task processor's tables:\n{done.stderr}")
+    expect(scalar(url, kept) == before, "migrate changed the rows' own columns")
+    engine = EngineProcess("adopt", url, WORKER_CONCURRENCY=20, MAX_TASKS_PER_POLL=50, RETRY_BASE_DELAY_MS=100)
+    wait_for(lambda: unfinished(url) == 0, 120, "the adopted rows to finish")
+    engine.stop_cleanly()
+    figures = completion_check(url)
+    expect(status_counts(url) == {"completed": 600}, f"states after the run: {status_counts(url)}")
+    rescued = int(scalar(url, "SELECT count(*) FROM agent_tasks WHERE error_log LIKE '%lease expired%'"))
+    # Rows 1-9 but the fifth were left `processing` or `in_progress`: eight in flight.
+    expect(rescued == 8, f"{rescued} of the 8 rows left in flight by the old processor were rescued")
+    return figures | {"adopted_rows": 600, "rescued_in_flight": rescued}
+
+
 SCENARIOS = {
     "instances": many_instances,
     "crash": crash,
@@ -529,6 +579,7 @@ SCENARIOS = {
     "sqlite-busy": sqlite_busy,
     "shutdown": shutdown_under_load,
     "pgbouncer": through_pgbouncer,
+    "adopt": adopt_task_processor_tables,
 }
 
 
