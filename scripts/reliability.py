@@ -456,10 +456,10 @@ def shutdown_under_load():
 
 
 def through_pgbouncer():
-    """Two engines reach PostgreSQL only through PgBouncer in transaction mode (Debian's
-    1.18, which keeps no prepared statements and carries no LISTEN), with
-    DATABASE_POOL_MODE=transaction: 2,000 tasks, a tenth failing once, each completed
-    exactly once with its attempts in the log."""
+    """Three engines reach PostgreSQL only through PgBouncer in transaction mode (Debian's
+    1.18, which keeps no prepared statements and carries no LISTEN), two with
+    DATABASE_POOL_MODE=transaction and one left to notice the pooler by itself: 2,000
+    tasks, a tenth failing once, each completed exactly once with its attempts in the log."""
     url = postgres_database("pgbouncer")
     port = free_port()
     # Its own folder outside WORK (which only root may enter): PgBouncer runs as postgres.
@@ -493,9 +493,12 @@ logfile = {folder}/pgbouncer.log
         wait_for(lambda: subprocess.run(["psql", "-X", "-tAc", "SELECT 1", "-d", bouncer_url],
                                         capture_output=True).returncode == 0, 30, "PgBouncer to accept connections")
         version = subprocess.run([binary, "--version"], capture_output=True, text=True).stdout.split("\n")[0]
-        engines = [EngineProcess(f"pgbouncer-{n}", bouncer_url, DATABASE_POOL_MODE="transaction",
-                                 WORKER_CONCURRENCY=20, MAX_TASKS_PER_POLL=20, RETRY_BASE_DELAY_MS=100,
-                                 POLLING_INTERVAL_MS=200) for n in (1, 2)]
+        declared = [EngineProcess(f"pgbouncer-{n}", bouncer_url, DATABASE_POOL_MODE="transaction",
+                                  WORKER_CONCURRENCY=20, MAX_TASKS_PER_POLL=20, RETRY_BASE_DELAY_MS=100,
+                                  POLLING_INTERVAL_MS=200) for n in (1, 2)]
+        # A third that was not told: it must notice the pooler by itself.
+        undeclared = EngineProcess("pgbouncer-undeclared", bouncer_url, WORKER_CONCURRENCY=20, MAX_TASKS_PER_POLL=20,
+                                   RETRY_BASE_DELAY_MS=100, POLLING_INTERVAL_MS=200)
         started = time.monotonic()
         psql(bouncer_url, """
             INSERT INTO agent_tasks (task_type, agent_type, context_json, scheduled_for)
@@ -505,17 +508,22 @@ logfile = {folder}/pgbouncer.log
             """)
         wait_for(lambda: unfinished(url) == 0, 300, "2,000 tasks to finish through PgBouncer")
         seconds = time.monotonic() - started
-        for engine in engines:
-            expect(engine.count_in_log("DATABASE_POOL_MODE=transaction") == 1,
+        for engine in declared:
+            expect(engine.count_in_log("DATABASE_POOL_MODE=transaction: LISTEN cannot pass") == 1,
                    f"{engine.name} did not warn once that LISTEN cannot pass the pooler")
             expect(engine.count_in_log("claim failed") == 0, f"{engine.name} failed claims:\n{engine.log()[-2000:]}")
             engine.stop_cleanly()
+        noticed = undeclared.count_in_log("a transaction-mode pooler stands in the way")
+        expect(noticed <= 1, f"the undeclared engine warned {noticed} times about the pooler")
+        undeclared_claims = undeclared.count_in_log("task completed")
+        undeclared.stop_cleanly()
         figures = completion_check(url)
         expect(status_counts(url) == {"completed": 2000}, f"states after the run: {status_counts(url)}")
         retried = int(scalar(url, "SELECT count(*) FROM agent_tasks WHERE retry_count = 1 AND attempts = 2"))
         expect(retried == 200, f"{retried} of 200 tasks that fail once were retried once")
         return figures | {"pgbouncer": version, "tasks": 2000, "seconds": round(seconds, 2),
-                          "tasks_per_second": round(2000 / seconds)}
+                          "tasks_per_second": round(2000 / seconds), "undeclared_noticed_pooler": noticed,
+                          "completed_by_undeclared": undeclared_claims}
     finally:
         bouncer.terminate()
         bouncer.wait(timeout=10)

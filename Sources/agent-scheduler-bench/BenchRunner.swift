@@ -5,6 +5,7 @@ import Scheduler
 /// Runs the benchmark workloads against one store, each on an emptied table.
 struct BenchRunner: Sendable {
     let databaseURL: String
+    let poolMode: DatabasePoolMode
     let store: any TaskStore
     let database: BenchDatabase
     let configuration: EngineConfiguration
@@ -68,7 +69,7 @@ struct BenchRunner: Sendable {
         let start = ContinuousClock.now
         let workers = try (1...processes).map { number in
             try BenchWorkerProcess.start(
-                databaseURL: databaseURL, workerID: "bench-w4-\(number)",
+                databaseURL: databaseURL, poolMode: poolMode, workerID: "bench-w4-\(number)",
                 concurrency: configuration.concurrency, batchSize: configuration.batchSize)
         }
         do {

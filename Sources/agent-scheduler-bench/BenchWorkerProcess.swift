@@ -1,4 +1,5 @@
 import Foundation
+import Scheduler
 
 /// A `worker` child process of this executable: one of W4's engine processes.
 struct BenchWorkerProcess {
@@ -6,11 +7,13 @@ struct BenchWorkerProcess {
     let workerID: String
 
     /// Starts `agent-scheduler-bench worker` (this same binary) on `databaseURL`.
-    static func start(databaseURL: String, workerID: String, concurrency: Int, batchSize: Int) throws -> BenchWorkerProcess {
+    static func start(
+        databaseURL: String, poolMode: DatabasePoolMode, workerID: String, concurrency: Int, batchSize: Int
+    ) throws -> BenchWorkerProcess {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
         process.arguments = [
-            "worker", "--database-url", databaseURL, "--worker-id", workerID,
+            "worker", "--database-url", databaseURL, "--database-pool-mode", poolMode.rawValue, "--worker-id", workerID,
             "--concurrency", "\(concurrency)", "--batch-size", "\(batchSize)",
         ]
         try process.run()

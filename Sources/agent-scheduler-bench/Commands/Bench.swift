@@ -44,6 +44,9 @@ struct Bench: AsyncParsableCommand {
     @Flag(help: "Empty agent_tasks and agent_actions_log first (required when they hold rows).")
     var reset = false
 
+    @Option(help: "session, or transaction behind a transaction-mode pooler such as PgBouncer.")
+    var databasePoolMode: DatabasePoolMode = .session
+
     func run() async throws {
         var logger = Logger(label: "agent-scheduler.bench")
         logger.logLevel = .warning
@@ -58,7 +61,7 @@ struct Bench: AsyncParsableCommand {
         let selected = Set(workloads.uppercased().split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) })
         let configuration = Self.engineConfiguration(
             workerID: "bench-\(ProcessInfo.processInfo.processIdentifier)", batchSize: batchSize, concurrency: concurrency)
-        let report = try await StoreFactory.withStore(url: url, logger: logger) { store in
+        let report = try await StoreFactory.withStore(url: url, poolMode: databasePoolMode, logger: logger) { store in
             try await store.migrate()
             let database = BenchDatabase(store: store)
             if reset { try await database.reset() }
@@ -66,7 +69,8 @@ struct Bench: AsyncParsableCommand {
                 throw ValidationError("agent_tasks is not empty: the benchmark needs a scratch database (pass --reset to empty it)")
             }
             let runner = BenchRunner(
-                databaseURL: url, store: store, database: database, configuration: configuration, logger: logger)
+                databaseURL: url, poolMode: databasePoolMode, store: store, database: database,
+                configuration: configuration, logger: logger)
             var report = BenchReport(
                 database: store.databaseKind.rawValue, concurrency: concurrency,
                 batchSize: batchSize, idleRSSMB: ProcessMemory.residentMB())

@@ -15,6 +15,9 @@ struct BenchWorker: AsyncParsableCommand {
     @Option(help: "postgres://… or a SQLite path, as given to the benchmark.")
     var databaseURL: String
 
+    @Option(help: "session, or transaction behind a transaction-mode pooler.")
+    var databasePoolMode: DatabasePoolMode = .session
+
     @Option(help: "This process's worker id.")
     var workerID: String
 
@@ -27,7 +30,7 @@ struct BenchWorker: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "agent-scheduler.bench-worker")
         logger.logLevel = .warning
-        let store = try await StoreFactory.open(url: databaseURL, logger: logger)
+        let store = try await StoreFactory.open(url: databaseURL, poolMode: databasePoolMode, logger: logger)
         let engine = Engine(
             store: store,
             registry: try HandlerRegistry([NoopHandler()]),

@@ -11,6 +11,7 @@ public final class PostgresTaskStore: TaskStore {
     private let started = Gate()
     private let url: PostgresURL
     private let poolMode: DatabasePoolMode
+    private let pooler = TransactionPoolerDetector()
     /// The logger the store's queries report to.
     let logger: Logger
 
@@ -146,15 +147,22 @@ public final class PostgresTaskStore: TaskStore {
         let statement = PostgresClaimStatement(
             workerID: workerID, leaseUntil: leaseUntil, now: now, taskTypes: taskTypes, limit: limit)
         var tasks: [AgentTask] = []
-        switch poolMode {
-        case .session:
-            for try await task in try await client.execute(statement, logger: logger) { tasks.append(task) }
-        case .transaction:
-            // A named prepared statement would outlive the pooler's transaction; the
-            // unnamed one PostgresNIO sends with each query travels with it.
-            let query = PostgresQuery(unsafeSQL: PostgresClaimStatement.sql, binds: try statement.makeBindings())
-            for try await row in try await client.query(query, logger: logger) { tasks.append(try PostgresTaskRow.task(from: row)) }
+        if poolMode == .session, !pooler.detected {
+            do {
+                for try await task in try await client.execute(statement, logger: logger) { tasks.append(task) }
+                return tasks.sorted(by: AgentTask.claimOrder)
+            } catch let error as PSQLError where pooler.reveals(error) {
+                logger.warning("""
+                    a prepared statement vanished between statements: a transaction-mode pooler stands in the way; \
+                    claiming without prepared statements from now on (set DATABASE_POOL_MODE=transaction to say so, \
+                    which also polls every second, since LISTEN cannot pass such a pooler)
+                    """)
+            }
         }
+        // A named prepared statement would outlive the pooler's transaction; the unnamed
+        // one PostgresNIO sends with each query travels with it.
+        let query = PostgresQuery(unsafeSQL: PostgresClaimStatement.sql, binds: try statement.makeBindings())
+        for try await row in try await client.query(query, logger: logger) { tasks.append(try PostgresTaskRow.task(from: row)) }
         return tasks.sorted(by: AgentTask.claimOrder)
     }
 

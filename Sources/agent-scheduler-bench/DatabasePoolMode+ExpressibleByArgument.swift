@@ -1,0 +1,4 @@
+import ArgumentParser
+import Scheduler
+
+extension DatabasePoolMode: ExpressibleByArgument {}
