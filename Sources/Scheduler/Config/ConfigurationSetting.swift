@@ -20,6 +20,7 @@ public enum ConfigurationSetting: String, CaseIterable, Sendable {
     case workerID = "WORKER_ID"
     case logLevel = "LOG_LEVEL"
     case logAttempts = "LOG_ATTEMPTS"
+    case logFormat = "LOG_FORMAT"
     case databaseConnectTimeoutMs = "DATABASE_CONNECT_TIMEOUT_MS"
     case databasePoolMode = "DATABASE_POOL_MODE"
 

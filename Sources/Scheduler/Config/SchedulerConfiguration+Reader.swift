@@ -34,6 +34,14 @@ extension SchedulerConfiguration {
             }
             databasePoolMode = parsed
         }
+        if let format = values.string(.logFormat) {
+            guard let parsed = LogFormat(rawValue: format.trimmingCharacters(in: .whitespaces).lowercased()) else {
+                throw .invalidValue(
+                    setting: ConfigurationSetting.logFormat.displayName, value: format,
+                    expected: "text (for people) or json (one object a line, for a log collector)")
+            }
+            logFormat = parsed
+        }
         engine.workerID = values.string(.workerID) ?? engine.workerID
         if databasePoolMode == .transaction { engine.pollInterval = DatabasePoolMode.transactionPollInterval }
         engine.pollInterval = try values.milliseconds(.pollingIntervalMs, in: 1...86_400_000) ?? engine.pollInterval

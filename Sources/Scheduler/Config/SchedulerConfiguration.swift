@@ -19,6 +19,8 @@ public struct SchedulerConfiguration: Sendable {
     /// kept so that the refusal to bind a public address can say so.
     public var apiTokenSetButEmpty: Bool
     public var logLevel: Logger.Level
+    /// Human-readable lines, or one JSON object a line (`LOG_FORMAT`).
+    public var logFormat: LogFormat
     /// How long one-shot commands (`migrate`, `enqueue`, `tasks …`) wait for the database
     /// before giving up; `serve` waits as long as it takes.
     public var databaseConnectTimeout: Duration
@@ -34,6 +36,7 @@ public struct SchedulerConfiguration: Sendable {
         apiToken: String? = nil,
         apiTokenSetButEmpty: Bool = false,
         logLevel: Logger.Level = .info,
+        logFormat: LogFormat = .text,
         databaseConnectTimeout: Duration = .seconds(10),
         databasePoolMode: DatabasePoolMode = .session,
         engine: EngineConfiguration = EngineConfiguration()
@@ -45,6 +48,7 @@ public struct SchedulerConfiguration: Sendable {
         self.apiToken = apiToken
         self.apiTokenSetButEmpty = apiTokenSetButEmpty
         self.logLevel = logLevel
+        self.logFormat = logFormat
         self.databaseConnectTimeout = databaseConnectTimeout
         self.databasePoolMode = databasePoolMode
         self.engine = engine

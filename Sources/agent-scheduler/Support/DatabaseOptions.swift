@@ -17,12 +17,16 @@ struct DatabaseOptions: SettingFlags {
             help: "session, or transaction behind a transaction-mode pooler such as PgBouncer (env DATABASE_POOL_MODE; default session).")
     var databasePoolMode: String?
 
+    @Option(name: .customLong("log-format"),
+            help: "text, or json for one object a line with Cloud Logging's severity (env LOG_FORMAT; default text).")
+    var logFormat: String?
+
     @Option(name: .customLong("log-level"),
             help: "trace, debug, info, notice, warning, error or critical (env LOG_LEVEL; default info).")
     var logLevel: String?
 
     var flags: [ConfigurationSetting: String] {
         givenFlags([(.databaseURL, databaseURL), (.databaseConnectTimeoutMs, databaseConnectTimeoutMs),
-            (.databasePoolMode, databasePoolMode), (.logLevel, logLevel)])
+            (.databasePoolMode, databasePoolMode), (.logFormat, logFormat), (.logLevel, logLevel)])
     }
 }

@@ -12,8 +12,13 @@ struct Runtime {
     init(_ settings: some SettingFlags, extra: [ConfigurationSetting: String] = [:]) throws {
         configuration = try settings.configuration(extra: extra)
         let level = configuration.logLevel
+        let format = configuration.logFormat
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
+            var handler: any LogHandler =
+                switch format {
+                case .text: StreamLogHandler.standardError(label: label)
+                case .json: JSONLogHandler(label: label)
+                }
             handler.logLevel = level
             return handler
         }
