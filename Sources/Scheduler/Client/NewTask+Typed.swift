@@ -16,7 +16,7 @@ extension NewTask {
         createdBy: String? = nil
     ) throws(SchedulerError) {
         if Handler.requiresUser, userID == nil {
-            throw .invalidInput(field: "user_id", reason: "is required: a '\(Handler.taskType)' task is about a user")
+            throw .userRequired(taskType: Handler.taskType)
         }
         let json: String
         do {

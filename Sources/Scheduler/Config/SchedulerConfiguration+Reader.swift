@@ -18,30 +18,16 @@ extension SchedulerConfiguration {
         databaseConnectTimeout =
             try values.milliseconds(.databaseConnectTimeoutMs, in: 1...3_600_000) ?? databaseConnectTimeout
         engine.logAttempts = try values.boolean(.logAttempts) ?? engine.logAttempts
-        if let level = values.string(.logLevel) {
-            guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
-                throw .invalidValue(
-                    setting: ConfigurationSetting.logLevel.displayName, value: level,
-                    expected: Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))
-            }
-            logLevel = parsed
-        }
-        if let mode = values.string(.databasePoolMode) {
-            guard let parsed = DatabasePoolMode(rawValue: mode.trimmingCharacters(in: .whitespaces).lowercased()) else {
-                throw .invalidValue(
-                    setting: ConfigurationSetting.databasePoolMode.displayName, value: mode,
-                    expected: "session (a direct connection or a session pooler) or transaction (PgBouncer in transaction mode)")
-            }
-            databasePoolMode = parsed
-        }
-        if let format = values.string(.logFormat) {
-            guard let parsed = LogFormat(rawValue: format.trimmingCharacters(in: .whitespaces).lowercased()) else {
-                throw .invalidValue(
-                    setting: ConfigurationSetting.logFormat.displayName, value: format,
-                    expected: "text (for people) or json (one object a line, for a log collector)")
-            }
-            logFormat = parsed
-        }
+        logLevel = try values.choice(
+            .logLevel, as: Logger.Level.self, expected: Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
+        ) ?? logLevel
+        databasePoolMode = try values.choice(
+            .databasePoolMode, as: DatabasePoolMode.self,
+            expected: "session (a direct connection or a session pooler) or transaction (PgBouncer in transaction mode)"
+        ) ?? databasePoolMode
+        logFormat = try values.choice(
+            .logFormat, as: LogFormat.self, expected: "text (for people) or json (one object a line, for a log collector)"
+        ) ?? logFormat
         engine.workerID = values.string(.workerID) ?? engine.workerID
         if databasePoolMode == .transaction { engine.pollInterval = DatabasePoolMode.transactionPollInterval }
         engine.pollInterval = try values.milliseconds(.pollingIntervalMs, in: 1...86_400_000) ?? engine.pollInterval

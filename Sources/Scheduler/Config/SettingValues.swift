@@ -30,6 +30,17 @@ struct SettingValues {
         }
     }
 
+    /// One of the values of `T`, given in any case; `expected` explains them in the error.
+    func choice<T: RawRepresentable>(
+        _ setting: ConfigurationSetting, as type: T.Type, expected: String
+    ) throws(ConfigurationError) -> T? where T.RawValue == String {
+        guard let text = string(setting) else { return nil }
+        guard let value = T(rawValue: text.trimmingCharacters(in: .whitespaces).lowercased()) else {
+            throw .invalidValue(setting: setting.displayName, value: text, expected: expected)
+        }
+        return value
+    }
+
     func milliseconds(_ setting: ConfigurationSetting, in range: ClosedRange<Int>) throws(ConfigurationError) -> Duration? {
         try integer(setting, in: range).map { .milliseconds($0) }
     }

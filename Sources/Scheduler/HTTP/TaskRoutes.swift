@@ -10,7 +10,7 @@ struct TaskRoutes {
     func create(_ request: Request, context: some RequestContext) async throws -> Response {
         let body = try await JSONBody.object(from: request, context: context)
         let task = try CreateTaskRequest(body, defaultMaxRetries: environment.configuration.maxRetries).task
-        try environment.registry.validate(taskType: task.taskType, contextJSON: task.contextJSON, userID: task.userID)
+        try environment.registry.validate(task)
         let now = environment.clock.now
         let result = try await environment.store.enqueue(task, now: now)
         // A task due later wakes the poller too, so that it sleeps until that task is due
@@ -40,7 +40,7 @@ struct TaskRoutes {
             do {
                 guard case .object(let object) = item else { throw APIError.invalidJSON("a task must be a JSON object") }
                 let task = try CreateTaskRequest(object, defaultMaxRetries: environment.configuration.maxRetries).task
-                try environment.registry.validate(taskType: task.taskType, contextJSON: task.contextJSON, userID: task.userID)
+                try environment.registry.validate(task)
                 tasks.append(task)
             } catch let error as APIError {
                 throw error.at("tasks", index: index)

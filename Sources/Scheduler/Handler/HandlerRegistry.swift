@@ -43,13 +43,18 @@ public struct HandlerRegistry: Sendable {
     public func validate(taskType: String, contextJSON: String, userID: UUID?) throws(SchedulerError) {
         guard let entry = entries[taskType] else { throw .unknownTaskType(taskType) }
         if entry.requiresUser, userID == nil {
-            throw .invalidInput(field: "user_id", reason: "is required: a '\(taskType)' task is about a user")
+            throw .userRequired(taskType: taskType)
         }
         do {
             try entry.validate(contextJSON)
         } catch {
             throw .invalidContext(taskType: taskType, reason: "\(error)")
         }
+    }
+
+    /// ``validate(taskType:contextJSON:userID:)`` for a task about to be enqueued.
+    public func validate(_ task: NewTask) throws(SchedulerError) {
+        try validate(taskType: task.taskType, contextJSON: task.contextJSON, userID: task.userID)
     }
 
     /// Decodes the context, runs the handler and encodes its result.

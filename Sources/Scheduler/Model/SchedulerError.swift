@@ -16,6 +16,11 @@ public enum SchedulerError: Error, Sendable, Equatable, CustomStringConvertible 
     /// A value given to the store is out of range or malformed.
     case invalidInput(field: String, reason: String)
 
+    /// A task of a type that is about a user came without a `user_id`.
+    static func userRequired(taskType: String) -> SchedulerError {
+        .invalidInput(field: "user_id", reason: "is required: a '\(taskType)' task is about a user")
+    }
+
     /// A stable, machine-readable code.
     public var code: String {
         switch self {

@@ -62,7 +62,7 @@ struct Enqueue: AsyncParsableCommand {
             idempotencyKey: key
         )
         let result = try await runtime.withStore { store, registry in
-            try registry.validate(taskType: taskType, contextJSON: context, userID: user?.id)
+            try registry.validate(task)
             return try await store.enqueue(task, now: Date())
         }
         if !result.created {
@@ -96,7 +96,7 @@ struct Enqueue: AsyncParsableCommand {
         let (created, total) = try await runtime.withStore { store, registry in
             for (line, task) in parsed {
                 do {
-                    try registry.validate(taskType: task.taskType, contextJSON: task.contextJSON, userID: task.userID)
+                    try registry.validate(task)
                 } catch {
                     throw CommandError("\(file):\(line): \(error)")
                 }

@@ -46,7 +46,7 @@ struct PostgresAdoption {
     func adopt() async throws {
         let columns = try await columnTypes("agent_tasks")
         try check(columns)
-        for statement in try await taskStatements(existing: columns) + (try await logStatements()) {
+        for statement in taskStatements(existing: columns) + (try await logStatements()) {
             try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
         }
         try await checkStatuses()
@@ -77,7 +77,7 @@ struct PostgresAdoption {
         }
     }
 
-    private func taskStatements(existing: [String: String]) async throws -> [String] {
+    private func taskStatements(existing: [String: String]) -> [String] {
         var statements: [String] = []
         let added: [(String, String)] = [
             ("priority", "VARCHAR(20)"), ("status", "VARCHAR(50)"), ("retry_count", "INTEGER"), ("max_retries", "INTEGER"),

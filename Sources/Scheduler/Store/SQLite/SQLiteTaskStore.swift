@@ -63,8 +63,8 @@ public final class SQLiteTaskStore: TaskStore {
     public func checkReachable() async throws {
         do {
             _ = try await query("SELECT 1")
-        } catch is CancellationError {
-            throw CancellationError()
+        } catch let error as CancellationError {
+            throw error
         } catch {
             throw DatabaseUnreachableError(location: location, reason: "\(error)")
         }
