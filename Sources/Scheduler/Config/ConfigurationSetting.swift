@@ -23,6 +23,8 @@ public enum ConfigurationSetting: String, CaseIterable, Sendable {
     case logFormat = "LOG_FORMAT"
     case databaseConnectTimeoutMs = "DATABASE_CONNECT_TIMEOUT_MS"
     case databasePoolMode = "DATABASE_POOL_MODE"
+    case eventsHeartbeatMs = "EVENTS_HEARTBEAT_MS"
+    case metricsPublic = "METRICS_PUBLIC"
 
     /// The environment variable, e.g. `POLLING_INTERVAL_MS`.
     public var environmentVariable: String { rawValue }

@@ -28,6 +28,8 @@ extension SchedulerConfiguration {
         logFormat = try values.choice(
             .logFormat, as: LogFormat.self, expected: "text (for people) or json (one object a line, for a log collector)"
         ) ?? logFormat
+        eventsHeartbeat = try values.milliseconds(.eventsHeartbeatMs, in: 10...3_600_000) ?? eventsHeartbeat
+        metricsPublic = try values.boolean(.metricsPublic) ?? metricsPublic
         engine.workerID = values.string(.workerID) ?? engine.workerID
         if databasePoolMode == .transaction { engine.pollInterval = DatabasePoolMode.transactionPollInterval }
         engine.pollInterval = try values.milliseconds(.pollingIntervalMs, in: 1...86_400_000) ?? engine.pollInterval

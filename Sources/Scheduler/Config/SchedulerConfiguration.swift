@@ -26,6 +26,12 @@ public struct SchedulerConfiguration: Sendable {
     public var databaseConnectTimeout: Duration
     /// How a PostgreSQL database's connections are pooled on the way (`DATABASE_POOL_MODE`).
     public var databasePoolMode: DatabasePoolMode
+    /// The longest an event stream stays silent: a comment line goes out after this much
+    /// quiet so that proxies keep the connection (`EVENTS_HEARTBEAT_MS`).
+    public var eventsHeartbeat: Duration
+    /// Whether `GET /metrics` is served without the bearer token (`METRICS_PUBLIC`), for
+    /// a Prometheus that cannot send one.
+    public var metricsPublic: Bool
     public var engine: EngineConfiguration
 
     public init(
@@ -39,6 +45,8 @@ public struct SchedulerConfiguration: Sendable {
         logFormat: LogFormat = .text,
         databaseConnectTimeout: Duration = .seconds(10),
         databasePoolMode: DatabasePoolMode = .session,
+        eventsHeartbeat: Duration = .seconds(15),
+        metricsPublic: Bool = false,
         engine: EngineConfiguration = EngineConfiguration()
     ) {
         self.databaseURL = databaseURL
@@ -51,6 +59,8 @@ public struct SchedulerConfiguration: Sendable {
         self.logFormat = logFormat
         self.databaseConnectTimeout = databaseConnectTimeout
         self.databasePoolMode = databasePoolMode
+        self.eventsHeartbeat = eventsHeartbeat
+        self.metricsPublic = metricsPublic
         self.engine = engine
     }
 

@@ -4,6 +4,7 @@ import Logging
 /// Runs one claimed task's handler and turns how it ended into an ``AttemptRecord``:
 /// the one place that decides completed, retry or failed.
 struct AttemptRunner: Sendable {
+    let store: any TaskStore
     let registry: HandlerRegistry
     let configuration: EngineConfiguration
     let clock: any WallClock
@@ -14,13 +15,17 @@ struct AttemptRunner: Sendable {
     /// or a lost lease), in which case the task is released rather than charged an attempt.
     func run(_ task: AgentTask, in execution: HandlerExecution = HandlerExecution()) async -> AttemptRecord? {
         let startedAt = clock.now
-        let invocation = TaskInvocation(task: task, startedAt: startedAt, logger: logger)
+        let progress = ProgressReporter(
+            store: store, task: task, workerID: configuration.workerID, clock: clock,
+            interval: configuration.progressInterval, logger: logger)
+        let invocation = TaskInvocation(task: task, startedAt: startedAt, logger: logger, progress: progress)
         let timeout = registry.timeout(for: task.taskType) ?? configuration.handlerTimeout
         let registry = registry
         let outcome = await execution.run(timeout: timeout, deadlines: deadlines) {
             try await registry.run(taskType: task.taskType, contextJSON: task.contextJSON, invocation: invocation)
         }
         let finishedAt = clock.now
+        let unwrittenProgress = progress.finish()
 
         let recordOutcome: AttemptRecord.Outcome
         switch outcome {
@@ -42,7 +47,8 @@ struct AttemptRunner: Sendable {
             workerID: configuration.workerID,
             startedAt: startedAt,
             finishedAt: finishedAt,
-            outcome: recordOutcome
+            outcome: recordOutcome,
+            progressJSON: unwrittenProgress
         )
     }
 

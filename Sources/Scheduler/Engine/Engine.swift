@@ -25,12 +25,15 @@ public final class Engine: Service {
     let results: ResultBatcher
     /// What this engine has done since it started.
     public let counters = EngineCounters()
+    /// What `GET /metrics` shows of this engine's work.
+    public let metrics: SchedulerMetrics
 
     public init(
         store: any TaskStore,
         registry: HandlerRegistry,
         configuration: EngineConfiguration = EngineConfiguration(),
         clock: any WallClock = SystemClock(),
+        metrics: SchedulerMetrics = SchedulerMetrics(),
         logger: Logger
     ) {
         var logger = logger
@@ -40,8 +43,10 @@ public final class Engine: Service {
         self.configuration = configuration
         self.clock = clock
         self.logger = logger
-        self.runner = AttemptRunner(registry: registry, configuration: configuration, clock: clock, logger: logger)
-        self.results = ResultBatcher(store: store, logger: logger)
+        self.runner = AttemptRunner(store: store, registry: registry, configuration: configuration, clock: clock, logger: logger)
+        self.results = ResultBatcher(store: store, metrics: metrics, logger: logger)
+        self.metrics = metrics
+        metrics.count(eventsOf: store.events)
     }
 
     /// Stops waiting for running handlers at shutdown (a second SIGTERM or Ctrl-C): they
@@ -63,7 +68,7 @@ public final class Engine: Service {
             "concurrency": "\(configuration.concurrency)",
         ])
         let keeper = LeaseKeeper(
-            store: store, running: running, configuration: configuration, clock: clock, logger: logger)
+            store: store, running: running, configuration: configuration, clock: clock, metrics: metrics, logger: logger)
         await withDiscardingTaskGroup { group in
             group.addTask { await keeper.run() }
             await withGracefulShutdownHandler {
@@ -128,6 +133,7 @@ public final class Engine: Service {
             )
         } catch {
             if !Task.isCancelled {
+                metrics.databaseError()
                 logger.error("claim failed; will try again", metadata: [
                     "error": "\(DatabaseErrorDescription.describe(error))",
                 ])
@@ -171,6 +177,7 @@ public final class Engine: Service {
     /// Counts and logs the attempt and writes it back with others that finish meanwhile.
     private func finish(_ record: AttemptRecord) async {
         counters.record(record.outcome, at: record.finishedAt)
+        metrics.attemptFinished(record)
         switch record.outcome {
         case .completed:
             logger.log(level: configuration.logAttempts ? .info : .debug, "task completed", metadata: record.logMetadata)
@@ -249,7 +256,7 @@ public final class Engine: Service {
     @discardableResult
     public func runUntilIdle() async -> [AttemptRecord] {
         let keeper = LeaseKeeper(
-            store: store, running: running, configuration: configuration, clock: clock, logger: logger)
+            store: store, running: running, configuration: configuration, clock: clock, metrics: metrics, logger: logger)
         return await withTaskGroup(of: Void.self) { group in
             group.addTask { await keeper.run() }
             var records: [AttemptRecord] = []

@@ -27,6 +27,10 @@ public struct EngineConfiguration: Sendable, Hashable {
     /// `debug`, for deployments where that is too many lines. Failed attempts are always
     /// logged, as warnings (will retry) or errors (failed for good).
     public var logAttempts: Bool
+    /// The least time between two progress writes of one attempt: a handler reporting
+    /// in a tight loop costs at most one write per interval (the latest report wins, and
+    /// one held back is written with the result).
+    public var progressInterval: Duration
 
     public init(
         workerID: String = EngineConfiguration.defaultWorkerID(),
@@ -38,7 +42,8 @@ public struct EngineConfiguration: Sendable, Hashable {
         shutdownGrace: Duration = .seconds(10),
         rescueInterval: Duration = .seconds(15),
         retryPolicy: RetryPolicy = RetryPolicy(),
-        logAttempts: Bool = true
+        logAttempts: Bool = true,
+        progressInterval: Duration = .milliseconds(250)
     ) {
         self.workerID = workerID
         self.pollInterval = pollInterval
@@ -50,6 +55,7 @@ public struct EngineConfiguration: Sendable, Hashable {
         self.rescueInterval = rescueInterval
         self.retryPolicy = retryPolicy
         self.logAttempts = logAttempts
+        self.progressInterval = progressInterval
     }
 
     /// `host-pid-random`: distinct for every process, readable in the database.

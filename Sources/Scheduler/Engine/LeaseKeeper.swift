@@ -9,6 +9,7 @@ struct LeaseKeeper: Sendable {
     let running: RunningTasks
     let configuration: EngineConfiguration
     let clock: any WallClock
+    var metrics: SchedulerMetrics? = nil
     let logger: Logger
 
     /// Loops until the calling task is cancelled.
@@ -38,6 +39,7 @@ struct LeaseKeeper: Sendable {
                 running.cancel(lost)
             }
         } catch {
+            metrics?.databaseError()
             logger.error("could not extend leases; will try again", metadata: ["error": "\(DatabaseErrorDescription.describe(error))"])
         }
     }

@@ -11,12 +11,17 @@ public struct Rescuer: Service {
     let store: any TaskStore
     let configuration: EngineConfiguration
     let clock: any WallClock
+    let metrics: SchedulerMetrics?
     let logger: Logger
 
-    public init(store: any TaskStore, configuration: EngineConfiguration, clock: any WallClock = SystemClock(), logger: Logger) {
+    public init(
+        store: any TaskStore, configuration: EngineConfiguration, clock: any WallClock = SystemClock(),
+        metrics: SchedulerMetrics? = nil, logger: Logger
+    ) {
         self.store = store
         self.configuration = configuration
         self.clock = clock
+        self.metrics = metrics
         self.logger = logger
     }
 
@@ -42,6 +47,7 @@ public struct Rescuer: Service {
                 if batch.count < 100 { break }
             }
         } catch {
+            metrics?.databaseError()
             logger.error("could not rescue expired leases; will try again", metadata: ["error": "\(DatabaseErrorDescription.describe(error))"])
         }
         if !rescued.isEmpty {

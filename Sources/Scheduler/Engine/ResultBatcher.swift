@@ -10,13 +10,15 @@ import Logging
 /// lease, never that it is lost or marked done without running.
 actor ResultBatcher {
     private let store: any TaskStore
+    private let metrics: SchedulerMetrics
     private let logger: Logger
     private let maximumBatch: Int
     private var queue: [(record: AttemptRecord, done: CheckedContinuation<Void, Never>)] = []
     private var writing = false
 
-    init(store: any TaskStore, logger: Logger, maximumBatch: Int = 500) {
+    init(store: any TaskStore, metrics: SchedulerMetrics, logger: Logger, maximumBatch: Int = 500) {
         self.store = store
+        self.metrics = metrics
         self.logger = logger
         self.maximumBatch = maximumBatch
     }
@@ -56,6 +58,7 @@ actor ResultBatcher {
                 }
                 return
             } catch {
+                metrics.databaseError()
                 logger.error("could not record attempt results", metadata: [
                     "tasks": "\(batch.count)", "error": "\(DatabaseErrorDescription.describe(error))", "try": "\(attempt)",
                 ])

@@ -2,25 +2,32 @@ import Foundation
 import Logging
 
 /// What the HTTP routes act on: the store, the engine, the handler registry (to check
-/// contexts at enqueue time) and the settings `/health` reports.
+/// contexts at enqueue time), the settings `/health` reports and the metrics export.
 public struct APIEnvironment: Sendable {
     public let store: any TaskStore
     public let engine: Engine
     public let registry: HandlerRegistry
     public let configuration: SchedulerConfiguration
     public let clock: any WallClock
+    /// The registry `GET /metrics` shows; `nil` serves no metrics (404).
+    public let export: PrometheusExport?
 
     public init(
         store: any TaskStore,
         engine: Engine,
         registry: HandlerRegistry,
         configuration: SchedulerConfiguration,
-        clock: any WallClock = SystemClock()
+        clock: any WallClock = SystemClock(),
+        export: PrometheusExport? = nil
     ) {
         self.store = store
         self.engine = engine
         self.registry = registry
         self.configuration = configuration
         self.clock = clock
+        self.export = export
     }
+
+    /// The engine's metrics, which the event streams count their clients in.
+    var metrics: SchedulerMetrics { engine.metrics }
 }

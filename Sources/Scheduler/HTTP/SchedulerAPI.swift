@@ -6,10 +6,11 @@ import ServiceLifecycle
 /// Builds the scheduler's HTTP application: the router with every endpoint, the error
 /// and authentication middleware, and the bind address checked against the token rule.
 public enum SchedulerAPI {
-    /// The router: `/health` open to all, everything else behind the bearer token when
-    /// one is configured.
+    /// The router: `/health` open to all (and `/metrics` with `METRICS_PUBLIC`),
+    /// everything else behind the bearer token when one is configured.
     public static func router(_ environment: APIEnvironment) -> Router<SchedulerRequestContext> {
         let router = Router(context: SchedulerRequestContext.self)
+        router.add(middleware: MetricsMiddleware())
         router.add(middleware: JSONErrorMiddleware(routes: operations))
         let health = HealthRoute(environment: environment)
         router.get("/health") { _, _ in try await health.response() }
@@ -18,11 +19,20 @@ public enum SchedulerAPI {
         if let token = environment.configuration.apiToken {
             api.add(middleware: BearerTokenMiddleware(token: token))
         }
+        let metrics = MetricsRoute(environment: environment)
+        if environment.configuration.metricsPublic {
+            router.get("/metrics") { _, _ in try await metrics.response() }
+        } else {
+            api.get("/metrics") { _, _ in try await metrics.response() }
+        }
         let tasks = TaskRoutes(environment: environment)
+        let events = EventRoutes(environment: environment)
+        api.get("/events") { request, _ in try events.all(request) }
         api.post("/tasks") { request, context in try await tasks.create(request, context: context) }
         api.post("/tasks/batch") { request, context in try await tasks.createBatch(request, context: context) }
         api.get("/tasks") { request, _ in try await tasks.list(request) }
-        api.get("/tasks/{id}") { _, context in try await tasks.show(context) }
+        api.get("/tasks/{id}") { request, context in try await tasks.show(request, context: context) }
+        api.get("/tasks/{id}/events") { request, context in try await events.task(request, context: context) }
         api.post("/tasks/{id}/cancel") { _, context in try await tasks.cancel(context) }
         api.post("/tasks/{id}/retry") { _, context in try await tasks.retry(context) }
         api.post("/process-task") { request, context in try await tasks.processNow(request, context: context) }
@@ -33,7 +43,7 @@ public enum SchedulerAPI {
     /// Every operation the router serves, as (method, path template); the error
     /// middleware uses it to answer 405 with `Allow` for a known path and another method.
     static let operations: [(method: HTTPRequest.Method, path: String)] = [
-        (.get, "/health"),
+        (.get, "/health"), (.get, "/metrics"), (.get, "/events"), (.get, "/tasks/{id}/events"),
         (.post, "/tasks"), (.post, "/tasks/batch"), (.get, "/tasks"), (.get, "/tasks/{id}"),
         (.post, "/tasks/{id}/cancel"), (.post, "/tasks/{id}/retry"),
         (.post, "/process-task"), (.post, "/trigger-poll"),

@@ -96,10 +96,21 @@ struct TaskRoutes {
         return try JSONResponse.make(.ok, TaskPage(tasks: tasks.map { TaskRepresentation($0) }, nextCursor: next))
     }
 
-    /// `GET /tasks/{id}` with the task's action-log rows.
-    func show(_ context: some RequestContext) async throws -> Response {
+    /// The longest `GET /tasks/{id}?wait=` waits, in seconds; longer waits are cut to it.
+    static let longestWait = 60
+
+    /// `GET /tasks/{id}` with the task's action-log rows; with `?wait=N`, answers once
+    /// the task is final or N seconds (at most ``longestWait``) have passed.
+    func show(_ request: Request, context: some RequestContext) async throws -> Response {
         let id = try Self.taskID(context)
-        guard let task = try await environment.store.task(id: id) else { throw SchedulerError.taskNotFound(id) }
+        var wait = Duration.zero
+        if let text = request.uri.queryParameters["wait"] {
+            guard let seconds = Int(text), seconds >= 0 else {
+                throw APIError.invalidQuery("wait", "must be a whole number of seconds, 0 or more (at most \(Self.longestWait) are waited)")
+            }
+            wait = .seconds(min(seconds, Self.longestWait))
+        }
+        let task = try await FinalStateWait(store: environment.store).task(id: id, waitingUpTo: wait)
         let log = try await environment.store.actionLog(taskID: id)
         return try JSONResponse.make(.ok, TaskRepresentation(task, actionLog: log))
     }
@@ -133,7 +144,7 @@ struct TaskRoutes {
         return try JSONResponse.make(.ok, PollTriggered(success: true, message: "Polling triggered"))
     }
 
-    private static func taskID(_ context: some RequestContext) throws -> UUID {
+    static func taskID(_ context: some RequestContext) throws -> UUID {
         let text = context.parameters.get("id") ?? ""
         guard let id = UUID(uuidString: text) else { throw APIError.invalidID(text) }
         return id

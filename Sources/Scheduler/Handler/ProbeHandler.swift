@@ -1,5 +1,5 @@
-/// The built-in handler that behaves as its context says: runs for a while, fails some
-/// attempts retryably, then succeeds.
+/// The built-in handler that behaves as its context says: runs for a while (reporting
+/// progress along the way if asked), fails some attempts retryably, then succeeds.
 ///
 /// It lets reliability scripts and operators rehearse crashes, outages and retries with
 /// the shipped binary: long handlers to kill mid-run, a known fraction of failing
@@ -10,21 +10,27 @@ public struct ProbeHandler: TaskHandler {
         public var durationMs: Int
         /// How many attempts fail retryably before one succeeds.
         public var failAttempts: Int
+        /// How many times each attempt reports progress, evenly over `duration_ms`
+        /// (0 to 10,000; 0 reports none).
+        public var progressSteps: Int
 
-        public init(durationMs: Int = 0, failAttempts: Int = 0) {
+        public init(durationMs: Int = 0, failAttempts: Int = 0, progressSteps: Int = 0) {
             self.durationMs = durationMs
             self.failAttempts = failAttempts
+            self.progressSteps = progressSteps
         }
 
         enum CodingKeys: String, CodingKey {
             case durationMs = "duration_ms"
             case failAttempts = "fail_attempts"
+            case progressSteps = "progress_steps"
         }
 
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             durationMs = try container.decodeIfPresent(Int.self, forKey: .durationMs) ?? 0
             failAttempts = try container.decodeIfPresent(Int.self, forKey: .failAttempts) ?? 0
+            progressSteps = try container.decodeIfPresent(Int.self, forKey: .progressSteps) ?? 0
         }
     }
 
@@ -41,11 +47,26 @@ public struct ProbeHandler: TaskHandler {
         guard (0...3_600_000).contains(context.durationMs) else {
             throw HandlerError.permanent("context field 'duration_ms' must be from 0 to 3600000, not \(context.durationMs)")
         }
-        if context.durationMs > 0 { try await Task.sleep(for: .milliseconds(context.durationMs)) }
+        guard (0...10_000).contains(context.progressSteps) else {
+            throw HandlerError.permanent("context field 'progress_steps' must be from 0 to 10000, not \(context.progressSteps)")
+        }
+        try await run(for: .milliseconds(context.durationMs), steps: context.progressSteps, invocation: invocation)
         if invocation.attempt <= context.failAttempts {
             throw HandlerError.retryable(
                 "probe: attempt \(invocation.attempt) of the first \(context.failAttempts) fails on purpose")
         }
         return Result(attempt: invocation.attempt)
+    }
+
+    /// Sleeps for `duration` in `steps` equal parts, reporting progress after each.
+    private func run(for duration: Duration, steps: Int, invocation: TaskInvocation) async throws {
+        guard steps > 0 else {
+            if duration > .zero { try await Task.sleep(for: duration) }
+            return
+        }
+        for step in 1...steps {
+            if duration > .zero { try await Task.sleep(for: duration / steps) }
+            invocation.reportProgress(Double(step) / Double(steps), message: "step \(step) of \(steps)")
+        }
     }
 }

@@ -8,12 +8,28 @@ public struct TaskInvocation: Sendable {
     /// The time the attempt started, from the engine's clock.
     public let startedAt: Date
     private let engineLogger: Logger
+    private let progress: ProgressReporter?
 
-    /// `logger` is the engine's; the invocation adds the task's metadata to it.
+    /// `logger` is the engine's; the invocation adds the task's metadata to it. Progress
+    /// reported through an invocation made this way goes nowhere.
     public init(task: AgentTask, startedAt: Date, logger: Logger) {
+        self.init(task: task, startedAt: startedAt, logger: logger, progress: nil)
+    }
+
+    init(task: AgentTask, startedAt: Date, logger: Logger, progress: ProgressReporter?) {
         self.task = task
         self.startedAt = startedAt
         self.engineLogger = logger
+        self.progress = progress
+    }
+
+    /// Reports how far the attempt has got: `fraction` from 0 to 1 (clamped), an
+    /// optional `message` for people and small JSON `data` for programs (at most
+    /// ``TaskProgress/dataLimit`` bytes). Stored on the task and streamed as
+    /// `task.progress`, at most a few times a second however often it is called, so a
+    /// handler may call it in a tight loop. Never waits.
+    public func reportProgress(_ fraction: Double, message: String? = nil, data: JSONValue? = nil) {
+        progress?.report(fraction, message: message, data: data)
     }
 
     /// A logger carrying the task's id, type and attempt as metadata. Built when asked

@@ -34,6 +34,8 @@ public struct AgentTask: Sendable, Hashable {
     /// Attempts finished so far, over the task's whole life: unlike `retry_count`, a
     /// manual retry does not reset it, so attempt numbers keep counting.
     public var attempts: Int
+    /// The progress its handler last reported (``TaskProgress``), as JSON text.
+    public var progressJSON: String? = nil
 
     /// The number of the attempt a claim of this task starts (1 for the first run).
     public var attempt: Int { attempts + 1 }

@@ -28,13 +28,20 @@ public struct AttemptRecord: Sendable, Hashable {
     public var startedAt: Date
     public var finishedAt: Date
     public var outcome: Outcome
+    /// Progress the handler reported that is not stored yet (held back by the throttle),
+    /// as ``TaskProgress`` JSON: written with the result.
+    public var progressJSON: String?
 
-    public init(task: AgentTask, workerID: String, startedAt: Date, finishedAt: Date, outcome: Outcome) {
+    public init(
+        task: AgentTask, workerID: String, startedAt: Date, finishedAt: Date, outcome: Outcome,
+        progressJSON: String? = nil
+    ) {
         self.task = task
         self.workerID = workerID
         self.startedAt = startedAt
         self.finishedAt = finishedAt
         self.outcome = outcome
+        self.progressJSON = progressJSON
     }
 
     /// Milliseconds from the handler's start to its end.

@@ -12,7 +12,7 @@ public struct TaskRepresentation: Sendable, Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, status, priority, attempt, context, result, errors
+        case id, status, priority, attempt, context, result, errors, progress
         case taskType = "task_type"
         case agentType = "agent_type"
         case userID = "user_id"
@@ -55,6 +55,7 @@ public struct TaskRepresentation: Sendable, Encodable {
         try container.encodeIfPresent(task.idempotencyKey, forKey: .idempotencyKey)
         try container.encode(JSONValue(parsing: task.contextJSON) ?? .string(task.contextJSON), forKey: .context)
         try container.encodeIfPresent(task.resultJSON.map { JSONValue(parsing: $0) ?? .string($0) }, forKey: .result)
+        try container.encodeIfPresent(task.progressJSON.flatMap(TaskProgress.init(json:)), forKey: .progress)
         let errors = task.errorLog.map { $0.split(separator: "\n").map(String.init) } ?? []
         try container.encode(errors, forKey: .errors)
         if let actionLog {

@@ -42,6 +42,10 @@ public protocol TaskStore: Service {
     /// or `nil` where this store cannot hear about other writers.
     func wakeListener(logger: Logger, wake: @escaping @Sendable () -> Void) -> (any Service)?
 
+    /// The events of the changes this store commits (and, on PostgreSQL, those other
+    /// instances announce): every change below publishes its events here once committed.
+    var events: TaskEventBus { get }
+
     /// Calls the visitor's method for this store's own type.
     func accept<Visitor: TaskStoreVisitor>(_ visitor: Visitor) -> Visitor.Output
 
@@ -88,8 +92,16 @@ public protocol TaskStore: Service {
     /// Makes a failed or cancelled task pending again, due now, with a fresh retry count.
     func retry(id: UUID, now: Date) async throws -> AgentTask
 
+    /// Stores a running attempt's progress while `workerID` holds its lease; returns
+    /// whether it did.
+    @discardableResult
+    func saveProgress(_ progress: TaskProgress, taskID: UUID, workerID: String) async throws -> Bool
+
     /// The task with this id, if any.
     func task(id: UUID) async throws -> AgentTask?
+
+    /// The tasks with these ids that exist, in no particular order.
+    func tasks(ids: [UUID]) async throws -> [AgentTask]
 
     /// Tasks matching the filter, newest first.
     func tasks(matching filter: TaskFilter) async throws -> [AgentTask]
@@ -98,6 +110,10 @@ public protocol TaskStore: Service {
     /// indexes that hold only those; pending tasks whose type is not in
     /// `registeredTypes` are counted as unroutable.
     func counts(registeredTypes: [String]) async throws -> TaskCounts
+
+    /// The live tasks of each type that has any, through the indexes that hold only live
+    /// tasks; `now` decides which pending ones are due.
+    func queue(now: Date) async throws -> [TypeQueue]
 
     /// The action-log rows of one task, oldest first.
     func actionLog(taskID: UUID) async throws -> [ActionLogEntry]

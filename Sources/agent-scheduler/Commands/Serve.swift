@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Metrics
 import Scheduler
 import ServiceLifecycle
 
@@ -60,16 +61,23 @@ struct Serve: AsyncParsableCommand {
         let configuration = runtime.configuration
         let logger = runtime.logger
         let registry = try runtime.registry(for: store)
-        let engine = makeEngine(runtime, store: store, registry: registry)
+        // One registry for this process: Hummingbird's request metrics go through the
+        // bootstrapped factory, the engine's through the same one.
+        let export = PrometheusExport()
+        MetricsSystem.bootstrap(export.factory)
+        let metrics = SchedulerMetrics(factory: export.factory)
+        let engine = Engine(
+            store: store, registry: registry, configuration: configuration.engine, metrics: metrics, logger: logger)
         let listening = Gate()
         let work = BackgroundWork(
             store: store, engine: engine,
-            rescuer: Rescuer(store: store, configuration: configuration.engine, logger: logger),
+            rescuer: Rescuer(store: store, configuration: configuration.engine, metrics: metrics, logger: logger),
             listener: store.wakeListener(logger: logger) { engine.triggerPoll() },
             serverListening: listening,
             migrate: { if !noMigrate { _ = try await runtime.migrate(store) } },
             logger: logger)
-        let environment = APIEnvironment(store: store, engine: engine, registry: registry, configuration: configuration)
+        let environment = APIEnvironment(
+            store: store, engine: engine, registry: registry, configuration: configuration, export: export)
         let application = try SchedulerAPI.application(environment, services: [store, work], logger: logger) {
             listening.open()
             let url = "http://\(configuration.host):\(configuration.port)"
@@ -82,14 +90,11 @@ struct Serve: AsyncParsableCommand {
     /// happened.
     private func runUntilIdle(_ runtime: Runtime) async throws {
         let records = try await runtime.withStore(migrating: !noMigrate) { store, registry in
-            await makeEngine(runtime, store: store, registry: registry).runUntilIdle()
+            await Engine(store: store, registry: registry, configuration: runtime.configuration.engine, logger: runtime.logger)
+                .runUntilIdle()
         }
         let count = { (word: String) in records.filter { $0.outcome.word == word }.count }
         runtime.logger.info(
             "no due tasks left: processed \(records.count): \(count("completed")) completed, \(count("failed")) failed, \(count("retrying")) retrying")
-    }
-
-    private func makeEngine(_ runtime: Runtime, store: any TaskStore, registry: HandlerRegistry) -> Engine {
-        Engine(store: store, registry: registry, configuration: runtime.configuration.engine, logger: runtime.logger)
     }
 }

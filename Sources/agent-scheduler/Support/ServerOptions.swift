@@ -43,13 +43,21 @@ struct ServerOptions: SettingFlags {
             help: "Log each finished attempt at info: true or false (env LOG_ATTEMPTS; default true).")
     var logAttempts: String?
 
+    @Option(name: .customLong("events-heartbeat-ms"),
+            help: "Longest silence on an event stream before a keep-alive comment (env EVENTS_HEARTBEAT_MS; default 15000).")
+    var eventsHeartbeatMs: String?
+
+    @Option(name: .customLong("metrics-public"),
+            help: "Serve GET /metrics without the bearer token: true or false (env METRICS_PUBLIC; default false).")
+    var metricsPublic: String?
+
     var flags: [ConfigurationSetting: String] {
         database.flags.merging(givenFlags([
             (.host, host), (.port, port), (.pollingIntervalMs, pollingIntervalMs),
             (.maxTasksPerPoll, maxTasksPerPoll), (.maxRetries, maxRetries), (.retryBaseDelayMs, retryBaseDelayMs),
             (.workerConcurrency, workerConcurrency), (.leaseSeconds, leaseSeconds),
             (.handlerTimeoutMs, handlerTimeoutMs), (.shutdownGraceMs, shutdownGraceMs), (.workerID, workerID),
-            (.logAttempts, logAttempts),
+            (.logAttempts, logAttempts), (.eventsHeartbeatMs, eventsHeartbeatMs), (.metricsPublic, metricsPublic),
         ])) { _, server in server }
     }
 }

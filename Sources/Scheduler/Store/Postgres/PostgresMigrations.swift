@@ -121,5 +121,8 @@ enum PostgresMigrations {
             WHERE l.context_id = t.id
             """,
         ]),
+        Migration(version: 7, name: "progress reported by running handlers", statements: [
+            "ALTER TABLE agent_tasks ADD COLUMN IF NOT EXISTS progress_json JSONB",
+        ]),
     ]
 }

@@ -5,11 +5,19 @@ import PostgresNIO
 /// Inserts a task on a given connection: the store's own enqueue, and services that
 /// enqueue inside a transaction of their own (``PostgresTaskStore/enqueue(_:on:now:logger:)``).
 enum PostgresTaskInsert {
-    /// Inserts `task`, or returns the task that holds its idempotency key already.
-    static func insert(_ task: NewTask, now: Date, on connection: PostgresConnection, logger: Logger) async throws -> EnqueueResult {
+    /// The origin of notices sent from a caller's transaction, which no store has: every
+    /// instance, the caller's own included, takes them as news.
+    static let callerOrigin = "-"
+
+    /// Inserts `task`, or returns the task that holds its idempotency key already; the
+    /// `task.created` notice carries `origin` (see ``PostgresEventNotice``).
+    static func insert(
+        _ task: NewTask, now: Date, origin: String, on connection: PostgresConnection, logger: Logger
+    ) async throws -> EnqueueResult {
         let scheduledFor = task.scheduledFor ?? now
         let inserted = try await connection.query(
             """
+            WITH changed AS (
             INSERT INTO agent_tasks (
                 task_type, agent_type, user_id, context_id, context_type, scheduled_for, priority,
                 max_retries, context_json, created_by, idempotency_key, created_at, updated_at)
@@ -18,7 +26,10 @@ enum PostgresTaskInsert {
                 \(scheduledFor), \(task.priority.rawValue), \(task.maxRetries), \(task.contextJSON)::jsonb,
                 \(task.createdBy), \(task.idempotencyKey), \(now), \(now))
             ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-            RETURNING \(unescaped: PostgresTaskRow.columns)
+            RETURNING \(unescaped: PostgresTaskRow.columns)),
+            notified AS (
+                SELECT pg_notify('\(unescaped: PostgresEventNotice.channel)', \(origin) || \(unescaped: PostgresTaskStore.notices(.created)))
+            \(unescaped: PostgresEventNotice.returningChanged)
             """,
             logger: logger
         ).collect()
@@ -42,11 +53,12 @@ enum PostgresTaskInsert {
     /// PostgresNIO binds no arrays of optionals, so absent values travel as '' and NULLIF
     /// turns them back into NULL; the ids are made here so results map back to the input.
     static func insert(
-        batch tasks: [NewTask], now: Date, on connection: PostgresConnection, logger: Logger
+        batch tasks: [NewTask], now: Date, origin: String, on connection: PostgresConnection, logger: Logger
     ) async throws -> [EnqueueResult] {
         let ids = tasks.map { _ in UUID() }
         let rows = try await connection.query(
             """
+            WITH changed AS (
             INSERT INTO agent_tasks (
                 id, task_type, agent_type, user_id, context_id, context_type, scheduled_for, priority,
                 max_retries, context_json, created_by, idempotency_key, created_at, updated_at)
@@ -65,7 +77,10 @@ enum PostgresTaskInsert {
                     priority, max_retries, context_json, created_by, idempotency_key, n)
             ORDER BY i.n
             ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-            RETURNING \(unescaped: PostgresTaskRow.columns)
+            RETURNING \(unescaped: PostgresTaskRow.columns)),
+            notified AS (
+                SELECT pg_notify('\(unescaped: PostgresEventNotice.channel)', \(origin) || \(unescaped: PostgresTaskStore.notices(.created)))
+            \(unescaped: PostgresEventNotice.returningChanged)
             """,
             logger: logger
         ).collect()

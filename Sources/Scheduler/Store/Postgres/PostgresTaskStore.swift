@@ -12,6 +12,8 @@ public final class PostgresTaskStore: TaskStore {
     private let url: PostgresURL
     private let poolMode: DatabasePoolMode
     private let pooler = TransactionPoolerDetector()
+    /// The events of the changes this store commits, and those other instances announce.
+    public let events = TaskEventBus()
     /// The logger the store's queries report to.
     let logger: Logger
 
@@ -128,16 +130,20 @@ public final class PostgresTaskStore: TaskStore {
     // MARK: TaskStore
 
     public func enqueue(_ task: NewTask, now: Date) async throws -> EnqueueResult {
-        try await client.withConnection { connection in
-            try await PostgresTaskInsert.insert(task, now: now, on: connection, logger: logger)
+        let result = try await client.withConnection { connection in
+            try await PostgresTaskInsert.insert(task, now: now, origin: events.origin, on: connection, logger: logger)
         }
+        if result.created { events.publish([.changed(.created, result.task, at: now)]) }
+        return result
     }
 
     public func enqueue(batch tasks: [NewTask], now: Date) async throws -> [EnqueueResult] {
         guard !tasks.isEmpty else { return [] }
-        return try await withTransaction { connection in
-            try await PostgresTaskInsert.insert(batch: tasks, now: now, on: connection, logger: logger)
+        let results = try await withTransaction { connection in
+            try await PostgresTaskInsert.insert(batch: tasks, now: now, origin: events.origin, on: connection, logger: logger)
         }
+        events.publish(results.filter(\.created).map { .changed(.created, $0.task, at: now) })
+        return results
     }
 
     public func claim(
@@ -145,12 +151,13 @@ public final class PostgresTaskStore: TaskStore {
     ) async throws -> [AgentTask] {
         guard limit > 0, !taskTypes.isEmpty else { return [] }
         let statement = PostgresClaimStatement(
-            workerID: workerID, leaseUntil: leaseUntil, now: now, taskTypes: taskTypes, limit: limit)
+            workerID: workerID, leaseUntil: leaseUntil, now: now, taskTypes: taskTypes, limit: limit,
+            origin: events.origin)
         var tasks: [AgentTask] = []
         if poolMode == .session, !pooler.detected {
             do {
                 for try await task in try await client.execute(statement, logger: logger) { tasks.append(task) }
-                return tasks.sorted(by: AgentTask.claimOrder)
+                return started(tasks, at: now)
             } catch let error as PSQLError where pooler.reveals(error) {
                 logger.warning("""
                     a prepared statement vanished between statements: a transaction-mode pooler stands in the way; \
@@ -163,36 +170,56 @@ public final class PostgresTaskStore: TaskStore {
         // one PostgresNIO sends with each query travels with it.
         let query = PostgresQuery(unsafeSQL: PostgresClaimStatement.sql, binds: try statement.makeBindings())
         for try await row in try await client.query(query, logger: logger) { tasks.append(try PostgresTaskRow.task(from: row)) }
-        return tasks.sorted(by: AgentTask.claimOrder)
+        return started(tasks, at: now)
+    }
+
+    /// Publishes the claimed tasks' `task.started` and returns them in claim order.
+    private func started(_ tasks: [AgentTask], at now: Date) -> [AgentTask] {
+        let ordered = tasks.sorted(by: AgentTask.claimOrder)
+        events.publish(ordered.map { .changed(.started, $0, at: now) })
+        return ordered
     }
 
     public func claim(id: UUID, workerID: String, leaseUntil: Date, now: Date) async throws -> AgentTask? {
-        try await client.query(
-            """
+        try await change(.started, now: now, """
             UPDATE agent_tasks
             SET status = 'processing', locked_by = \(workerID), locked_until = \(leaseUntil),
                 last_attempted_at = \(now), updated_at = \(now)
             WHERE id = \(id) AND status = 'pending'
-            RETURNING \(unescaped: PostgresTaskRow.columns)
-            """,
-            logger: logger
-        ).collect().first.map(PostgresTaskRow.task(from:))
+            """).first
+    }
+
+    /// The notices of the rows of `changed` (see ``PostgresEventNotice``) for statements
+    /// that change tasks one way: the attempt is the one running for a start or progress,
+    /// the last one finished otherwise.
+    static func notices(_ kind: TaskEvent.Kind) -> String {
+        let running = kind == .started || kind == .progress
+        return PostgresEventNotice.notices(
+            kind: "'\(kind.rawValue)'",
+            attempt: kind == .created ? "NULL::int" : (running ? "c.attempts + 1" : "c.attempts"),
+            worker: running ? "c.locked_by" : "NULL::text",
+            from: "changed AS c")
     }
 
     public func finish(_ records: [AttemptRecord]) async throws -> Set<UUID> {
         guard !records.isEmpty else { return [] }
-        return try await client.withConnection { connection in
-            try await Self.apply(records, on: connection, logger: logger)
+        let applied = try await client.withConnection { connection in
+            try await Self.apply(records, rescue: false, origin: events.origin, on: connection, logger: logger)
         }
+        events.publish(records.filter { applied.contains($0.task.id) }.flatMap { TaskEvent.finished($0, rescued: false) })
+        return applied
     }
 
     /// Writes a batch of attempt results and their action-log rows in one statement (so
     /// one round trip and one commit for the batch), each applied only while its worker
-    /// still holds the task for the same attempt. Returns the ids applied.
+    /// still holds the task for the same attempt, with the notices of their events
+    /// (`task.rescued` for a `rescue`). Returns the ids applied.
     ///
     /// PostgresNIO binds no arrays of optionals, so absent values travel as '' or the
     /// epoch and NULLIF turns them back into NULL.
-    static func apply(_ records: [AttemptRecord], on connection: PostgresConnection, logger: Logger) async throws -> Set<UUID> {
+    static func apply(
+        _ records: [AttemptRecord], rescue: Bool, origin: String, on connection: PostgresConnection, logger: Logger
+    ) async throws -> Set<UUID> {
         let changes = records.map(AttemptChange.init)
         let none = Date(timeIntervalSince1970: 0)
         let ids = records.map(\.task.id)
@@ -209,6 +236,15 @@ public final class PostgresTaskStore: TaskStore {
         let attempts = records.map(\.task.attempt)
         let startedAts = records.map(\.startedAt)
         let finishedAts = records.map(\.finishedAt)
+        let progresses = records.map { $0.progressJSON ?? "" }
+        let kind = rescue
+            ? "'\(TaskEvent.Kind.rescued.rawValue)'"
+            : """
+            CASE c.status WHEN 'completed' THEN '\(TaskEvent.Kind.completed.rawValue)'
+                WHEN 'failed' THEN '\(TaskEvent.Kind.failed.rawValue)' ELSE '\(TaskEvent.Kind.retryScheduled.rawValue)' END
+            """
+        let notices = PostgresEventNotice.notices(
+            kind: kind, attempt: "c.attempts", worker: "i.worker", from: "updated AS c JOIN input AS i ON i.id = c.id")
         let rows = try await connection.query(
             """
             WITH input AS (
@@ -216,14 +252,14 @@ public final class PostgresTaskStore: TaskStore {
                        NULLIF(i.retry_at, 'epoch'::timestamptz) AS retry_at, NULLIF(i.result, '')::jsonb AS result,
                        NULLIF(i.completed_at, 'epoch'::timestamptz) AS completed_at,
                        NULLIF(i.error_line, '') AS error_line, NULLIF(i.error, '') AS error,
-                       i.latency, i.attempt, i.started_at, i.finished_at
+                       i.latency, i.attempt, i.started_at, i.finished_at, NULLIF(i.progress, '')::jsonb AS progress
                 FROM unnest(\(ids)::uuid[], \(workers)::text[], \(retryCounts)::int[], \(statuses)::text[],
                             \(increments)::int[], \(retryAts)::timestamptz[], \(results)::text[],
                             \(completedAts)::timestamptz[], \(errorLines)::text[], \(errors)::text[],
                             \(latencies)::int[], \(attempts)::int[], \(startedAts)::timestamptz[],
-                            \(finishedAts)::timestamptz[])
+                            \(finishedAts)::timestamptz[], \(progresses)::text[])
                     AS i(id, worker, retry_count, status, increment, retry_at, result, completed_at, error_line,
-                         error, latency, attempt, started_at, finished_at)
+                         error, latency, attempt, started_at, finished_at, progress)
             ),
             updated AS (
                 UPDATE agent_tasks AS t
@@ -236,18 +272,21 @@ public final class PostgresTaskStore: TaskStore {
                         WHEN i.error_line IS NULL THEN t.error_log
                         WHEN t.error_log IS NULL OR t.error_log = '' THEN i.error_line
                         ELSE t.error_log || E'\\n' || i.error_line END,
+                    progress_json = COALESCE(i.progress, t.progress_json),
                     locked_by = NULL, locked_until = NULL, updated_at = i.finished_at
                 FROM input AS i
                 WHERE t.id = ANY(\(ids)::uuid[]) AND t.id = i.id
                   AND t.status = 'processing' AND t.locked_by = i.worker AND t.retry_count = i.retry_count
-                RETURNING t.id, t.user_id, t.task_type, t.context_json
-            )
+                RETURNING t.id, t.user_id, t.task_type, t.context_json, t.status, t.attempts
+            ),
+            notified AS (
+                SELECT pg_notify('\(unescaped: PostgresEventNotice.channel)', \(origin) || \(unescaped: notices))
             INSERT INTO agent_actions_log (
                 agent_type, action_type, user_id, context_id, context_type, latency_ms,
                 input_data, output_data, error, attempt, worker_id, started_at, created_at)
             SELECT 'task_processor', 'process_' || u.task_type, u.user_id, u.id, 'agent_task', i.latency,
                 u.context_json, i.result, i.error, i.attempt, i.worker, i.started_at, i.finished_at
-            FROM updated AS u JOIN input AS i ON i.id = u.id
+            FROM updated AS u JOIN input AS i ON i.id = u.id LEFT JOIN (SELECT count(*) FROM notified) AS sent ON true
             RETURNING context_id
             """,
             logger: logger
@@ -273,7 +312,7 @@ public final class PostgresTaskStore: TaskStore {
     }
 
     public func rescueExpiredLeases(now: Date, policy: RetryPolicy, limit: Int) async throws -> [UUID] {
-        try await withTransaction { connection in
+        let rescued = try await withTransaction { connection -> [AttemptRecord] in
             let rows = try await connection.query(
                 """
                 SELECT \(unescaped: PostgresTaskRow.columns) FROM agent_tasks
@@ -286,49 +325,70 @@ public final class PostgresTaskStore: TaskStore {
             ).collect()
             let records = try rows.map { LeaseRescue.record(for: try PostgresTaskRow.task(from: $0), now: now, policy: policy) }
             guard !records.isEmpty else { return [] }
-            let rescued = try await Self.apply(records, on: connection, logger: logger)
-            return records.map(\.task.id).filter(rescued.contains)
+            let rescued = try await Self.apply(records, rescue: true, origin: events.origin, on: connection, logger: logger)
+            return records.filter { rescued.contains($0.task.id) }
         }
+        events.publish(rescued.flatMap { TaskEvent.finished($0, rescued: true) })
+        return rescued.map(\.task.id)
     }
 
     public func release(ids: [UUID], workerID: String, now: Date) async throws -> Int {
         guard !ids.isEmpty else { return 0 }
-        return try await client.query(
-            """
+        return try await change(.released, now: now, """
             UPDATE agent_tasks SET status = 'pending', locked_by = NULL, locked_until = NULL, updated_at = \(now)
             WHERE id = ANY(\(ids)) AND status = 'processing' AND locked_by = \(workerID)
-            RETURNING id
-            """,
-            logger: logger
-        ).collect().count
+            """).count
     }
 
     public func cancel(id: UUID, now: Date) async throws -> AgentTask {
-        let rows = try await client.query(
-            """
+        let changed = try await change(.cancelled, now: now, """
             UPDATE agent_tasks SET status = 'cancelled', updated_at = \(now)
             WHERE id = \(id) AND status = 'pending'
-            RETURNING \(unescaped: PostgresTaskRow.columns)
-            """,
-            logger: logger
-        ).collect()
-        if let row = rows.first { return try PostgresTaskRow.task(from: row) }
+            """)
+        if let task = changed.first { return task }
         throw try await transitionError(id: id, action: "cancel")
     }
 
     public func retry(id: UUID, now: Date) async throws -> AgentTask {
-        let rows = try await client.query(
-            """
+        let changed = try await change(.retried, now: now, """
             UPDATE agent_tasks
             SET status = 'pending', retry_count = 0, scheduled_for = \(now), completed_at = NULL,
                 locked_by = NULL, locked_until = NULL, updated_at = \(now)
             WHERE id = \(id) AND status IN ('failed', 'cancelled')
-            RETURNING \(unescaped: PostgresTaskRow.columns)
-            """,
-            logger: logger
-        ).collect()
-        if let row = rows.first { return try PostgresTaskRow.task(from: row) }
+            """)
+        if let task = changed.first { return task }
         throw try await transitionError(id: id, action: "retry")
+    }
+
+    public func saveProgress(_ progress: TaskProgress, taskID: UUID, workerID: String) async throws -> Bool {
+        try await !change(.progress, now: progress.updatedAt, """
+            UPDATE agent_tasks SET progress_json = \(progress.json)::jsonb
+            WHERE id = \(taskID) AND status = 'processing' AND locked_by = \(workerID)
+            """).isEmpty
+    }
+
+    /// Runs an `UPDATE` of `agent_tasks` (without RETURNING) with the notices of its
+    /// `kind` events, publishes them, and returns the changed tasks.
+    private func change(_ kind: TaskEvent.Kind, now: Date, _ update: PostgresQuery) async throws -> [AgentTask] {
+        var query = PostgresQuery(unsafeSQL: "WITH changed AS (", binds: update.binds)
+        query.sql += update.sql + " RETURNING \(PostgresTaskRow.columns)), "
+        query.binds.append(events.origin)
+        query.sql += """
+            notified AS (
+                SELECT pg_notify('\(PostgresEventNotice.channel)', $\(query.binds.count)::text || \(Self.notices(kind)))
+            \(PostgresEventNotice.returningChanged)
+            """
+        let tasks = try await client.query(query, logger: logger).collect().map(PostgresTaskRow.task(from:))
+        events.publish(tasks.map { .changed(kind, $0, at: now) })
+        return tasks
+    }
+
+    public func tasks(ids: [UUID]) async throws -> [AgentTask] {
+        guard !ids.isEmpty else { return [] }
+        return try await client.query(
+            "SELECT \(unescaped: PostgresTaskRow.columns) FROM agent_tasks WHERE id = ANY(\(ids))",
+            logger: logger
+        ).collect().map(PostgresTaskRow.task(from:))
     }
 
     public func task(id: UUID) async throws -> AgentTask? {
@@ -368,6 +428,24 @@ public final class PostgresTaskStore: TaskStore {
             groups.append((status, type, count))
         }
         return TaskCounts(groups: groups, registeredTypes: registeredTypes)
+    }
+
+    public func queue(now: Date) async throws -> [TypeQueue] {
+        let rows = try await client.query(
+            """
+            SELECT task_type, count(*)::int8, (count(*) FILTER (WHERE scheduled_for <= \(now)))::int8, 0::int8,
+                   min(scheduled_for) FILTER (WHERE scheduled_for <= \(now))
+            FROM agent_tasks WHERE status = 'pending' GROUP BY task_type
+            UNION ALL
+            SELECT task_type, 0, 0, count(*)::int8, NULL FROM agent_tasks WHERE status = 'processing' GROUP BY task_type
+            """,
+            logger: logger
+        )
+        var queues: [String: TypeQueue] = [:]
+        for try await (type, pending, due, processing, oldest) in rows.decode((String, Int, Int, Int, Date?).self) {
+            queues[type, default: TypeQueue(taskType: type)].add(pending: pending, due: due, processing: processing, oldestDue: oldest)
+        }
+        return Array(queues.values)
     }
 
     public func actionLog(taskID: UUID) async throws -> [ActionLogEntry] {

@@ -113,5 +113,8 @@ public enum SQLiteMigrations {
             WHERE id IN (SELECT context_id FROM agent_actions_log)
             """,
         ]),
+        Migration(version: 7, name: "progress reported by running handlers", statements: [
+            "ALTER TABLE agent_tasks ADD COLUMN progress_json TEXT",
+        ]),
     ]
 }

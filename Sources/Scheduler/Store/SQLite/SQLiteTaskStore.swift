@@ -19,6 +19,9 @@ public final class SQLiteTaskStore: TaskStore {
     public let path: String
     private let closed = Mutex(false)
     private let servingLock = SQLiteServingLock()
+    /// The events of the changes this store commits. In-process only: another process
+    /// writing the file (the CLI, a script) wakes the engine but publishes nothing here.
+    public let events = TaskEventBus()
 
     private init(connection: SQLiteConnection, path: String) {
         self.connection = connection
@@ -136,18 +139,22 @@ public final class SQLiteTaskStore: TaskStore {
     }
 
     public func enqueue(_ task: NewTask, now: Date) async throws -> EnqueueResult {
-        try await transaction { connection in try await Self.insert(task, now: now, on: connection) }
+        let result = try await transaction { connection in try await Self.insert(task, now: now, on: connection) }
+        if result.created { events.publish([.changed(.created, result.task, at: now)]) }
+        return result
     }
 
     /// One transaction for the whole batch: SQLite runs in this process, so the inserts
     /// cost no round trips, and a failure of any leaves none.
     public func enqueue(batch tasks: [NewTask], now: Date) async throws -> [EnqueueResult] {
         guard !tasks.isEmpty else { return [] }
-        return try await transaction { connection in
+        let results = try await transaction { connection in
             var results: [EnqueueResult] = []
             for task in tasks { results.append(try await Self.insert(task, now: now, on: connection)) }
             return results
         }
+        events.publish(results.filter(\.created).map { .changed(.created, $0.task, at: now) })
+        return results
     }
 
     /// Inserts `task`, or returns the task that holds its idempotency key; inside a transaction.
@@ -210,30 +217,33 @@ public final class SQLiteTaskStore: TaskStore {
                 SQLiteValue.bindList(taskTypes), SQLiteValue.bind(limit),
             ]
         )
-        return try rows.map(SQLiteTaskRow.task(from:)).sorted(by: AgentTask.claimOrder)
+        let tasks = try rows.map(SQLiteTaskRow.task(from:)).sorted(by: AgentTask.claimOrder)
+        events.publish(tasks.map { .changed(.started, $0, at: now) })
+        return tasks
     }
 
     public func claim(id: UUID, workerID: String, leaseUntil: Date, now: Date) async throws -> AgentTask? {
-        try await query(
+        try await change(.started, now: now,
             """
             UPDATE agent_tasks
             SET status = 'processing', locked_by = ?1, locked_until = ?2, last_attempted_at = ?3, updated_at = ?3
             WHERE id = ?4 AND status = 'pending'
-            RETURNING \(SQLiteTaskRow.columns)
             """,
             [.text(workerID), SQLiteValue.bind(leaseUntil), SQLiteValue.bind(now), SQLiteValue.bind(id)]
-        ).first.map(SQLiteTaskRow.task(from:))
+        ).first
     }
 
     public func finish(_ records: [AttemptRecord]) async throws -> Set<UUID> {
         guard !records.isEmpty else { return [] }
-        return try await transaction { connection in try await Self.apply(records, on: connection) }
+        let applied = try await transaction { connection in try await Self.apply(records, on: connection) }
+        events.publish(records.filter { applied.contains($0.task.id) }.flatMap { TaskEvent.finished($0, rescued: false) })
+        return applied
     }
 
     /// The columns of one attempt result, in the order ``attemptValues(_:)`` binds them.
     private static let attemptColumns = [
         "id", "worker", "retry_count", "status", "increment", "retry_at", "result", "completed_at",
-        "error_line", "error", "latency", "attempt", "started_at", "finished_at",
+        "error_line", "error", "latency", "attempt", "started_at", "finished_at", "progress",
     ]
 
     /// This connection's own table of the attempt results being written, so that a batch
@@ -257,6 +267,7 @@ public final class SQLiteTaskStore: TaskStore {
                 SQLiteValue.bind(change.errorLine), SQLiteValue.bind(record.outcome.error),
                 SQLiteValue.bind(record.latencyMs), SQLiteValue.bind(record.task.attempt),
                 SQLiteValue.bind(record.startedAt), SQLiteValue.bind(record.finishedAt),
+                SQLiteValue.bind(record.progressJSON),
             ]
         }
         let row = "(" + Array(repeating: "?", count: attemptColumns.count).joined(separator: ", ") + ")"
@@ -281,6 +292,7 @@ public final class SQLiteTaskStore: TaskStore {
                     WHEN i.error_line IS NULL THEN t.error_log
                     WHEN t.error_log IS NULL OR t.error_log = '' THEN i.error_line
                     ELSE t.error_log || char(10) || i.error_line END,
+                progress_json = COALESCE(i.progress, t.progress_json),
                 locked_by = NULL, locked_until = NULL, updated_at = i.finished_at
             FROM temp.attempt_results AS i
             WHERE t.id = i.id AND t.status = 'processing' AND t.locked_by = i.worker AND t.retry_count = i.retry_count
@@ -323,7 +335,7 @@ public final class SQLiteTaskStore: TaskStore {
     }
 
     public func rescueExpiredLeases(now: Date, policy: RetryPolicy, limit: Int) async throws -> [UUID] {
-        try await transaction { connection in
+        let rescued = try await transaction { connection -> [AttemptRecord] in
             let rows = try await connection.rows(
                 """
                 SELECT \(SQLiteTaskRow.columns) FROM agent_tasks
@@ -335,48 +347,67 @@ public final class SQLiteTaskStore: TaskStore {
             let records = try rows.map { LeaseRescue.record(for: try SQLiteTaskRow.task(from: $0), now: now, policy: policy) }
             guard !records.isEmpty else { return [] }
             let rescued = try await Self.apply(records, on: connection)
-            return records.map(\.task.id).filter(rescued.contains)
+            return records.filter { rescued.contains($0.task.id) }
         }
+        events.publish(rescued.flatMap { TaskEvent.finished($0, rescued: true) })
+        return rescued.map(\.task.id)
     }
 
     public func release(ids: [UUID], workerID: String, now: Date) async throws -> Int {
         guard !ids.isEmpty else { return 0 }
-        return try await query(
+        return try await change(.released, now: now,
             """
             UPDATE agent_tasks SET status = 'pending', locked_by = NULL, locked_until = NULL, updated_at = ?1
             WHERE id IN (SELECT value FROM json_each(?2)) AND status = 'processing' AND locked_by = ?3
-            RETURNING id
             """,
             [SQLiteValue.bind(now), SQLiteValue.bindList(ids), .text(workerID)]
         ).count
     }
 
     public func cancel(id: UUID, now: Date) async throws -> AgentTask {
-        let rows = try await query(
-            """
-            UPDATE agent_tasks SET status = 'cancelled', updated_at = ?1
-            WHERE id = ?2 AND status = 'pending'
-            RETURNING \(SQLiteTaskRow.columns)
-            """,
+        let changed = try await change(.cancelled, now: now,
+            "UPDATE agent_tasks SET status = 'cancelled', updated_at = ?1 WHERE id = ?2 AND status = 'pending'",
             [SQLiteValue.bind(now), SQLiteValue.bind(id)]
         )
-        if let row = rows.first { return try SQLiteTaskRow.task(from: row) }
+        if let task = changed.first { return task }
         throw try await transitionError(id: id, action: "cancel")
     }
 
     public func retry(id: UUID, now: Date) async throws -> AgentTask {
-        let rows = try await query(
+        let changed = try await change(.retried, now: now,
             """
             UPDATE agent_tasks
             SET status = 'pending', retry_count = 0, scheduled_for = ?1, completed_at = NULL,
                 locked_by = NULL, locked_until = NULL, updated_at = ?1
             WHERE id = ?2 AND status IN ('failed', 'cancelled')
-            RETURNING \(SQLiteTaskRow.columns)
             """,
             [SQLiteValue.bind(now), SQLiteValue.bind(id)]
         )
-        if let row = rows.first { return try SQLiteTaskRow.task(from: row) }
+        if let task = changed.first { return task }
         throw try await transitionError(id: id, action: "retry")
+    }
+
+    public func saveProgress(_ progress: TaskProgress, taskID: UUID, workerID: String) async throws -> Bool {
+        try await !change(.progress, now: progress.updatedAt,
+            "UPDATE agent_tasks SET progress_json = ?1 WHERE id = ?2 AND status = 'processing' AND locked_by = ?3",
+            [.text(progress.json), SQLiteValue.bind(taskID), .text(workerID)]
+        ).isEmpty
+    }
+
+    /// Runs an `UPDATE` of `agent_tasks` (without RETURNING), publishes the `kind` event
+    /// of each task it changed, and returns those tasks.
+    private func change(_ kind: TaskEvent.Kind, now: Date, _ update: String, _ binds: [SQLiteData]) async throws -> [AgentTask] {
+        let tasks = try await query(update + " RETURNING \(SQLiteTaskRow.columns)", binds).map(SQLiteTaskRow.task(from:))
+        events.publish(tasks.map { .changed(kind, $0, at: now) })
+        return tasks
+    }
+
+    public func tasks(ids: [UUID]) async throws -> [AgentTask] {
+        guard !ids.isEmpty else { return [] }
+        return try await query(
+            "SELECT \(SQLiteTaskRow.columns) FROM agent_tasks WHERE id IN (SELECT value FROM json_each(?1))",
+            [SQLiteValue.bindList(ids)]
+        ).map(SQLiteTaskRow.task(from:))
     }
 
     public func task(id: UUID) async throws -> AgentTask? {
@@ -416,6 +447,27 @@ public final class SQLiteTaskStore: TaskStore {
              count: try SQLiteValue.int(row, "n"))
         }
         return TaskCounts(groups: groups, registeredTypes: registeredTypes)
+    }
+
+    public func queue(now: Date) async throws -> [TypeQueue] {
+        let rows = try await query(
+            """
+            SELECT task_type, count(*) AS pending, sum(scheduled_for <= ?1) AS due, 0 AS processing,
+                   min(CASE WHEN scheduled_for <= ?1 THEN scheduled_for END) AS oldest
+            FROM agent_tasks WHERE status = 'pending' GROUP BY task_type
+            UNION ALL
+            SELECT task_type, 0, 0, count(*), NULL FROM agent_tasks WHERE status = 'processing' GROUP BY task_type
+            """,
+            [SQLiteValue.bind(now)]
+        )
+        var queues: [String: TypeQueue] = [:]
+        for row in rows {
+            let type = try SQLiteValue.string(row, "task_type")
+            queues[type, default: TypeQueue(taskType: type)].add(
+                pending: try SQLiteValue.int(row, "pending"), due: try SQLiteValue.int(row, "due"),
+                processing: try SQLiteValue.int(row, "processing"), oldestDue: try SQLiteValue.optionalDate(row, "oldest"))
+        }
+        return Array(queues.values)
     }
 
     public func actionLog(taskID: UUID) async throws -> [ActionLogEntry] {

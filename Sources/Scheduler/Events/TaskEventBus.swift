@@ -1,0 +1,113 @@
+import Foundation
+import Synchronization
+
+/// Hands each committed task event to the clients that want it, and keeps the most
+/// recent ones so a client that reconnects with `Last-Event-ID` misses nothing.
+///
+/// Publishing never waits: each client has a bounded queue, and a client that falls
+/// that far behind is dropped (``EventSubscription/End/tooSlow``) rather than slowing the
+/// engine or growing memory. Observers (the metrics) are called synchronously with every
+/// event. One bus per store, so two stores in one process act as two instances.
+public final class TaskEventBus: Sendable {
+    /// Names this process's events in notifications to other instances, so that it can
+    /// tell its own from theirs.
+    public let origin: String
+    /// How many recent events are kept for resuming clients.
+    public let capacity: Int
+    /// How many undelivered events a client may have before it is dropped.
+    public let clientQueueLimit: Int
+
+    private struct State {
+        var nextSequence: UInt64 = 1
+        /// The recent events, oldest first, at most `capacity`.
+        var recent: [TaskEvent] = []
+        var recentStart = 0
+        var subscribers: [ObjectIdentifier: EventSubscription] = [:]
+        var observers: [@Sendable (TaskEvent) -> Void] = []
+    }
+
+    private let state = Mutex(State())
+
+    public init(capacity: Int = 10_000, clientQueueLimit: Int = 1_000) {
+        self.origin = String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        self.capacity = max(1, capacity)
+        self.clientQueueLimit = max(1, clientQueueLimit)
+    }
+
+    /// The sequence of the newest event, 0 before the first.
+    public var latestSequence: UInt64 { state.withLock { $0.nextSequence - 1 } }
+
+    /// How many clients are streaming now.
+    public var subscriberCount: Int { state.withLock { $0.subscribers.count } }
+
+    /// Calls `observer` with every event published from now on, in order.
+    public func observe(_ observer: @escaping @Sendable (TaskEvent) -> Void) {
+        state.withLock { $0.observers.append(observer) }
+    }
+
+    /// Numbers the events, keeps them, and queues each for the clients whose filter it
+    /// passes.
+    public func publish(_ events: [TaskEvent]) {
+        guard !events.isEmpty else { return }
+        let (numbered, observers) = state.withLock { state -> ([TaskEvent], [@Sendable (TaskEvent) -> Void]) in
+            var numbered: [TaskEvent] = []
+            numbered.reserveCapacity(events.count)
+            for var event in events {
+                event.sequence = state.nextSequence
+                state.nextSequence += 1
+                numbered.append(event)
+                Self.keep(event, in: &state, capacity: capacity)
+            }
+            for (key, subscriber) in state.subscribers where !subscriber.offer(numbered) {
+                state.subscribers.removeValue(forKey: key)
+            }
+            return (numbered, state.observers)
+        }
+        for event in numbered {
+            for observer in observers { observer(event) }
+        }
+    }
+
+    /// A client's subscription to the events its filter passes. With `lastEventID`, the
+    /// kept events after it come first; an id older than those kept (or not one of this
+    /// process's) starts the subscription with ``EventSubscription/Next/gap``.
+    public func subscribe(_ filter: EventFilter, after lastEventID: UInt64? = nil) -> EventSubscription {
+        state.withLock { state in
+            let subscription = EventSubscription(filter: filter, limit: clientQueueLimit, bus: self)
+            if let lastEventID {
+                let kept = Self.kept(state)
+                let oldest = kept.first?.sequence ?? state.nextSequence
+                if lastEventID + 1 < oldest || lastEventID >= state.nextSequence {
+                    subscription.markGap()
+                } else {
+                    let missed = kept.filter { $0.sequence > lastEventID && filter.matches($0) }
+                    if missed.count > clientQueueLimit {
+                        subscription.markGap()
+                    } else {
+                        _ = subscription.offer(missed)
+                    }
+                }
+            }
+            state.subscribers[ObjectIdentifier(subscription)] = subscription
+            return subscription
+        }
+    }
+
+    func remove(_ subscription: EventSubscription) {
+        _ = state.withLock { $0.subscribers.removeValue(forKey: ObjectIdentifier(subscription)) }
+    }
+
+    private static func keep(_ event: TaskEvent, in state: inout State, capacity: Int) {
+        if state.recent.count < capacity {
+            state.recent.append(event)
+        } else {
+            state.recent[state.recentStart] = event
+            state.recentStart = (state.recentStart + 1) % capacity
+        }
+    }
+
+    private static func kept(_ state: State) -> ArraySlice<TaskEvent> {
+        guard state.recentStart > 0 else { return state.recent[...] }
+        return ArraySlice(state.recent[state.recentStart...] + state.recent[..<state.recentStart])
+    }
+}

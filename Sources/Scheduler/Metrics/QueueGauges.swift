@@ -1,0 +1,63 @@
+import CoreMetrics
+import Foundation
+
+/// The queue as gauges — tasks by status and type, and the age of the oldest due task
+/// of each type (the alert everyone needs) — read from the database at most every
+/// ``maximumAge``, once for all concurrent scrapes.
+actor QueueGauges {
+    static let maximumAge = Duration.seconds(5)
+    static let depthName = "agent_scheduler_queue_tasks"
+    static let oldestDueName = "agent_scheduler_queue_oldest_due_age_seconds"
+
+    private let factory: any MetricsFactory
+    private var readAt: ContinuousClock.Instant?
+    private var reading: Task<Void, Never>?
+    private var shown: Set<[String]> = []
+    private var gauges: [[String]: Gauge] = [:]
+    private let errors: Counter
+
+    init(factory: any MetricsFactory) {
+        self.factory = factory
+        errors = Counter(label: SchedulerMetrics.Name.databaseErrors, dimensions: [], factory: factory)
+    }
+
+    /// Reads the queue unless a read finished less than ``maximumAge`` ago; joins a read
+    /// under way. A failed read leaves the last figures and counts a database error.
+    func refresh(store: any TaskStore, now: Date) async {
+        if let readAt, ContinuousClock.now - readAt < Self.maximumAge { return }
+        if let reading { return await reading.value }
+        let task = Task { await self.read(store: store, now: now) }
+        reading = task
+        await task.value
+        reading = nil
+        readAt = ContinuousClock.now
+    }
+
+    private func read(store: any TaskStore, now: Date) async {
+        let queues: [TypeQueue]
+        do {
+            queues = try await store.queue(now: now)
+        } catch {
+            errors.increment()
+            return
+        }
+        var values: [[String]: Double] = [:]
+        for queue in queues {
+            values[[Self.depthName, "pending", queue.taskType]] = Double(queue.pending)
+            values[[Self.depthName, "processing", queue.taskType]] = Double(queue.processing)
+            values[[Self.oldestDueName, queue.taskType]] = queue.oldestDue.map { max(0, now.timeIntervalSince($0)) } ?? 0
+        }
+        // A type whose tasks are all gone shows 0, not its last figure.
+        for key in shown where values[key] == nil { values[key] = 0 }
+        for (key, value) in values { gauge(key).record(value) }
+        shown = Set(values.filter { $0.value != 0 }.keys)
+    }
+
+    private func gauge(_ key: [String]) -> Gauge {
+        if let gauge = gauges[key] { return gauge }
+        let dimensions = key.count == 3 ? [("status", key[1]), ("task_type", key[2])] : [("task_type", key[1])]
+        let gauge = Gauge(label: key[0], dimensions: dimensions, factory: factory)
+        gauges[key] = gauge
+        return gauge
+    }
+}

@@ -1,0 +1,96 @@
+import CoreMetrics
+import Foundation
+import Synchronization
+
+/// The scheduler's own metrics, through swift-metrics (``PrometheusExport`` makes them
+/// Prometheus's): tasks claimed, completed, failed, retried, cancelled and rescued by
+/// this process, attempt durations and waits by task type, the clients of the event
+/// stream and database errors. Counts come from the store's local events, so every
+/// transition is counted once, by the instance that made it.
+public final class SchedulerMetrics: Sendable {
+    private let factory: any MetricsFactory
+    private let counters = Mutex<[Key: Counter]>([:])
+    private let timers = Mutex<[Key: CoreMetrics.Timer]>([:])
+    private let streamClients: Meter
+    private let databaseErrors: Counter
+
+    private struct Key: Hashable {
+        var name: String
+        var taskType: String
+    }
+
+    /// Metric names, for tests and documentation.
+    public enum Name {
+        public static let prefix = "agent_scheduler_"
+        public static let attemptDuration = prefix + "attempt_duration_seconds"
+        public static let taskWait = prefix + "task_wait_seconds"
+        public static let streamClients = prefix + "event_stream_clients"
+        public static let databaseErrors = prefix + "database_errors_total"
+
+        /// The counter a local event of `kind` increments, if any.
+        static func counter(for kind: TaskEvent.Kind) -> String? {
+            switch kind {
+            case .started: prefix + "tasks_claimed_total"
+            case .completed: prefix + "tasks_completed_total"
+            case .failed: prefix + "tasks_failed_total"
+            case .retryScheduled: prefix + "tasks_retried_total"
+            case .cancelled: prefix + "tasks_cancelled_total"
+            case .rescued: prefix + "tasks_rescued_total"
+            case .created, .progress, .retried, .released: nil
+            }
+        }
+    }
+
+    /// Metrics made by `factory`: the process's bootstrapped one by default.
+    public init(factory: any MetricsFactory = MetricsSystem.factory) {
+        self.factory = factory
+        streamClients = Meter(label: Name.streamClients, dimensions: [], factory: factory)
+        databaseErrors = Counter(label: Name.databaseErrors, dimensions: [], factory: factory)
+    }
+
+    /// Counts the events this process publishes on `bus` from now on.
+    public func count(eventsOf bus: TaskEventBus) {
+        bus.observe { [weak self] event in
+            guard event.isLocal, let self, let name = Name.counter(for: event.kind) else { return }
+            self.counter(name, event.taskType).increment()
+        }
+    }
+
+    /// Records how long an attempt ran and how long its task waited to start.
+    func attemptFinished(_ record: AttemptRecord) {
+        let type = record.task.taskType
+        timer(Name.attemptDuration, type).recordNanoseconds(nanoseconds(record.finishedAt.timeIntervalSince(record.startedAt)))
+        timer(Name.taskWait, type).recordNanoseconds(nanoseconds(record.startedAt.timeIntervalSince(record.task.scheduledFor)))
+    }
+
+    func streamOpened() { streamClients.increment() }
+
+    func streamClosed() { streamClients.decrement() }
+
+    /// Counts a failed database call (a claim, a write, a lease renewal, an API query).
+    public func databaseError() { databaseErrors.increment() }
+
+    private func nanoseconds(_ seconds: TimeInterval) -> Int64 {
+        Int64(max(0, seconds) * 1_000_000_000)
+    }
+
+    private func counter(_ name: String, _ taskType: String) -> Counter {
+        counters.withLock { counters in
+            let key = Key(name: name, taskType: taskType)
+            if let counter = counters[key] { return counter }
+            let counter = Counter(label: name, dimensions: [("task_type", taskType)], factory: factory)
+            counters[key] = counter
+            return counter
+        }
+    }
+
+    private func timer(_ name: String, _ taskType: String) -> CoreMetrics.Timer {
+        timers.withLock { timers in
+            let key = Key(name: name, taskType: taskType)
+            if let timer = timers[key] { return timer }
+            let timer = CoreMetrics.Timer(label: name, dimensions: [("task_type", taskType)], factory: factory)
+            timers[key] = timer
+            return timer
+        }
+    }
+}
