@@ -25,6 +25,8 @@ public enum SchedulerAPI {
         } else {
             api.get("/metrics") { _, _ in try await metrics.response() }
         }
+        let stats = StatsRoute(environment: environment)
+        api.get("/stats") { _, _ in try await stats.response() }
         let tasks = TaskRoutes(environment: environment)
         let events = EventRoutes(environment: environment)
         api.get("/events") { request, _ in try events.all(request) }
@@ -43,7 +45,7 @@ public enum SchedulerAPI {
     /// Every operation the router serves, as (method, path template); the error
     /// middleware uses it to answer 405 with `Allow` for a known path and another method.
     static let operations: [(method: HTTPRequest.Method, path: String)] = [
-        (.get, "/health"), (.get, "/metrics"), (.get, "/events"), (.get, "/tasks/{id}/events"),
+        (.get, "/health"), (.get, "/metrics"), (.get, "/stats"), (.get, "/events"), (.get, "/tasks/{id}/events"),
         (.post, "/tasks"), (.post, "/tasks/batch"), (.get, "/tasks"), (.get, "/tasks/{id}"),
         (.post, "/tasks/{id}/cancel"), (.post, "/tasks/{id}/retry"),
         (.post, "/process-task"), (.post, "/trigger-poll"),

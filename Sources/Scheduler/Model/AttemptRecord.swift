@@ -49,6 +49,12 @@ public struct AttemptRecord: Sendable, Hashable {
         max(0, Int((finishedAt.timeIntervalSince(startedAt) * 1000).rounded()))
     }
 
+    /// Milliseconds from the task's `scheduled_for` to the attempt's start: how long it
+    /// waited for a worker.
+    public var waitMs: Int {
+        max(0, Int((startedAt.timeIntervalSince(task.scheduledFor) * 1000).rounded()))
+    }
+
     /// The line appended to the task's `error_log` for a failed attempt.
     public var errorLogLine: String? {
         outcome.error.map { "attempt \(task.attempt) at \(Timestamp.string(from: finishedAt)): \($0)" }

@@ -115,6 +115,12 @@ public protocol TaskStore: Service {
     /// tasks; `now` decides which pending ones are due.
     func queue(now: Date) async throws -> [TypeQueue]
 
+    /// Failed and cancelled tasks by type over the whole history.
+    func endedCounts() async throws -> [EndedCount]
+
+    /// The attempts finished after `since`, most recent first, at most `limit` of them.
+    func recentAttempts(since: Date, limit: Int) async throws -> [AttemptSample]
+
     /// The action-log rows of one task, oldest first.
     func actionLog(taskID: UUID) async throws -> [ActionLogEntry]
 

@@ -39,9 +39,14 @@ struct APIHarness: Sendable {
         }
     }
 
+    /// Runs `body` with the API over a fresh database: through the router alone, or over
+    /// a real port when `live` (for streams, read with ``SSEClient``); `configure`
+    /// adjusts the settings.
     static func with(
         _ kind: StoreKind,
         token: String? = nil,
+        live: Bool = false,
+        configure: @Sendable (inout SchedulerConfiguration) -> Void = { _ in },
         _ body: @escaping @Sendable (APIHarness, Client) async throws -> Void
     ) async throws {
         try await TestDatabase.with(kind) { db in
@@ -51,12 +56,13 @@ struct APIHarness: Sendable {
                 store: db.store, registry: registry,
                 configuration: EngineConfiguration(workerID: "api-test", retryPolicy: RetryPolicy(baseDelay: .seconds(60))),
                 clock: clock, logger: TestDatabase.logger)
-            let configuration = SchedulerConfiguration(databaseURL: db.url, apiToken: token)
+            var configuration = SchedulerConfiguration(databaseURL: db.url, apiToken: token)
+            configure(&configuration)
             let environment = APIEnvironment(
                 store: db.store, engine: engine, registry: registry, configuration: configuration, clock: clock)
             let harness = APIHarness(db: db, engine: engine, clock: clock, contract: try OpenAPIContract.load())
             let app = Application(router: SchedulerAPI.router(environment))
-            try await app.test(.router) { client in
+            try await app.test(live ? .live : .router) { client in
                 try await body(harness, Client(client: client, contract: harness.contract, token: token))
             }
         }
@@ -67,6 +73,14 @@ struct APIHarness: Sendable {
         let client: any TestClientProtocol
         let contract: OpenAPIContract
         let token: String?
+
+        /// The server's port, for a live harness.
+        var port: Int { client.port ?? 0 }
+
+        /// The headers a stream request sends: the token, and anything else given.
+        func streamHeaders(_ extra: [(String, String)] = []) -> [(String, String)] {
+            (token.map { [("Authorization", "Bearer \($0)")] } ?? []) + extra
+        }
 
         @discardableResult
         func send(

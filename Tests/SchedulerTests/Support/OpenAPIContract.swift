@@ -52,12 +52,32 @@ struct OpenAPIContract: @unchecked Sendable {
             return ["\(method) \(template) does not document status \(status)"]
         }
         response = resolve(response)
-        guard let schema = ((response["content"] as? [String: Any])?["application/json"] as? [String: Any])?["schema"]
-            as? [String: Any]
+        let content = response["content"] as? [String: Any] ?? [:]
+        // A stream or text body is documented by its media type; its events are checked
+        // one by one with ``problems(schema:value:)``.
+        if content["application/json"] == nil, !content.isEmpty { return [] }
+        guard let schema = (content["application/json"] as? [String: Any])?["schema"] as? [String: Any]
         else { return ["\(method) \(template) \(status) has no JSON schema"] }
         guard let value = JSONValue(parsing: body) else { return ["\(method) \(template) \(status): body is not JSON"] }
         var problems: [String] = []
         check(value, against: schema, at: "\(method) \(template) \(status) body", problems: &problems)
+        return problems
+    }
+
+    /// The media types documented for a response, e.g. `text/event-stream`.
+    func mediaTypes(method: String, path: String, status: Int) -> Set<String> {
+        guard let template = template(for: path),
+            let operation = (paths[template] as? [String: Any])?[method.lowercased()] as? [String: Any],
+            let response = (operation["responses"] as? [String: Any])?["\(status)"] as? [String: Any]
+        else { return [] }
+        return Set(((resolve(response)["content"] as? [String: Any]) ?? [:]).keys)
+    }
+
+    /// The problems of `text` (JSON) against the schema `components/schemas/<name>`.
+    func problems(schema name: String, text: String) -> [String] {
+        guard let value = JSONValue(parsing: text) else { return ["\(name): not JSON: \(text)"] }
+        var problems: [String] = []
+        check(value, against: ["$ref": "#/components/schemas/\(name)"], at: name, problems: &problems)
         return problems
     }
 

@@ -124,5 +124,20 @@ enum PostgresMigrations {
         Migration(version: 7, name: "progress reported by running handlers", statements: [
             "ALTER TABLE agent_tasks ADD COLUMN IF NOT EXISTS progress_json JSONB",
         ]),
+        // Queue analytics (GET /stats) read the last hour of the action log through a
+        // BRIN index, which costs next to nothing on an append-only table, and count
+        // failed and cancelled tasks through a partial index that completed tasks,
+        // the bulk of the table, never enter.
+        Migration(version: 8, name: "queue analytics", statements: [
+            """
+            ALTER TABLE agent_actions_log
+                ADD COLUMN IF NOT EXISTS outcome VARCHAR(20), ADD COLUMN IF NOT EXISTS wait_ms INTEGER
+            """,
+            "CREATE INDEX IF NOT EXISTS agent_actions_log_created_brin ON agent_actions_log USING brin (created_at)",
+            """
+            CREATE INDEX IF NOT EXISTS agent_tasks_ended_idx ON agent_tasks (task_type, status)
+                WHERE status IN ('failed', 'cancelled')
+            """,
+        ]),
     ]
 }

@@ -237,6 +237,8 @@ public final class PostgresTaskStore: TaskStore {
         let startedAts = records.map(\.startedAt)
         let finishedAts = records.map(\.finishedAt)
         let progresses = records.map { $0.progressJSON ?? "" }
+        let outcomes = records.map(\.outcome.word)
+        let waits = records.map(\.waitMs)
         let kind = rescue
             ? "'\(TaskEvent.Kind.rescued.rawValue)'"
             : """
@@ -252,14 +254,15 @@ public final class PostgresTaskStore: TaskStore {
                        NULLIF(i.retry_at, 'epoch'::timestamptz) AS retry_at, NULLIF(i.result, '')::jsonb AS result,
                        NULLIF(i.completed_at, 'epoch'::timestamptz) AS completed_at,
                        NULLIF(i.error_line, '') AS error_line, NULLIF(i.error, '') AS error,
-                       i.latency, i.attempt, i.started_at, i.finished_at, NULLIF(i.progress, '')::jsonb AS progress
+                       i.latency, i.attempt, i.started_at, i.finished_at, NULLIF(i.progress, '')::jsonb AS progress,
+                       i.outcome, i.wait
                 FROM unnest(\(ids)::uuid[], \(workers)::text[], \(retryCounts)::int[], \(statuses)::text[],
                             \(increments)::int[], \(retryAts)::timestamptz[], \(results)::text[],
                             \(completedAts)::timestamptz[], \(errorLines)::text[], \(errors)::text[],
                             \(latencies)::int[], \(attempts)::int[], \(startedAts)::timestamptz[],
-                            \(finishedAts)::timestamptz[], \(progresses)::text[])
+                            \(finishedAts)::timestamptz[], \(progresses)::text[], \(outcomes)::text[], \(waits)::int[])
                     AS i(id, worker, retry_count, status, increment, retry_at, result, completed_at, error_line,
-                         error, latency, attempt, started_at, finished_at, progress)
+                         error, latency, attempt, started_at, finished_at, progress, outcome, wait)
             ),
             updated AS (
                 UPDATE agent_tasks AS t
@@ -283,9 +286,9 @@ public final class PostgresTaskStore: TaskStore {
                 SELECT pg_notify('\(unescaped: PostgresEventNotice.channel)', \(origin) || \(unescaped: notices))
             INSERT INTO agent_actions_log (
                 agent_type, action_type, user_id, context_id, context_type, latency_ms,
-                input_data, output_data, error, attempt, worker_id, started_at, created_at)
+                input_data, output_data, error, attempt, worker_id, started_at, created_at, outcome, wait_ms)
             SELECT 'task_processor', 'process_' || u.task_type, u.user_id, u.id, 'agent_task', i.latency,
-                u.context_json, i.result, i.error, i.attempt, i.worker, i.started_at, i.finished_at
+                u.context_json, i.result, i.error, i.attempt, i.worker, i.started_at, i.finished_at, i.outcome, i.wait
             FROM updated AS u JOIN input AS i ON i.id = u.id LEFT JOIN (SELECT count(*) FROM notified) AS sent ON true
             RETURNING context_id
             """,
@@ -446,6 +449,45 @@ public final class PostgresTaskStore: TaskStore {
             queues[type, default: TypeQueue(taskType: type)].add(pending: pending, due: due, processing: processing, oldestDue: oldest)
         }
         return Array(queues.values)
+    }
+
+    public func endedCounts() async throws -> [EndedCount] {
+        let rows = try await client.query(
+            """
+            SELECT task_type, (count(*) FILTER (WHERE status = 'failed'))::int8,
+                   (count(*) FILTER (WHERE status = 'cancelled'))::int8
+            FROM agent_tasks WHERE status IN ('failed', 'cancelled') GROUP BY task_type
+            """,
+            logger: logger
+        )
+        var counts: [EndedCount] = []
+        for try await (type, failed, cancelled) in rows.decode((String, Int, Int).self) {
+            counts.append(EndedCount(taskType: type, failed: failed, cancelled: cancelled))
+        }
+        return counts
+    }
+
+    /// Reads the window through the BRIN index on `created_at`, bounded by id to the
+    /// most recent `limit` rows of the log.
+    public func recentAttempts(since: Date, limit: Int) async throws -> [AttemptSample] {
+        let rows = try await client.query(
+            """
+            SELECT substr(action_type, 9), worker_id,
+                   COALESCE(outcome, CASE WHEN error IS NULL THEN 'completed' ELSE 'retrying' END),
+                   COALESCE(latency_ms, 0), wait_ms, created_at
+            FROM agent_actions_log
+            WHERE created_at > \(since) AND action_type LIKE 'process\\_%'
+              AND id > (SELECT COALESCE(max(id), 0) FROM agent_actions_log) - \(limit)
+            ORDER BY id DESC
+            LIMIT \(limit)
+            """,
+            logger: logger
+        )
+        var samples: [AttemptSample] = []
+        for try await (type, worker, outcome, run, wait, at) in rows.decode((String, String?, String, Int, Int?, Date).self) {
+            samples.append(AttemptSample(taskType: type, workerID: worker, outcome: outcome, runMs: run, waitMs: wait, finishedAt: at))
+        }
+        return samples
     }
 
     public func actionLog(taskID: UUID) async throws -> [ActionLogEntry] {

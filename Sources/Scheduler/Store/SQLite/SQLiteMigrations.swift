@@ -116,5 +116,17 @@ public enum SQLiteMigrations {
         Migration(version: 7, name: "progress reported by running handlers", statements: [
             "ALTER TABLE agent_tasks ADD COLUMN progress_json TEXT",
         ]),
+        // Queue analytics (GET /stats) read the last hour of the action log by its
+        // creation time, and count failed and cancelled tasks through a partial index
+        // that completed tasks never enter.
+        Migration(version: 8, name: "queue analytics", statements: [
+            "ALTER TABLE agent_actions_log ADD COLUMN outcome TEXT",
+            "ALTER TABLE agent_actions_log ADD COLUMN wait_ms INTEGER",
+            "CREATE INDEX agent_actions_log_created_idx ON agent_actions_log (created_at)",
+            """
+            CREATE INDEX agent_tasks_ended_idx ON agent_tasks (task_type, status)
+                WHERE status IN ('failed', 'cancelled')
+            """,
+        ]),
     ]
 }

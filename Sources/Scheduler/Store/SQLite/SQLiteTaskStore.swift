@@ -243,7 +243,7 @@ public final class SQLiteTaskStore: TaskStore {
     /// The columns of one attempt result, in the order ``attemptValues(_:)`` binds them.
     private static let attemptColumns = [
         "id", "worker", "retry_count", "status", "increment", "retry_at", "result", "completed_at",
-        "error_line", "error", "latency", "attempt", "started_at", "finished_at", "progress",
+        "error_line", "error", "latency", "attempt", "started_at", "finished_at", "progress", "outcome", "wait",
     ]
 
     /// This connection's own table of the attempt results being written, so that a batch
@@ -267,7 +267,7 @@ public final class SQLiteTaskStore: TaskStore {
                 SQLiteValue.bind(change.errorLine), SQLiteValue.bind(record.outcome.error),
                 SQLiteValue.bind(record.latencyMs), SQLiteValue.bind(record.task.attempt),
                 SQLiteValue.bind(record.startedAt), SQLiteValue.bind(record.finishedAt),
-                SQLiteValue.bind(record.progressJSON),
+                SQLiteValue.bind(record.progressJSON), .text(record.outcome.word), SQLiteValue.bind(record.waitMs),
             ]
         }
         let row = "(" + Array(repeating: "?", count: attemptColumns.count).joined(separator: ", ") + ")"
@@ -311,9 +311,9 @@ public final class SQLiteTaskStore: TaskStore {
             """
             INSERT INTO agent_actions_log (
                 agent_type, action_type, user_id, context_id, context_type, latency_ms,
-                input_data, output_data, error, attempt, worker_id, started_at, created_at)
+                input_data, output_data, error, attempt, worker_id, started_at, created_at, outcome, wait_ms)
             SELECT 'task_processor', 'process_' || t.task_type, t.user_id, t.id, 'agent_task', i.latency,
-                t.context_json, i.result, i.error, i.attempt, i.worker, i.started_at, i.finished_at
+                t.context_json, i.result, i.error, i.attempt, i.worker, i.started_at, i.finished_at, i.outcome, i.wait
             FROM temp.attempt_results AS i JOIN agent_tasks AS t ON t.id = i.id
             """
         )
@@ -468,6 +468,42 @@ public final class SQLiteTaskStore: TaskStore {
                 processing: try SQLiteValue.int(row, "processing"), oldestDue: try SQLiteValue.optionalDate(row, "oldest"))
         }
         return Array(queues.values)
+    }
+
+    public func endedCounts() async throws -> [EndedCount] {
+        try await query(
+            """
+            SELECT task_type, sum(status = 'failed') AS failed, sum(status = 'cancelled') AS cancelled
+            FROM agent_tasks WHERE status IN ('failed', 'cancelled') GROUP BY task_type
+            """
+        ).map { row in
+            EndedCount(
+                taskType: try SQLiteValue.string(row, "task_type"), failed: try SQLiteValue.int(row, "failed"),
+                cancelled: try SQLiteValue.int(row, "cancelled"))
+        }
+    }
+
+    /// Reads the window through the index on `created_at`, bounded by rowid to the most
+    /// recent `limit` rows of the log.
+    public func recentAttempts(since: Date, limit: Int) async throws -> [AttemptSample] {
+        try await query(
+            """
+            SELECT substr(action_type, 9) AS task_type, worker_id,
+                   COALESCE(outcome, CASE WHEN error IS NULL THEN 'completed' ELSE 'retrying' END) AS outcome,
+                   COALESCE(latency_ms, 0) AS run_ms, wait_ms, created_at
+            FROM agent_actions_log
+            WHERE created_at > ?1 AND action_type LIKE 'process\\_%' ESCAPE '\\'
+              AND id > (SELECT COALESCE(max(id), 0) FROM agent_actions_log) - ?2
+            ORDER BY id DESC
+            LIMIT ?2
+            """,
+            [SQLiteValue.bind(since), SQLiteValue.bind(limit)]
+        ).map { row in
+            AttemptSample(
+                taskType: try SQLiteValue.string(row, "task_type"), workerID: SQLiteValue.optionalString(row, "worker_id"),
+                outcome: try SQLiteValue.string(row, "outcome"), runMs: try SQLiteValue.int(row, "run_ms"),
+                waitMs: row.column("wait_ms")?.integer.map { Int($0) }, finishedAt: try SQLiteValue.date(row, "created_at"))
+        }
     }
 
     public func actionLog(taskID: UUID) async throws -> [ActionLogEntry] {

@@ -1,0 +1,11 @@
+import Foundation
+import Hummingbird
+
+/// `GET /stats`: the queue analytics of ``QueueStats``.
+struct StatsRoute {
+    let environment: APIEnvironment
+
+    func response() async throws -> Response {
+        try JSONResponse.make(.ok, try await QueueStats.read(from: environment.store, now: environment.clock.now))
+    }
+}

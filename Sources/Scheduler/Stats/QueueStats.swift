@@ -1,0 +1,165 @@
+import Foundation
+
+/// What `GET /stats` and `agent-scheduler stats` show: per task type the live queue,
+/// the failed and cancelled totals, and the last hour's completions, failures, wait and
+/// run times; per worker its last hour's attempts.
+///
+/// The hour is read from the action log in one bounded scan: at most
+/// ``attemptLimit`` of the most recent attempts (`truncated` says when the hour had
+/// more), so the answer stays fast however long the history or busy the hour.
+public struct QueueStats: Sendable, Encodable {
+    /// The most attempts one report reads.
+    public static let attemptLimit = 100_000
+    /// The windows, in minutes, of the completed and failed counts.
+    public static let windows = [1, 5, 60]
+
+    public struct TypeStats: Sendable, Encodable {
+        public var taskType: String
+        public var pending = 0
+        public var due = 0
+        public var processing = 0
+        /// Seconds the oldest due task has waited since its `scheduled_for`.
+        public var oldestDueAgeSeconds: Double?
+        public var failed = 0
+        public var cancelled = 0
+        /// Tasks completed in the last 1, 5 and 60 minutes, keyed `"1m"`, `"5m"`, `"60m"`.
+        public var completedLast: [String: Int] = [:]
+        /// Tasks failed for good in the last 1, 5 and 60 minutes.
+        public var failedLast: [String: Int] = [:]
+        /// Attempts over the last hour, and the share of them whose handler failed.
+        public var attempts = 0
+        public var failureRate: Double?
+        public var waitMs: Percentiles?
+        public var runMs: Percentiles?
+
+        enum CodingKeys: String, CodingKey {
+            case pending, due, processing, failed, cancelled, attempts
+            case taskType = "task_type"
+            case oldestDueAgeSeconds = "oldest_due_age_seconds"
+            case completedLast = "completed_last"
+            case failedLast = "failed_last"
+            case failureRate = "failure_rate"
+            case waitMs = "wait_ms"
+            case runMs = "run_ms"
+        }
+    }
+
+    public struct WorkerStats: Sendable, Encodable {
+        public var workerID: String
+        public var attempts: Int
+        public var succeeded: Int
+        public var meanRunMs: Double
+        public var lastFinishedAt: Date
+
+        enum CodingKeys: String, CodingKey {
+            case attempts, succeeded
+            case workerID = "worker_id"
+            case meanRunMs = "mean_run_ms"
+            case lastFinishedAt = "last_finished_at"
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(workerID, forKey: .workerID)
+            try container.encode(attempts, forKey: .attempts)
+            try container.encode(succeeded, forKey: .succeeded)
+            try container.encode((meanRunMs * 10).rounded() / 10, forKey: .meanRunMs)
+            try container.encode(Timestamp.string(from: lastFinishedAt), forKey: .lastFinishedAt)
+        }
+    }
+
+    public struct Percentiles: Sendable, Encodable, Equatable {
+        public var p50: Int
+        public var p95: Int
+    }
+
+    public var generatedAt: Date
+    public var taskTypes: [TypeStats]
+    public var workers: [WorkerStats]
+    /// How many attempts of the last hour were read, and whether there were more.
+    public var attemptsRead: Int
+    public var truncated: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case workers, truncated
+        case generatedAt = "generated_at"
+        case taskTypes = "task_types"
+        case attemptsRead = "attempts_read"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(Timestamp.string(from: generatedAt), forKey: .generatedAt)
+        try container.encode(taskTypes, forKey: .taskTypes)
+        try container.encode(workers, forKey: .workers)
+        try container.encode(attemptsRead, forKey: .attemptsRead)
+        try container.encode(truncated, forKey: .truncated)
+    }
+}
+
+extension QueueStats {
+    /// Builds the report from what the store read; pure, so its arithmetic is tested
+    /// without a database.
+    public init(queue: [TypeQueue], ended: [EndedCount], attempts: [AttemptSample], truncated: Bool, now: Date) {
+        var types: [String: TypeStats] = [:]
+        func stats(_ type: String) -> TypeStats { types[type] ?? TypeStats(taskType: type) }
+        for live in queue {
+            var entry = stats(live.taskType)
+            entry.pending = live.pending
+            entry.due = live.due
+            entry.processing = live.processing
+            entry.oldestDueAgeSeconds = live.oldestDue.map { max(0, now.timeIntervalSince($0)) }
+            types[live.taskType] = entry
+        }
+        for count in ended {
+            var entry = stats(count.taskType)
+            entry.failed = count.failed
+            entry.cancelled = count.cancelled
+            types[count.taskType] = entry
+        }
+        for (type, samples) in Dictionary(grouping: attempts, by: \.taskType) {
+            var entry = stats(type)
+            for minutes in Self.windows {
+                let since = now.addingTimeInterval(-Double(minutes) * 60)
+                let recent = samples.filter { $0.finishedAt > since }
+                entry.completedLast["\(minutes)m"] = recent.filter { $0.outcome == "completed" }.count
+                entry.failedLast["\(minutes)m"] = recent.filter { $0.outcome == "failed" }.count
+            }
+            entry.attempts = samples.count
+            entry.failureRate = Double(samples.filter(\.failed).count) / Double(samples.count)
+            entry.runMs = Self.percentiles(samples.map(\.runMs))
+            entry.waitMs = Self.percentiles(samples.compactMap(\.waitMs))
+            types[type] = entry
+        }
+        var workers: [WorkerStats] = []
+        for (worker, samples) in Dictionary(grouping: attempts.filter { $0.workerID != nil }, by: { $0.workerID! }) {
+            workers.append(WorkerStats(
+                workerID: worker, attempts: samples.count, succeeded: samples.filter { !$0.failed }.count,
+                meanRunMs: Double(samples.map(\.runMs).reduce(0, +)) / Double(samples.count),
+                lastFinishedAt: samples.map(\.finishedAt).max() ?? now))
+        }
+        self.init(
+            generatedAt: now, taskTypes: types.values.sorted { $0.taskType < $1.taskType },
+            workers: workers.sorted { $0.workerID < $1.workerID }, attemptsRead: attempts.count, truncated: truncated)
+    }
+
+    /// The 50th and 95th percentiles by nearest rank, or `nil` for no values.
+    static func percentiles(_ values: [Int]) -> Percentiles? {
+        guard !values.isEmpty else { return nil }
+        let sorted = values.sorted()
+        func rank(_ p: Double) -> Int { sorted[max(0, Int((p * Double(sorted.count)).rounded(.up)) - 1)] }
+        return Percentiles(p50: rank(0.5), p95: rank(0.95))
+    }
+}
+
+extension QueueStats {
+    /// Reads the report from `store` as of `now`.
+    public static func read(from store: any TaskStore, now: Date) async throws -> QueueStats {
+        let queue = try await store.queue(now: now)
+        let ended = try await store.endedCounts()
+        var attempts = try await store.recentAttempts(since: now.addingTimeInterval(-3600), limit: attemptLimit + 1)
+        let truncated = attempts.count > attemptLimit
+        if truncated { attempts.removeLast(attempts.count - attemptLimit) }
+        return QueueStats(queue: queue, ended: ended, attempts: attempts, truncated: truncated, now: now)
+    }
+}
