@@ -1,12 +1,14 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import ServiceLifecycle
 
 /// Writes a subscription to an HTTP response as Server-Sent Events: the events as they
 /// come (details of other instances' events read back first), a comment after
 /// ``SchedulerConfiguration/eventsHeartbeat`` of quiet, `stream.reset` when a resume id
 /// is too old, and `stream.dropped` as the last event of a client that fell too far
-/// behind. Ends when the client goes, or after a final event when `endsAtFinal`.
+/// behind. Ends when the client goes, at server shutdown, or after a final event when
+/// `endsAtFinal`.
 struct EventStream: Sendable {
     let subscription: EventSubscription
     let store: any TaskStore
@@ -34,7 +36,16 @@ struct EventStream: Sendable {
             }
             try await writer.write(ServerSentEvent.comment("connected"))
             for frame in opening { try await writer.write(frame) }
-            if !closesAfterOpening { try await pump(into: &writer) }
+            if !closesAfterOpening {
+                // At shutdown the stream ends, so that the server does not wait for its
+                // clients to hang up; a client that went away is noticed at the next
+                // write, a heartbeat at the latest.
+                try await withGracefulShutdownHandler {
+                    try await pump(into: &writer)
+                } onGracefulShutdown: {
+                    subscription.cancel()
+                }
+            }
             try await writer.finish(nil)
         })
     }

@@ -1,4 +1,5 @@
 import Foundation
+import ServiceLifecycle
 
 /// Waits for a task to reach a final state, for `GET /tasks/{id}?wait=`: woken by the
 /// task's events, and re-reading the row at least every second for changes no event
@@ -15,11 +16,16 @@ struct FinalStateWait {
         let subscription = store.events.subscribe(EventFilter(taskID: id))
         defer { subscription.cancel() }
         let deadline = ContinuousClock.now + limit
-        while true {
-            guard let task = try await store.task(id: id) else { throw SchedulerError.taskNotFound(id) }
-            let remaining = deadline - ContinuousClock.now
-            if task.status.isFinal || remaining <= .zero || Task.isCancelled { return task }
-            if case .ended = await subscription.next(timeout: min(remaining, Self.recheck)) { return task }
+        // At shutdown the wait ends with the task as it is, rather than hold the server up.
+        return try await withGracefulShutdownHandler {
+            while true {
+                guard let task = try await store.task(id: id) else { throw SchedulerError.taskNotFound(id) }
+                let remaining = deadline - ContinuousClock.now
+                if task.status.isFinal || remaining <= .zero || Task.isCancelled { return task }
+                if case .ended = await subscription.next(timeout: min(remaining, Self.recheck)) { return task }
+            }
+        } onGracefulShutdown: {
+            subscription.cancel()
         }
     }
 }

@@ -33,7 +33,12 @@ enum PostgresEventNotice {
 
     /// The tail of a statement whose changed rows are in the CTE `changed` and whose
     /// notices are in `notified`: returns the changed rows once every notice is sent.
-    static let returningChanged = "SELECT changed.* FROM changed LEFT JOIN (SELECT count(*) FROM notified) AS sent ON true"
+    /// A CTE runs only if the query reads it, and the planner drops a join nothing reads
+    /// from, so the notices are read in a condition (``sentFirst``).
+    static let returningChanged = "SELECT changed.* FROM changed WHERE \(sentFirst)"
+
+    /// A condition, always true, that makes PostgreSQL send the notices of `notified`.
+    static let sentFirst = "(SELECT count(*) FROM notified) >= 0"
 
     /// The events of one notice, or `nil` if it is another origin's (`skipping`) or not
     /// a notice this version understands.

@@ -289,7 +289,8 @@ public final class PostgresTaskStore: TaskStore {
                 input_data, output_data, error, attempt, worker_id, started_at, created_at, outcome, wait_ms)
             SELECT 'task_processor', 'process_' || u.task_type, u.user_id, u.id, 'agent_task', i.latency,
                 u.context_json, i.result, i.error, i.attempt, i.worker, i.started_at, i.finished_at, i.outcome, i.wait
-            FROM updated AS u JOIN input AS i ON i.id = u.id LEFT JOIN (SELECT count(*) FROM notified) AS sent ON true
+            FROM updated AS u JOIN input AS i ON i.id = u.id
+            WHERE \(unescaped: PostgresEventNotice.sentFirst)
             RETURNING context_id
             """,
             logger: logger

@@ -1,0 +1,54 @@
+import Foundation
+import Scheduler
+import TestSupport
+import Testing
+
+/// Two instances on one PostgreSQL database: a client streaming from one sees what the
+/// other does, with the details read back.
+@Suite("Events across PostgreSQL instances")
+struct CrossInstanceEventsTests {
+    @Test("a client of one instance sees the start and completion made by another, with the result",
+          .enabled(if: StoreKind.postgresAvailable, "needs PostgreSQL: run scripts/test"))
+    func completionSeenElsewhere() async throws {
+        try await APIHarness.with(.postgres, live: true) { harness, client in
+            try await StoreFactory.withStore(url: harness.db.url, logger: TestDatabase.logger) { other in
+                let listener = try #require(harness.db.store.wakeListener(logger: TestDatabase.logger) {})
+                let listening = Task { try await listener.run() }
+                defer { listening.cancel() }
+                try await withDeadline {
+                    try await waitUntilHeard(from: other, by: harness.db.store)
+                    let id = try await other.enqueue(NewTask(taskType: "greet", contextJSON: #"{"name":"Bo","times":1}"#), now: Date()).task.id
+                    let engine = Engine(
+                        store: other, registry: try HandlerRegistry(testHandlers),
+                        configuration: EngineConfiguration(workerID: "instance-b"), logger: TestDatabase.logger)
+                    try await SSEClient.withStream(port: client.port, path: "/events?task_id=\(id.lowercasedString)") { reader in
+                        let connected = try await reader.next()
+                        #expect(connected?.comment == "connected")
+                        await engine.processDueTasks()
+                        var frames: [SSEClient.Frame] = []
+                        while let frame = try await reader.nextEvent() {
+                            frames.append(frame)
+                            if frame.event == "task.completed" { break }
+                        }
+                        #expect(frames.map(\.event) == ["task.started", "task.completed"])
+                        #expect(frames.first?.data?.contains(#""worker_id":"instance-b""#) == true)
+                        #expect(frames.last?.data?.contains(#""result":{"greeting":"hello Bo"}"#) == true, "\(frames)")
+                    }
+                }
+            }
+        }
+    }
+
+    /// Enqueues probes through `writer` until `reader`'s bus hears one: LISTEN is in
+    /// place on both channels then.
+    func waitUntilHeard(from writer: any TaskStore, by reader: any TaskStore) async throws {
+        while true {
+            let subscription = reader.events.subscribe(EventFilter(taskType: "probe-listen"))
+            defer { subscription.cancel() }
+            _ = try await writer.enqueue(NewTask(taskType: "probe-listen"), now: Date())
+            if case .events(let heard) = await subscription.next(timeout: .milliseconds(200)), heard.contains(where: { !$0.isLocal }) {
+                return
+            }
+        }
+    }
+}
