@@ -71,6 +71,11 @@ public struct QueueStats: Sendable, Encodable {
     public struct Percentiles: Sendable, Encodable, Equatable {
         public var p50: Int
         public var p95: Int
+
+        public init(p50: Int, p95: Int) {
+            self.p50 = p50
+            self.p95 = p95
+        }
     }
 
     public var generatedAt: Date

@@ -14,6 +14,8 @@ struct APIHarness: Sendable {
     let engine: Engine
     let clock: ManualClock
     let contract: OpenAPIContract
+    /// The Prometheus registry `GET /metrics` shows, its own per harness.
+    let export: PrometheusExport
 
     /// A response, its body parsed.
     struct Reply {
@@ -52,15 +54,18 @@ struct APIHarness: Sendable {
         try await TestDatabase.with(kind) { db in
             let registry = try HandlerRegistry(testHandlers)
             let clock = ManualClock(Date())
+            let export = PrometheusExport()
             let engine = Engine(
                 store: db.store, registry: registry,
                 configuration: EngineConfiguration(workerID: "api-test", retryPolicy: RetryPolicy(baseDelay: .seconds(60))),
-                clock: clock, logger: TestDatabase.logger)
+                clock: clock, metrics: SchedulerMetrics(factory: export.factory), logger: TestDatabase.logger)
             var configuration = SchedulerConfiguration(databaseURL: db.url, apiToken: token)
             configure(&configuration)
             let environment = APIEnvironment(
-                store: db.store, engine: engine, registry: registry, configuration: configuration, clock: clock)
-            let harness = APIHarness(db: db, engine: engine, clock: clock, contract: try OpenAPIContract.load())
+                store: db.store, engine: engine, registry: registry, configuration: configuration, clock: clock,
+                export: export)
+            let harness = APIHarness(
+                db: db, engine: engine, clock: clock, contract: try OpenAPIContract.load(), export: export)
             let app = Application(router: SchedulerAPI.router(environment))
             try await app.test(live ? .live : .router) { client in
                 try await body(harness, Client(client: client, contract: harness.contract, token: token))
@@ -96,7 +101,9 @@ struct APIHarness: Sendable {
             let path = String(uri.split(separator: "?", maxSplits: 1).first ?? "")
             let problems = contract.problems(method: method.rawValue, path: path, status: status, body: text)
             #expect(problems.isEmpty, "\(problems)", sourceLocation: sourceLocation)
-            #expect(response.headers[.contentType]?.hasPrefix("application/json") == true, sourceLocation: sourceLocation)
+            let documented = contract.mediaTypes(method: method.rawValue, path: path, status: status)
+            let type = response.headers[.contentType] ?? ""
+            #expect(documented.contains { type.hasPrefix($0) }, "\(type) is not documented: \(documented)", sourceLocation: sourceLocation)
             return Reply(status: status, json: JSONValue(parsing: text) ?? .null, text: text)
         }
     }
