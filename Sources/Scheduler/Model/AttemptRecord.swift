@@ -44,9 +44,10 @@ public struct AttemptRecord: Sendable, Hashable {
         self.progressJSON = progressJSON
     }
 
-    /// Milliseconds from the handler's start to its end.
+    /// Milliseconds from the handler's start to its end, at most what the log's 32-bit
+    /// `latency_ms` holds (a rescue of a row claimed long ago would pass it).
     public var latencyMs: Int {
-        max(0, Int((finishedAt.timeIntervalSince(startedAt) * 1000).rounded()))
+        min(Int(Int32.max), max(0, Int((finishedAt.timeIntervalSince(startedAt) * 1000).rounded())))
     }
 
     /// Milliseconds from the task's `scheduled_for` to the attempt's start: how long it

@@ -124,14 +124,16 @@ enum PostgresMigrations {
         Migration(version: 7, name: "progress reported by running handlers", statements: [
             "ALTER TABLE agent_tasks ADD COLUMN IF NOT EXISTS progress_json JSONB",
         ]),
-        // Queue analytics (GET /stats) read the last hour of the action log through a
+        // Queue analytics (GET /stats) read the last hour of the action log (each
+        // attempt's outcome and its wait from `scheduled_for`, which for a task scheduled
+        // long ago passes 32 bits of milliseconds) through a
         // BRIN index, which costs next to nothing on an append-only table, and count
         // failed and cancelled tasks through a partial index that completed tasks,
         // the bulk of the table, never enter.
         Migration(version: 8, name: "queue analytics", statements: [
             """
             ALTER TABLE agent_actions_log
-                ADD COLUMN IF NOT EXISTS outcome VARCHAR(20), ADD COLUMN IF NOT EXISTS wait_ms INTEGER
+                ADD COLUMN IF NOT EXISTS outcome VARCHAR(20), ADD COLUMN IF NOT EXISTS wait_ms BIGINT
             """,
             "CREATE INDEX IF NOT EXISTS agent_actions_log_created_brin ON agent_actions_log USING brin (created_at)",
             """

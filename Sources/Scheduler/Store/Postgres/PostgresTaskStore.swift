@@ -260,7 +260,7 @@ public final class PostgresTaskStore: TaskStore {
                             \(increments)::int[], \(retryAts)::timestamptz[], \(results)::text[],
                             \(completedAts)::timestamptz[], \(errorLines)::text[], \(errors)::text[],
                             \(latencies)::int[], \(attempts)::int[], \(startedAts)::timestamptz[],
-                            \(finishedAts)::timestamptz[], \(progresses)::text[], \(outcomes)::text[], \(waits)::int[])
+                            \(finishedAts)::timestamptz[], \(progresses)::text[], \(outcomes)::text[], \(waits)::int8[])
                     AS i(id, worker, retry_count, status, increment, retry_at, result, completed_at, error_line,
                          error, latency, attempt, started_at, finished_at, progress, outcome, wait)
             ),
@@ -485,8 +485,9 @@ public final class PostgresTaskStore: TaskStore {
             logger: logger
         )
         var samples: [AttemptSample] = []
-        for try await (type, worker, outcome, run, wait, at) in rows.decode((String, String?, String, Int, Int?, Date).self) {
-            samples.append(AttemptSample(taskType: type, workerID: worker, outcome: outcome, runMs: run, waitMs: wait, finishedAt: at))
+        for try await (type, worker, outcome, run, wait, at) in rows.decode((String, String?, String, Int32, Int64?, Date).self) {
+            samples.append(AttemptSample(
+                taskType: type, workerID: worker, outcome: outcome, runMs: Int(run), waitMs: wait.map(Int.init), finishedAt: at))
         }
         return samples
     }
