@@ -40,6 +40,8 @@ struct MetricsTests {
                     "the noop task waited 30 s from its scheduled_for")
             #expect(value(#"agent_scheduler_queue_tasks{status="pending",task_type="flaky"}"#, in: text) == 1)
             #expect(value(#"agent_scheduler_queue_tasks{status="pending",task_type="noop"}"#, in: text) == 1)
+            #expect(value(#"agent_scheduler_queue_tasks{status="pending",task_type="greet"}"#, in: text) == 0,
+                    "a registered type without live tasks shows 0")
             let oldest = value(#"agent_scheduler_queue_oldest_due_age_seconds{task_type="noop"}"#, in: text) ?? 0
             #expect(abs(oldest - 90) < 0.01, "stored times keep milliseconds: \(oldest)")
             #expect(value(#"agent_scheduler_queue_oldest_due_age_seconds{task_type="flaky"}"#, in: text) == 0,

@@ -10,7 +10,8 @@ struct MetricsRoute {
         guard let export = environment.export else {
             throw APIError(.notFound, code: "metrics_disabled", message: "this server exports no metrics")
         }
-        let text = await export.scrape(store: environment.store, now: environment.clock.now)
+        let text = await export.scrape(
+            store: environment.store, now: environment.clock.now, taskTypes: environment.registry.taskTypes)
         return Response(
             status: .ok,
             headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],

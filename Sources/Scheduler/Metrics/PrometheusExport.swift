@@ -41,8 +41,8 @@ public final class PrometheusExport: Sendable {
     }
 
     /// The exposition text, with the queue gauges at most ``QueueGauges/maximumAge`` old.
-    func scrape(store: any TaskStore, now: Date) async -> String {
-        await queue.refresh(store: store, now: now)
+    func scrape(store: any TaskStore, now: Date, taskTypes: [String]) async -> String {
+        await queue.refresh(store: store, now: now, taskTypes: taskTypes)
         return registry.emitToString()
     }
 }

@@ -23,17 +23,18 @@ actor QueueGauges {
 
     /// Reads the queue unless a read finished less than ``maximumAge`` ago; joins a read
     /// under way. A failed read leaves the last figures and counts a database error.
-    func refresh(store: any TaskStore, now: Date) async {
+    /// Every type in `taskTypes` is shown, at 0 when it has no live tasks.
+    func refresh(store: any TaskStore, now: Date, taskTypes: [String]) async {
         if let readAt, ContinuousClock.now - readAt < Self.maximumAge { return }
         if let reading { return await reading.value }
-        let task = Task { await self.read(store: store, now: now) }
+        let task = Task { await self.read(store: store, now: now, taskTypes: taskTypes) }
         reading = task
         await task.value
         reading = nil
         readAt = ContinuousClock.now
     }
 
-    private func read(store: any TaskStore, now: Date) async {
+    private func read(store: any TaskStore, now: Date, taskTypes: [String]) async {
         let queues: [TypeQueue]
         do {
             queues = try await store.queue(now: now)
@@ -42,7 +43,7 @@ actor QueueGauges {
             return
         }
         var values: [[String]: Double] = [:]
-        for queue in queues {
+        for queue in taskTypes.map({ TypeQueue(taskType: $0) }) + queues {
             values[[Self.depthName, "pending", queue.taskType]] = Double(queue.pending)
             values[[Self.depthName, "processing", queue.taskType]] = Double(queue.processing)
             values[[Self.oldestDueName, queue.taskType]] = queue.oldestDue.map { max(0, now.timeIntervalSince($0)) } ?? 0
