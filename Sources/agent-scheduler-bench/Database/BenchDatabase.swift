@@ -20,6 +20,10 @@ struct BenchDatabase: Sendable {
 
     func insertOne(scheduledFor: Date?) async throws { try await sql.insertOne(scheduledFor: scheduledFor) }
 
+    func fillHistory(tasks: Int, recent: Int, now: Date) async throws {
+        try await sql.fillHistory(tasks: tasks, recent: recent, now: now)
+    }
+
     /// Whether any task is still pending or processing. Cheap enough to ask every 10 ms:
     /// it reads the partial indexes of those two states, where counting the completed
     /// tasks scanned the whole table and took CPU from the engine being measured.

@@ -12,6 +12,12 @@ protocol BenchSQL: Sendable {
     /// Inserts one noop task with plain SQL, due at `scheduledFor` (now when `nil`).
     func insertOne(scheduledFor: Date?) async throws
 
+    /// Inserts a history of `tasks` finished tasks (one in 50 failed, the rest completed;
+    /// four task types) with one action-log row each, in time order: `recent` of them in
+    /// the hour before `now`, the rest spread over the 30 days before that. Then updates
+    /// the planner's statistics.
+    func fillHistory(tasks: Int, recent: Int, now: Date) async throws
+
     /// The single integer a query returns (0 when it returns no row).
     func integer(_ sql: String) async throws -> Int
 

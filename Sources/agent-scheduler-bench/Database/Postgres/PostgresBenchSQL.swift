@@ -29,6 +29,38 @@ struct PostgresBenchSQL: BenchSQL {
         ).collect()
     }
 
+    func fillHistory(tasks: Int, recent: Int, now: Date) async throws {
+        _ = try await store.query(
+            """
+            INSERT INTO agent_tasks (
+                task_type, agent_type, status, scheduled_for, created_at, updated_at, completed_at, attempts,
+                context_json, result_json, error_log)
+            SELECT (ARRAY['noop', 'probe', 'research_solution', 'schedule_followup'])[1 + i % 4], 'bench',
+                   CASE WHEN i % 50 = 0 THEN 'failed' ELSE 'completed' END, t, t, t,
+                   CASE WHEN i % 50 = 0 THEN NULL ELSE t END, 1, '{}'::jsonb,
+                   CASE WHEN i % 50 = 0 THEN NULL ELSE '{}'::jsonb END, CASE WHEN i % 50 = 0 THEN 'boom' END
+            FROM (SELECT i, CASE WHEN i <= \(recent)
+                      THEN \(now)::timestamptz - make_interval(secs => i * 3600.0 / greatest(\(recent), 1))
+                      ELSE \(now)::timestamptz - interval '1 hour'
+                           - make_interval(secs => (i - \(recent)) * 2592000.0 / greatest(\(tasks) - \(recent), 1))
+                      END AS t
+                  FROM generate_series(1, \(tasks)) AS i) AS s
+            ORDER BY t
+            """
+        ).collect()
+        _ = try await store.query(
+            """
+            INSERT INTO agent_actions_log (
+                agent_type, action_type, context_id, latency_ms, attempt, worker_id, started_at, created_at,
+                outcome, wait_ms, error)
+            SELECT 'task_processor', 'process_' || task_type, id, 5, 1, 'bench-' || (abs(hashtext(id::text)) % 4),
+                   created_at, created_at, CASE status WHEN 'failed' THEN 'failed' ELSE 'completed' END, 10, error_log
+            FROM agent_tasks ORDER BY created_at
+            """
+        ).collect()
+        try await store.run(statements: ["ANALYZE agent_tasks", "ANALYZE agent_actions_log"])
+    }
+
     func integer(_ sql: String) async throws -> Int {
         for try await value in try await store.query(PostgresQuery(unsafeSQL: sql)).decode(Int.self) { return value }
         return 0

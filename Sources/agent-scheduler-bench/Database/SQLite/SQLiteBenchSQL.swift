@@ -40,6 +40,41 @@ struct SQLiteBenchSQL: BenchSQL {
         }
     }
 
+    func fillHistory(tasks: Int, recent: Int, now: Date) async throws {
+        let at = "strftime('%Y-%m-%dT%H:%M:%fZ', ?3, '-' || s.ago || ' seconds')"
+        try await store.transaction { connection in
+            _ = try await connection.rows(
+                """
+                WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1),
+                s AS (SELECT i, CASE WHEN i <= ?2 THEN i * 3600.0 / max(?2, 1)
+                                     ELSE 3600 + (i - ?2) * 2592000.0 / max(?1 - ?2, 1) END AS ago FROM n)
+                INSERT INTO agent_tasks (
+                    id, task_type, agent_type, status, scheduled_for, created_at, updated_at, completed_at, attempts,
+                    context_json, result_json, error_log)
+                SELECT \(SQLiteMigrations.newUUID),
+                       CASE i % 4 WHEN 0 THEN 'noop' WHEN 1 THEN 'probe' WHEN 2 THEN 'research_solution'
+                                  ELSE 'schedule_followup' END, 'bench',
+                       CASE WHEN i % 50 = 0 THEN 'failed' ELSE 'completed' END, \(at), \(at), \(at),
+                       CASE WHEN i % 50 = 0 THEN NULL ELSE \(at) END, 1, '{}',
+                       CASE WHEN i % 50 = 0 THEN NULL ELSE '{}' END, CASE WHEN i % 50 = 0 THEN 'boom' END
+                FROM s ORDER BY s.ago DESC
+                """,
+                [.integer(tasks), .integer(recent), .text(Timestamp.string(from: now))]
+            )
+            _ = try await connection.rows(
+                """
+                INSERT INTO agent_actions_log (
+                    agent_type, action_type, context_id, latency_ms, attempt, worker_id, started_at, created_at,
+                    outcome, wait_ms, error)
+                SELECT 'task_processor', 'process_' || task_type, id, 5, 1, 'bench-' || (rowid % 4), created_at,
+                       created_at, CASE status WHEN 'failed' THEN 'failed' ELSE 'completed' END, 10, error_log
+                FROM agent_tasks ORDER BY created_at
+                """
+            )
+        }
+        _ = try await store.query("ANALYZE")
+    }
+
     func integer(_ sql: String) async throws -> Int {
         try await store.query(sql).first.flatMap { $0.columns.first?.data.integer }.map { Int($0) } ?? 0
     }
