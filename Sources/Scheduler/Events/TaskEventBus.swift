@@ -4,6 +4,10 @@ import Synchronization
 /// Hands each committed task event to the clients that want it, and keeps the most
 /// recent ones so a client that reconnects with `Last-Event-ID` misses nothing.
 ///
+/// The bus is *watched* while it has clients and for ``retention`` after the last one
+/// left; only then does it keep events (and, on PostgreSQL, tell other instances to
+/// announce theirs). Unwatched, publishing costs the numbering and the observers only.
+///
 /// Publishing never waits: each client has a bounded queue, and a client that falls
 /// that far behind is dropped (``EventSubscription/End/tooSlow``) rather than slowing the
 /// engine or growing memory. Observers (the metrics) are called synchronously with every
@@ -16,6 +20,9 @@ public final class TaskEventBus: Sendable {
     public let capacity: Int
     /// How many undelivered events a client may have before it is dropped.
     public let clientQueueLimit: Int
+    /// How long the bus stays watched after its last client left, so a client that
+    /// reconnects within it resumes where it was.
+    public let retention: Duration
 
     private struct State {
         var nextSequence: UInt64 = 1
@@ -24,14 +31,33 @@ public final class TaskEventBus: Sendable {
         var recentStart = 0
         var subscribers: [ObjectIdentifier: EventSubscription] = [:]
         var observers: [@Sendable (TaskEvent) -> Void] = []
+        var subscriptionObservers: [@Sendable () -> Void] = []
+        /// Until when the bus stays watched after its last client left.
+        var watchedUntil: ContinuousClock.Instant?
+        /// Events up to this one were published unwatched and not kept: a resume from
+        /// before it has missed some.
+        var resumableAfter: UInt64 = 0
+
+        func isWatched(now: ContinuousClock.Instant) -> Bool {
+            !subscribers.isEmpty || watchedUntil.map { now < $0 } == true
+        }
     }
 
     private let state = Mutex(State())
 
-    public init(capacity: Int = 10_000, clientQueueLimit: Int = 1_000) {
+    public init(capacity: Int = 10_000, clientQueueLimit: Int = 1_000, retention: Duration = .seconds(300)) {
         self.origin = String(UInt64.random(in: 0...UInt64.max), radix: 36)
         self.capacity = max(1, capacity)
         self.clientQueueLimit = max(1, clientQueueLimit)
+        self.retention = retention
+    }
+
+    /// Whether a client streams now or left less than ``retention`` ago.
+    public var isWatched: Bool { state.withLock { $0.isWatched(now: .now) } }
+
+    /// Calls `observer` each time a client subscribes, e.g. to start announcing at once.
+    func observeSubscriptions(_ observer: @escaping @Sendable () -> Void) {
+        state.withLock { $0.subscriptionObservers.append(observer) }
     }
 
     /// The sequence of the newest event, 0 before the first.
@@ -52,14 +78,21 @@ public final class TaskEventBus: Sendable {
         let (numbered, observers) = state.withLock { state -> ([TaskEvent], [@Sendable (TaskEvent) -> Void]) in
             var numbered: [TaskEvent] = []
             numbered.reserveCapacity(events.count)
+            let watched = state.isWatched(now: .now)
+            if !watched, !state.recent.isEmpty {
+                state.recent.removeAll()
+                state.recentStart = 0
+            }
             for var event in events {
                 event.sequence = state.nextSequence
                 state.nextSequence += 1
                 numbered.append(event)
-                Self.keep(event, in: &state, capacity: capacity)
+                if watched { Self.keep(event, in: &state, capacity: capacity) }
             }
+            if !watched { state.resumableAfter = state.nextSequence - 1 }
             for (key, subscriber) in state.subscribers where !subscriber.offer(numbered) {
                 state.subscribers.removeValue(forKey: key)
+                state.watchedUntil = .now + retention
             }
             return (numbered, state.observers)
         }
@@ -72,12 +105,12 @@ public final class TaskEventBus: Sendable {
     /// kept events after it come first; an id older than those kept (or not one of this
     /// process's) starts the subscription with ``EventSubscription/Next/gap``.
     public func subscribe(_ filter: EventFilter, after lastEventID: UInt64? = nil) -> EventSubscription {
-        state.withLock { state in
+        let (subscription, observers) = state.withLock { state in
             let subscription = EventSubscription(filter: filter, limit: clientQueueLimit, bus: self)
             if let lastEventID {
                 let kept = Self.kept(state)
                 let oldest = kept.first?.sequence ?? state.nextSequence
-                if lastEventID + 1 < oldest || lastEventID >= state.nextSequence {
+                if lastEventID + 1 < oldest || lastEventID >= state.nextSequence || lastEventID < state.resumableAfter {
                     subscription.markGap()
                 } else {
                     let missed = kept.filter { $0.sequence > lastEventID && filter.matches($0) }
@@ -89,12 +122,18 @@ public final class TaskEventBus: Sendable {
                 }
             }
             state.subscribers[ObjectIdentifier(subscription)] = subscription
-            return subscription
+            return (subscription, state.subscriptionObservers)
         }
+        for observer in observers { observer() }
+        return subscription
     }
 
     func remove(_ subscription: EventSubscription) {
-        _ = state.withLock { $0.subscribers.removeValue(forKey: ObjectIdentifier(subscription)) }
+        state.withLock { state in
+            if state.subscribers.removeValue(forKey: ObjectIdentifier(subscription)) != nil {
+                state.watchedUntil = .now + retention
+            }
+        }
     }
 
     private static func keep(_ event: TaskEvent, in state: inout State, capacity: Int) {

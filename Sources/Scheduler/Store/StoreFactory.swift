@@ -5,10 +5,13 @@ import Logging
 /// `postgresql://`, otherwise a SQLite file (an optional `sqlite://` prefix is dropped).
 public enum StoreFactory {
     /// Opens the store; its `run()` must be running before it is used. `poolMode` tells
-    /// a PostgreSQL store what pooler, if any, stands between it and the server.
-    public static func open(url: String, poolMode: DatabasePoolMode = .session, logger: Logger) async throws -> any TaskStore {
+    /// a PostgreSQL store what pooler, if any, stands between it and the server, and
+    /// `announcing` when it tells other instances of its changes.
+    public static func open(
+        url: String, poolMode: DatabasePoolMode = .session, announcing: EventAnnouncement = .always, logger: Logger
+    ) async throws -> any TaskStore {
         if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
-            return try PostgresTaskStore(url: url, poolMode: poolMode, logger: logger)
+            return try PostgresTaskStore(url: url, poolMode: poolMode, announcing: announcing, logger: logger)
         }
         var path = url
         for prefix in ["sqlite://", "sqlite:"] where path.hasPrefix(prefix) {
@@ -26,10 +29,11 @@ public enum StoreFactory {
     public static func withStore<T: Sendable>(
         url: String,
         poolMode: DatabasePoolMode = .session,
+        announcing: EventAnnouncement = .always,
         logger: Logger,
         _ body: (any TaskStore) async throws -> T
     ) async throws -> T {
-        let store = try await open(url: url, poolMode: poolMode, logger: logger)
+        let store = try await open(url: url, poolMode: poolMode, announcing: announcing, logger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await store.run() }
             do {

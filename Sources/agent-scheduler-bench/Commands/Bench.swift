@@ -61,7 +61,10 @@ struct Bench: AsyncParsableCommand {
         let selected = Set(workloads.uppercased().split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) })
         let configuration = Self.engineConfiguration(
             workerID: "bench-\(ProcessInfo.processInfo.processIdentifier)", batchSize: batchSize, concurrency: concurrency)
-        let report = try await StoreFactory.withStore(url: url, poolMode: databasePoolMode, logger: logger) { store in
+        // As `serve` runs it: events announced to other instances only while one listens.
+        let report = try await StoreFactory.withStore(
+            url: url, poolMode: databasePoolMode, announcing: .whenListened, logger: logger
+        ) { store in
             try await store.migrate()
             let database = BenchDatabase(store: store)
             if reset { try await database.reset() }

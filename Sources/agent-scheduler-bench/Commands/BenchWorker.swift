@@ -30,7 +30,8 @@ struct BenchWorker: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "agent-scheduler.bench-worker")
         logger.logLevel = .warning
-        let store = try await StoreFactory.open(url: databaseURL, poolMode: databasePoolMode, logger: logger)
+        let store = try await StoreFactory.open(
+            url: databaseURL, poolMode: databasePoolMode, announcing: .whenListened, logger: logger)
         let engine = Engine(
             store: store,
             registry: try HandlerRegistry([NoopHandler()]),

@@ -30,7 +30,8 @@ struct Serve: AsyncParsableCommand {
         try configuration.checkServing()
         let logger = runtime.logger
         let store = try await StoreFactory.open(
-            url: configuration.databaseURL, poolMode: configuration.databasePoolMode, logger: logger)
+            url: configuration.databaseURL, poolMode: configuration.databasePoolMode, announcing: .whenListened,
+            logger: logger)
         let server: Server
         do {
             try store.lockForServing()

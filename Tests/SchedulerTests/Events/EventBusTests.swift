@@ -45,6 +45,8 @@ struct EventBusTests {
     @Test("a resumed subscription gets the kept events after its id, filtered")
     func resume() async {
         let bus = TaskEventBus()
+        let watcher = bus.subscribe(EventFilter())
+        defer { watcher.cancel() }
         bus.publish([event(type: "a"), event(type: "b"), event(type: "a"), event(type: "a")])
         let subscription = bus.subscribe(EventFilter(taskType: "a"), after: 1)
         guard case .events(let events) = await subscription.next(timeout: .seconds(5)) else {
@@ -57,6 +59,8 @@ struct EventBusTests {
     @Test("an id older than the kept events, or newer than any, starts with a gap")
     func gap() async {
         let bus = TaskEventBus(capacity: 3)
+        let watcher = bus.subscribe(EventFilter())
+        defer { watcher.cancel() }
         bus.publish((1...5).map { _ in event() })
         for id: UInt64 in [0, 1, 99] {
             let subscription = bus.subscribe(EventFilter(), after: id)
@@ -105,6 +109,29 @@ struct EventBusTests {
             Issue.record("not closed")
             return
         }
+    }
+
+    @Test("unwatched, the bus keeps nothing, so a resume from then gets a gap; a client makes it watched")
+    func watched() async {
+        let bus = TaskEventBus(retention: .zero)
+        #expect(!bus.isWatched)
+        bus.publish([event(), event()])
+        let late = bus.subscribe(EventFilter(), after: 1)
+        #expect(bus.isWatched)
+        guard case .gap = await late.next(timeout: .seconds(5)) else {
+            Issue.record("events published unwatched were resumable")
+            return
+        }
+        bus.publish([event()])
+        let resumed = bus.subscribe(EventFilter(), after: 2)
+        guard case .events(let events) = await resumed.next(timeout: .seconds(5)) else {
+            Issue.record("events published watched were not kept")
+            return
+        }
+        #expect(events.map(\.sequence) == [3])
+        late.cancel()
+        resumed.cancel()
+        #expect(!bus.isWatched, "with no retention the bus is unwatched once its clients leave")
     }
 
     @Test("observers see every event, local or not, in order")

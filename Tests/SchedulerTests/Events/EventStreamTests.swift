@@ -95,6 +95,9 @@ struct EventStreamTests {
     func resume(kind: StoreKind) async throws {
         try await APIHarness.with(kind, live: true) { harness, client in
             try await withDeadline {
+                // A client streaming meanwhile keeps the server's recent events.
+                let watcher = harness.db.store.events.subscribe(EventFilter())
+                defer { watcher.cancel() }
                 _ = try await create(client, #"{"task_type": "noop"}"#)
                 let second = try await create(client, #"{"task_type": "noop"}"#)
                 let first = harness.db.store.events.latestSequence - 1

@@ -1,7 +1,8 @@
 import Foundation
-import Scheduler
 import TestSupport
 import Testing
+
+@testable import Scheduler
 
 /// Two instances on one PostgreSQL database: a client streaming from one sees what the
 /// other does, with the details read back.
@@ -33,6 +34,37 @@ struct CrossInstanceEventsTests {
                         #expect(frames.map(\.event) == ["task.started", "task.completed"])
                         #expect(frames.first?.data?.contains(#""worker_id":"instance-b""#) == true)
                         #expect(frames.last?.data?.contains(#""result":{"greeting":"hello Bo"}"#) == true, "\(frames)")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test("a serving instance announces its changes only while another one has event clients",
+          .enabled(if: StoreKind.postgresAvailable, "needs PostgreSQL: run scripts/test"))
+    func announcedOnlyWhenListened() async throws {
+        try await TestDatabase.with(.postgres) { db in
+            try await StoreFactory.withStore(url: db.url, announcing: .whenListened, logger: TestDatabase.logger) { a in
+                try await StoreFactory.withStore(url: db.url, announcing: .whenListened, logger: TestDatabase.logger) { b in
+                    let writer = try #require(b as? PostgresTaskStore)
+                    let listener = try #require(a.wakeListener(logger: TestDatabase.logger) {})
+                    let listening = Task { try await listener.run() }
+                    defer { listening.cancel() }
+                    try await withDeadline {
+                        // Nobody has clients: b announces nothing.
+                        #expect(writer.audience.origin(of: writer.events) == nil)
+                        let heard = a.events.subscribe(EventFilter(taskType: "watched"))
+                        defer { heard.cancel() }
+                        // a has a client now: it registers, and b starts announcing within a second or so.
+                        while writer.audience.origin(of: writer.events) == nil { try await Task.sleep(for: .milliseconds(50)) }
+                        while true {
+                            _ = try await b.enqueue(NewTask(taskType: "watched"), now: Date())
+                            if case .events(let events) = await heard.next(timeout: .milliseconds(500)),
+                                events.contains(where: { !$0.isLocal && $0.kind == .created })
+                            {
+                                break
+                            }
+                        }
                     }
                 }
             }

@@ -4,7 +4,7 @@ import PostgresNIO
 /// The claim: the function `agent_tasks_claim` (``createFunction``, migration 5), called
 /// as a statement each connection prepares once.
 ///
-/// One statement, so one round trip (with the notices of its `task.started` events). It need not wait for the disk: if PostgreSQL loses
+/// One statement, so one round trip. It need not wait for the disk: if PostgreSQL loses
 /// a claim in a crash, the task is simply claimed again, so the function turns
 /// synchronous_commit off for its own transaction (set_config with is_local, the
 /// function form of SET LOCAL). Results and enqueues stay durable. The locked ids are
@@ -53,14 +53,7 @@ struct PostgresClaimStatement: PostgresPreparedStatement {
         $$
         """
 
-    /// The claim and, in the same transaction, the `task.started` notices of what it
-    /// claimed (``PostgresEventNotice``); `$6` is the store's event origin.
-    static let sql = """
-        WITH changed AS (SELECT \(PostgresTaskRow.columns) FROM agent_tasks_claim($1, $2, $3, $4, $5)),
-        notified AS (
-            SELECT pg_notify('\(PostgresEventNotice.channel)', $6::text || \(PostgresTaskStore.notices(.started)))
-        \(PostgresEventNotice.returningChanged)
-        """
+    static let sql = "SELECT \(PostgresTaskRow.columns) FROM agent_tasks_claim($1, $2, $3, $4, $5)"
 
     typealias Row = AgentTask
 
@@ -69,15 +62,36 @@ struct PostgresClaimStatement: PostgresPreparedStatement {
     var now: Date
     var taskTypes: [String]
     var limit: Int
-    var origin: String
 
     func makeBindings() throws -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 6)
+        var bindings = PostgresBindings(capacity: 5)
         bindings.append(workerID)
         bindings.append(leaseUntil)
         bindings.append(now)
         bindings.append(taskTypes)
         bindings.append(limit)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> AgentTask {
+        try PostgresTaskRow.task(from: row)
+    }
+}
+
+/// The claim that also sends, in its own transaction, the `task.started` notices of what
+/// it claimed (``PostgresEventNotice``), for when another instance listens; `$6` is the
+/// store's event origin. A statement of its own, so each is prepared once.
+struct PostgresAnnouncedClaimStatement: PostgresPreparedStatement {
+    static let sql = PostgresEventNotice.announce(
+        PostgresQuery(unsafeSQL: PostgresClaimStatement.sql), kind: .started, origin: "").sql
+
+    typealias Row = AgentTask
+
+    var claim: PostgresClaimStatement
+    var origin: String
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = try claim.makeBindings()
         bindings.append(origin)
         return bindings
     }

@@ -1,4 +1,5 @@
 import Foundation
+import PostgresNIO
 
 /// Task events between PostgreSQL instances: each statement that changes tasks also
 /// sends `NOTIFY agent_scheduler_events` in its own transaction, so the notice goes out
@@ -39,6 +40,19 @@ enum PostgresEventNotice {
 
     /// A condition, always true, that makes PostgreSQL send the notices of `notified`.
     static let sentFirst = "(SELECT count(*) FROM notified) >= 0"
+
+    /// Wraps `change` (a statement with `RETURNING` the task columns) so that it also
+    /// sends the `kind` notices of the rows it changed, carrying `origin`; returns the
+    /// changed rows as before.
+    static func announce(_ change: PostgresQuery, kind: TaskEvent.Kind, origin: String) -> PostgresQuery {
+        var query = PostgresQuery(unsafeSQL: "WITH changed AS (" + change.sql + "), ", binds: change.binds)
+        query.binds.append(origin)
+        query.sql += """
+            notified AS (SELECT pg_notify('\(channel)', $\(query.binds.count)::text || \(PostgresTaskStore.notices(kind)))
+            \(returningChanged)
+            """
+        return query
+    }
 
     /// The events of one notice, or `nil` if it is another origin's (`skipping`) or not
     /// a notice this version understands.

@@ -141,5 +141,15 @@ enum PostgresMigrations {
                 WHERE status IN ('failed', 'cancelled')
             """,
         ]),
+        // A serving instance announces its task events (NOTIFY) only while another one
+        // has event clients; those keep a row here (PostgresEventAudience).
+        Migration(version: 9, name: "instances listening for task events", statements: [
+            """
+            CREATE TABLE IF NOT EXISTS agent_scheduler_listeners (
+                origin TEXT PRIMARY KEY,
+                expires_at TIMESTAMPTZ NOT NULL
+            )
+            """,
+        ]),
     ]
 }

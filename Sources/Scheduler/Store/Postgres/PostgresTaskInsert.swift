@@ -9,15 +9,14 @@ enum PostgresTaskInsert {
     /// instance, the caller's own included, takes them as news.
     static let callerOrigin = "-"
 
-    /// Inserts `task`, or returns the task that holds its idempotency key already; the
-    /// `task.created` notice carries `origin` (see ``PostgresEventNotice``).
+    /// Inserts `task`, or returns the task that holds its idempotency key already; with
+    /// an `origin`, the insert also sends its `task.created` notice (``PostgresEventNotice``).
     static func insert(
-        _ task: NewTask, now: Date, origin: String, on connection: PostgresConnection, logger: Logger
+        _ task: NewTask, now: Date, origin: String?, on connection: PostgresConnection, logger: Logger
     ) async throws -> EnqueueResult {
         let scheduledFor = task.scheduledFor ?? now
-        let inserted = try await connection.query(
+        let insert: PostgresQuery =
             """
-            WITH changed AS (
             INSERT INTO agent_tasks (
                 task_type, agent_type, user_id, context_id, context_type, scheduled_for, priority,
                 max_retries, context_json, created_by, idempotency_key, created_at, updated_at)
@@ -26,13 +25,9 @@ enum PostgresTaskInsert {
                 \(scheduledFor), \(task.priority.rawValue), \(task.maxRetries), \(task.contextJSON)::jsonb,
                 \(task.createdBy), \(task.idempotencyKey), \(now), \(now))
             ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-            RETURNING \(unescaped: PostgresTaskRow.columns)),
-            notified AS (
-                SELECT pg_notify('\(unescaped: PostgresEventNotice.channel)', \(origin) || \(unescaped: PostgresTaskStore.notices(.created)))
-            \(unescaped: PostgresEventNotice.returningChanged)
-            """,
-            logger: logger
-        ).collect()
+            RETURNING \(unescaped: PostgresTaskRow.columns)
+            """
+        let inserted = try await connection.query(announced(insert, origin: origin), logger: logger).collect()
         if let row = inserted.first {
             return EnqueueResult(task: try PostgresTaskRow.task(from: row), created: true)
         }
@@ -53,12 +48,11 @@ enum PostgresTaskInsert {
     /// PostgresNIO binds no arrays of optionals, so absent values travel as '' and NULLIF
     /// turns them back into NULL; the ids are made here so results map back to the input.
     static func insert(
-        batch tasks: [NewTask], now: Date, origin: String, on connection: PostgresConnection, logger: Logger
+        batch tasks: [NewTask], now: Date, origin: String?, on connection: PostgresConnection, logger: Logger
     ) async throws -> [EnqueueResult] {
         let ids = tasks.map { _ in UUID() }
-        let rows = try await connection.query(
+        let insert: PostgresQuery =
             """
-            WITH changed AS (
             INSERT INTO agent_tasks (
                 id, task_type, agent_type, user_id, context_id, context_type, scheduled_for, priority,
                 max_retries, context_json, created_by, idempotency_key, created_at, updated_at)
@@ -77,13 +71,9 @@ enum PostgresTaskInsert {
                     priority, max_retries, context_json, created_by, idempotency_key, n)
             ORDER BY i.n
             ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-            RETURNING \(unescaped: PostgresTaskRow.columns)),
-            notified AS (
-                SELECT pg_notify('\(unescaped: PostgresEventNotice.channel)', \(origin) || \(unescaped: PostgresTaskStore.notices(.created)))
-            \(unescaped: PostgresEventNotice.returningChanged)
-            """,
-            logger: logger
-        ).collect()
+            RETURNING \(unescaped: PostgresTaskRow.columns)
+            """
+        let rows = try await connection.query(announced(insert, origin: origin), logger: logger).collect()
         var created: [UUID: AgentTask] = [:]
         for row in rows {
             let task = try PostgresTaskRow.task(from: row)
@@ -108,5 +98,10 @@ enum PostgresTaskInsert {
             }
             return EnqueueResult(task: old, created: false)
         }
+    }
+
+    /// `insert`, sending its `task.created` notices when there is an `origin`.
+    private static func announced(_ insert: PostgresQuery, origin: String?) -> PostgresQuery {
+        origin.map { PostgresEventNotice.announce(insert, kind: .created, origin: $0) } ?? insert
     }
 }

@@ -14,6 +14,8 @@ public final class PostgresTaskStore: TaskStore {
     private let pooler = TransactionPoolerDetector()
     /// The events of the changes this store commits, and those other instances announce.
     public let events = TaskEventBus()
+    /// Whether this store's changes are announced to other instances now.
+    let audience: PostgresEventAudience
     /// The logger the store's queries report to.
     let logger: Logger
 
@@ -22,9 +24,15 @@ public final class PostgresTaskStore: TaskStore {
     /// The pool's own log of connection attempts stays at `warning` and above unless
     /// `logger` asks for `debug`: while the database is down it would repeat PostgresNIO's
     /// generic line every few seconds, and ``checkReachable()`` says why in one line.
-    public init(url: String, poolMode: DatabasePoolMode = .session, logger: Logger) throws(ConfigurationError) {
+    /// `announcing` says when the store's changes are announced to other instances:
+    /// always (one-shot commands, tests) or only while one of them has event clients
+    /// (`serve`; see ``PostgresEventAudience``).
+    public init(
+        url: String, poolMode: DatabasePoolMode = .session, announcing: EventAnnouncement = .always, logger: Logger
+    ) throws(ConfigurationError) {
         self.url = try PostgresURL(url)
         self.poolMode = poolMode
+        self.audience = PostgresEventAudience(policy: announcing)
         var background = logger
         if background.logLevel > .debug { background.logLevel = max(background.logLevel, .warning) }
         self.pool = PostgresClient(configuration: self.url.clientConfiguration, backgroundLogger: background)
@@ -39,10 +47,15 @@ public final class PostgresTaskStore: TaskStore {
         }
     }
 
-    /// Runs the connection pool; queries wait until this is running.
+    /// Runs the connection pool (queries wait until this is running) and, for a store
+    /// that announces only when listened to, the look-out for listeners.
     public func run() async {
         started.open()
-        await pool.run()
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.audience.run(store: self, listens: self.poolMode == .session, logger: self.logger) }
+            await pool.run()
+            group.cancelAll()
+        }
     }
 
     public var databaseKind: DatabaseKind { .postgresql }
@@ -131,7 +144,7 @@ public final class PostgresTaskStore: TaskStore {
 
     public func enqueue(_ task: NewTask, now: Date) async throws -> EnqueueResult {
         let result = try await client.withConnection { connection in
-            try await PostgresTaskInsert.insert(task, now: now, origin: events.origin, on: connection, logger: logger)
+            try await PostgresTaskInsert.insert(task, now: now, origin: announcer, on: connection, logger: logger)
         }
         if result.created { events.publish([.changed(.created, result.task, at: now)]) }
         return result
@@ -140,7 +153,7 @@ public final class PostgresTaskStore: TaskStore {
     public func enqueue(batch tasks: [NewTask], now: Date) async throws -> [EnqueueResult] {
         guard !tasks.isEmpty else { return [] }
         let results = try await withTransaction { connection in
-            try await PostgresTaskInsert.insert(batch: tasks, now: now, origin: events.origin, on: connection, logger: logger)
+            try await PostgresTaskInsert.insert(batch: tasks, now: now, origin: announcer, on: connection, logger: logger)
         }
         events.publish(results.filter(\.created).map { .changed(.created, $0.task, at: now) })
         return results
@@ -151,12 +164,16 @@ public final class PostgresTaskStore: TaskStore {
     ) async throws -> [AgentTask] {
         guard limit > 0, !taskTypes.isEmpty else { return [] }
         let statement = PostgresClaimStatement(
-            workerID: workerID, leaseUntil: leaseUntil, now: now, taskTypes: taskTypes, limit: limit,
-            origin: events.origin)
+            workerID: workerID, leaseUntil: leaseUntil, now: now, taskTypes: taskTypes, limit: limit)
+        let announced = announcer.map { PostgresAnnouncedClaimStatement(claim: statement, origin: $0) }
         var tasks: [AgentTask] = []
         if poolMode == .session, !pooler.detected {
             do {
-                for try await task in try await client.execute(statement, logger: logger) { tasks.append(task) }
+                if let announced {
+                    for try await task in try await client.execute(announced, logger: logger) { tasks.append(task) }
+                } else {
+                    for try await task in try await client.execute(statement, logger: logger) { tasks.append(task) }
+                }
                 return started(tasks, at: now)
             } catch let error as PSQLError where pooler.reveals(error) {
                 logger.warning("""
@@ -168,7 +185,8 @@ public final class PostgresTaskStore: TaskStore {
         }
         // A named prepared statement would outlive the pooler's transaction; the unnamed
         // one PostgresNIO sends with each query travels with it.
-        let query = PostgresQuery(unsafeSQL: PostgresClaimStatement.sql, binds: try statement.makeBindings())
+        let query = try announced.map { PostgresQuery(unsafeSQL: PostgresAnnouncedClaimStatement.sql, binds: try $0.makeBindings()) }
+            ?? PostgresQuery(unsafeSQL: PostgresClaimStatement.sql, binds: try statement.makeBindings())
         for try await row in try await client.query(query, logger: logger) { tasks.append(try PostgresTaskRow.task(from: row)) }
         return started(tasks, at: now)
     }
@@ -204,7 +222,7 @@ public final class PostgresTaskStore: TaskStore {
     public func finish(_ records: [AttemptRecord]) async throws -> Set<UUID> {
         guard !records.isEmpty else { return [] }
         let applied = try await client.withConnection { connection in
-            try await Self.apply(records, rescue: false, origin: events.origin, on: connection, logger: logger)
+            try await Self.apply(records, rescue: false, origin: announcer, on: connection, logger: logger)
         }
         events.publish(records.filter { applied.contains($0.task.id) }.flatMap { TaskEvent.finished($0, rescued: false) })
         return applied
@@ -218,7 +236,7 @@ public final class PostgresTaskStore: TaskStore {
     /// PostgresNIO binds no arrays of optionals, so absent values travel as '' or the
     /// epoch and NULLIF turns them back into NULL.
     static func apply(
-        _ records: [AttemptRecord], rescue: Bool, origin: String, on connection: PostgresConnection, logger: Logger
+        _ records: [AttemptRecord], rescue: Bool, origin: String?, on connection: PostgresConnection, logger: Logger
     ) async throws -> Set<UUID> {
         let changes = records.map(AttemptChange.init)
         let none = Date(timeIntervalSince1970: 0)
@@ -245,9 +263,7 @@ public final class PostgresTaskStore: TaskStore {
             CASE c.status WHEN 'completed' THEN '\(TaskEvent.Kind.completed.rawValue)'
                 WHEN 'failed' THEN '\(TaskEvent.Kind.failed.rawValue)' ELSE '\(TaskEvent.Kind.retryScheduled.rawValue)' END
             """
-        let notices = PostgresEventNotice.notices(
-            kind: kind, attempt: "c.attempts", worker: "i.worker", from: "updated AS c JOIN input AS i ON i.id = c.id")
-        let rows = try await connection.query(
+        var query: PostgresQuery =
             """
             WITH input AS (
                 SELECT i.id, i.worker, i.retry_count, i.status, i.increment,
@@ -281,20 +297,29 @@ public final class PostgresTaskStore: TaskStore {
                 WHERE t.id = ANY(\(ids)::uuid[]) AND t.id = i.id
                   AND t.status = 'processing' AND t.locked_by = i.worker AND t.retry_count = i.retry_count
                 RETURNING t.id, t.user_id, t.task_type, t.context_json, t.status, t.attempts
-            ),
-            notified AS (
-                SELECT pg_notify('\(unescaped: PostgresEventNotice.channel)', \(origin) || \(unescaped: notices))
+            )
+            """
+        if let origin {
+            let notices = PostgresEventNotice.notices(
+                kind: kind, attempt: "c.attempts", worker: "i.worker", from: "updated AS c JOIN input AS i ON i.id = c.id")
+            query.binds.append(origin)
+            query.sql += """
+                , notified AS (
+                    SELECT pg_notify('\(PostgresEventNotice.channel)', $\(query.binds.count)::text || \(notices))
+                """
+        }
+        query.sql += """
+
             INSERT INTO agent_actions_log (
                 agent_type, action_type, user_id, context_id, context_type, latency_ms,
                 input_data, output_data, error, attempt, worker_id, started_at, created_at, outcome, wait_ms)
             SELECT 'task_processor', 'process_' || u.task_type, u.user_id, u.id, 'agent_task', i.latency,
                 u.context_json, i.result, i.error, i.attempt, i.worker, i.started_at, i.finished_at, i.outcome, i.wait
             FROM updated AS u JOIN input AS i ON i.id = u.id
-            WHERE \(unescaped: PostgresEventNotice.sentFirst)
+            WHERE \(origin == nil ? "true" : PostgresEventNotice.sentFirst)
             RETURNING context_id
-            """,
-            logger: logger
-        )
+            """
+        let rows = try await connection.query(query, logger: logger)
         var applied: Set<UUID> = []
         for try await id in rows.decode(UUID.self) { applied.insert(id) }
         return applied
@@ -329,7 +354,7 @@ public final class PostgresTaskStore: TaskStore {
             ).collect()
             let records = try rows.map { LeaseRescue.record(for: try PostgresTaskRow.task(from: $0), now: now, policy: policy) }
             guard !records.isEmpty else { return [] }
-            let rescued = try await Self.apply(records, rescue: true, origin: events.origin, on: connection, logger: logger)
+            let rescued = try await Self.apply(records, rescue: true, origin: announcer, on: connection, logger: logger)
             return records.filter { rescued.contains($0.task.id) }
         }
         events.publish(rescued.flatMap { TaskEvent.finished($0, rescued: true) })
@@ -371,17 +396,16 @@ public final class PostgresTaskStore: TaskStore {
             """).isEmpty
     }
 
-    /// Runs an `UPDATE` of `agent_tasks` (without RETURNING) with the notices of its
-    /// `kind` events, publishes them, and returns the changed tasks.
+    /// The origin this store's statements announce their changes with now, or `nil`
+    /// when no other instance listens.
+    private var announcer: String? { audience.origin(of: events) }
+
+    /// Runs an `UPDATE` of `agent_tasks` (without RETURNING), announcing its `kind`
+    /// events when another instance listens, publishes them, and returns the changed tasks.
     private func change(_ kind: TaskEvent.Kind, now: Date, _ update: PostgresQuery) async throws -> [AgentTask] {
-        var query = PostgresQuery(unsafeSQL: "WITH changed AS (", binds: update.binds)
-        query.sql += update.sql + " RETURNING \(PostgresTaskRow.columns)), "
-        query.binds.append(events.origin)
-        query.sql += """
-            notified AS (
-                SELECT pg_notify('\(PostgresEventNotice.channel)', $\(query.binds.count)::text || \(Self.notices(kind)))
-            \(PostgresEventNotice.returningChanged)
-            """
+        var query = update
+        query.sql += " RETURNING \(PostgresTaskRow.columns)"
+        if let announcer { query = PostgresEventNotice.announce(query, kind: kind, origin: announcer) }
         let tasks = try await client.query(query, logger: logger).collect().map(PostgresTaskRow.task(from:))
         events.publish(tasks.map { .changed(kind, $0, at: now) })
         return tasks

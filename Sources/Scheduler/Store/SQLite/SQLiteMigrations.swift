@@ -128,5 +128,8 @@ public enum SQLiteMigrations {
                 WHERE status IN ('failed', 'cancelled')
             """,
         ]),
+        // PostgreSQL's version 9 records which instances listen for task events; a
+        // SQLite file has one serving process.
+        Migration(version: 9, name: "instances listening for task events", statements: []),
     ]
 }
