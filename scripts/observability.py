@@ -115,6 +115,22 @@ def check_streams(port_a, port_b):
     stream = Stream(port_a, "/events?type=task.created,task.started,task.completed")
     wait_for(lambda: any(f.get("comment") == "connected" for f in stream.frames), 10, "the stream to open")
     later = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 3600))
+    # B announces its changes once it sees that A has a client: within about a second.
+    started = time.monotonic()
+
+    def b_announces():
+        status, body = request(port_b, "POST", "/tasks", {"task_type": "noop", "scheduled_for": later})
+        expect(status == 201, f"POST /tasks on B: {status} {body}")
+        probe = json.loads(body)["id"]
+        deadline = time.monotonic() + 0.5
+        while time.monotonic() < deadline:
+            if any(probe in e["data"] for e in stream.events("task.created")):
+                return True
+            time.sleep(0.05)
+        return False
+
+    wait_for(b_announces, 15, "instance B to announce its changes to A's client")
+    print(f"B announced to A's client {time.monotonic() - started:.1f} s after it connected")
     status, body = request(port_b, "POST", "/tasks", {"task_type": "probe", "scheduled_for": later,
                                                        "context": {"duration_ms": 600, "progress_steps": 3}})
     expect(status == 201, f"POST /tasks on B: {status} {body}")
