@@ -118,7 +118,7 @@ public protocol TaskStore: Service {
     /// Failed and cancelled tasks by type over the whole history.
     func endedCounts() async throws -> [EndedCount]
 
-    /// The attempts finished after `since`, most recent first, at most `limit` of them.
+    /// The attempts finished after `since` among the `limit` most recent ones of the log.
     func recentAttempts(since: Date, limit: Int) async throws -> [AttemptSample]
 
     /// The action-log rows of one task, oldest first.

@@ -47,6 +47,9 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "session, or transaction behind a transaction-mode pooler such as PgBouncer.")
     var databasePoolMode: DatabasePoolMode = .session
 
+    @Option(help: "when-listened (as serve: task events announced to other instances only while one streams them), or always (the cost of announcing).")
+    var announceEvents: EventAnnouncement = .whenListened
+
     func run() async throws {
         var logger = Logger(label: "agent-scheduler.bench")
         logger.logLevel = .warning
@@ -61,9 +64,8 @@ struct Bench: AsyncParsableCommand {
         let selected = Set(workloads.uppercased().split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) })
         let configuration = Self.engineConfiguration(
             workerID: "bench-\(ProcessInfo.processInfo.processIdentifier)", batchSize: batchSize, concurrency: concurrency)
-        // As `serve` runs it: events announced to other instances only while one listens.
         let report = try await StoreFactory.withStore(
-            url: url, poolMode: databasePoolMode, announcing: .whenListened, logger: logger
+            url: url, poolMode: databasePoolMode, announcing: announceEvents, logger: logger
         ) { store in
             try await store.migrate()
             let database = BenchDatabase(store: store)

@@ -15,7 +15,7 @@ protocol BenchSQL: Sendable {
     /// Inserts a history of `tasks` finished tasks (one in 50 failed, the rest completed;
     /// four task types) with one action-log row each, in time order: `recent` of them in
     /// the hour before `now`, the rest spread over the 30 days before that. Then updates
-    /// the planner's statistics.
+    /// the planner's statistics (and PostgreSQL's visibility map, as autovacuum would).
     func fillHistory(tasks: Int, recent: Int, now: Date) async throws
 
     /// The single integer a query returns (0 when it returns no row).

@@ -135,7 +135,10 @@ enum PostgresMigrations {
             ALTER TABLE agent_actions_log
                 ADD COLUMN IF NOT EXISTS outcome VARCHAR(20), ADD COLUMN IF NOT EXISTS wait_ms BIGINT
             """,
-            "CREATE INDEX IF NOT EXISTS agent_actions_log_created_brin ON agent_actions_log USING brin (created_at)",
+            """
+            CREATE INDEX IF NOT EXISTS agent_actions_log_created_brin ON agent_actions_log
+                USING brin (created_at) WITH (pages_per_range = 16)
+            """,
             """
             CREATE INDEX IF NOT EXISTS agent_tasks_ended_idx ON agent_tasks (task_type, status)
                 WHERE status IN ('failed', 'cancelled')

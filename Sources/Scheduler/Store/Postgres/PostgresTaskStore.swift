@@ -492,8 +492,8 @@ public final class PostgresTaskStore: TaskStore {
         return counts
     }
 
-    /// Reads the window through the BRIN index on `created_at`, bounded by id to the
-    /// most recent `limit` rows of the log.
+    /// Reads the window through the BRIN index on `created_at` and the key range of the
+    /// most recent `limit` ids, whichever the planner finds narrower (or both).
     public func recentAttempts(since: Date, limit: Int) async throws -> [AttemptSample] {
         let rows = try await client.query(
             """
@@ -503,8 +503,6 @@ public final class PostgresTaskStore: TaskStore {
             FROM agent_actions_log
             WHERE created_at > \(since) AND action_type LIKE 'process\\_%'
               AND id > (SELECT COALESCE(max(id), 0) FROM agent_actions_log) - \(limit)
-            ORDER BY id DESC
-            LIMIT \(limit)
             """,
             logger: logger
         )

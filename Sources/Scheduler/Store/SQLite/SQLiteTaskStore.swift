@@ -483,8 +483,8 @@ public final class SQLiteTaskStore: TaskStore {
         }
     }
 
-    /// Reads the window through the index on `created_at`, bounded by rowid to the most
-    /// recent `limit` rows of the log.
+    /// Reads the window through the index on `created_at` or the key range of the most
+    /// recent `limit` ids, whichever the planner finds narrower.
     public func recentAttempts(since: Date, limit: Int) async throws -> [AttemptSample] {
         try await query(
             """
@@ -494,8 +494,6 @@ public final class SQLiteTaskStore: TaskStore {
             FROM agent_actions_log
             WHERE created_at > ?1 AND action_type LIKE 'process\\_%' ESCAPE '\\'
               AND id > (SELECT COALESCE(max(id), 0) FROM agent_actions_log) - ?2
-            ORDER BY id DESC
-            LIMIT ?2
             """,
             [SQLiteValue.bind(since), SQLiteValue.bind(limit)]
         ).map { row in

@@ -2,3 +2,5 @@ import ArgumentParser
 import Scheduler
 
 extension DatabasePoolMode: ExpressibleByArgument {}
+
+extension EventAnnouncement: ExpressibleByArgument {}
