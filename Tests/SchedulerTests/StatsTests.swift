@@ -22,7 +22,7 @@ struct StatsTests {
         let stats = QueueStats(
             queue: [TypeQueue(taskType: "a", pending: 3, due: 2, processing: 1, oldestDue: now.addingTimeInterval(-42))],
             ended: [EndedCount(taskType: "a", failed: 4, cancelled: 1), EndedCount(taskType: "b", failed: 1)],
-            attempts: attempts, truncated: false, now: now)
+            attempts: AttemptSummary(samples: attempts, limit: 100, now: now), now: now)
         #expect(stats.taskTypes.map(\.taskType) == ["a", "b"])
         let a = stats.taskTypes[0]
         #expect(a.pending == 3 && a.due == 2 && a.processing == 1 && a.oldestDueAgeSeconds == 42)
@@ -35,6 +35,8 @@ struct StatsTests {
         #expect(stats.workers.map(\.workerID) == ["w1", "w2"])
         #expect(stats.workers[1].attempts == 2 && stats.workers[1].succeeded == 0 && stats.workers[1].meanRunMs == 5)
         #expect(stats.taskTypes[1].attempts == 0 && stats.taskTypes[1].runMs == nil)
+        #expect(stats.attemptsRead == 22 && !stats.truncated)
+        #expect(AttemptSummary(samples: attempts, limit: 22, now: now).truncated, "a read that took its limit may have missed some")
     }
 
     @Test("GET /stats reads the queue, the ended totals and the last hour's attempts", arguments: StoreKind.available)

@@ -10,8 +10,6 @@ import Foundation
 public struct QueueStats: Sendable, Encodable {
     /// The most attempts one report reads.
     public static let attemptLimit = 100_000
-    /// The windows, in minutes, of the completed and failed counts.
-    public static let windows = [1, 5, 60]
 
     public struct TypeStats: Sendable, Encodable {
         public var taskType: String
@@ -50,6 +48,14 @@ public struct QueueStats: Sendable, Encodable {
         public var succeeded: Int
         public var meanRunMs: Double
         public var lastFinishedAt: Date
+
+        public init(workerID: String, attempts: Int, succeeded: Int, meanRunMs: Double, lastFinishedAt: Date) {
+            self.workerID = workerID
+            self.attempts = attempts
+            self.succeeded = succeeded
+            self.meanRunMs = meanRunMs
+            self.lastFinishedAt = lastFinishedAt
+        }
 
         enum CodingKeys: String, CodingKey {
             case attempts, succeeded
@@ -105,7 +111,7 @@ public struct QueueStats: Sendable, Encodable {
 extension QueueStats {
     /// Builds the report from what the store read; pure, so its arithmetic is tested
     /// without a database.
-    public init(queue: [TypeQueue], ended: [EndedCount], attempts: [AttemptSample], truncated: Bool, now: Date) {
+    public init(queue: [TypeQueue], ended: [EndedCount], attempts: AttemptSummary, now: Date) {
         var types: [String: TypeStats] = [:]
         func stats(_ type: String) -> TypeStats { types[type] ?? TypeStats(taskType: type) }
         for live in queue {
@@ -122,49 +128,27 @@ extension QueueStats {
             entry.cancelled = count.cancelled
             types[count.taskType] = entry
         }
-        for (type, samples) in Dictionary(grouping: attempts, by: \.taskType) {
-            var entry = stats(type)
-            for minutes in Self.windows {
-                let since = now.addingTimeInterval(-Double(minutes) * 60)
-                let recent = samples.filter { $0.finishedAt > since }
-                entry.completedLast["\(minutes)m"] = recent.filter { $0.outcome == "completed" }.count
-                entry.failedLast["\(minutes)m"] = recent.filter { $0.outcome == "failed" }.count
-            }
-            entry.attempts = samples.count
-            entry.failureRate = Double(samples.filter(\.failed).count) / Double(samples.count)
-            entry.runMs = Self.percentiles(samples.map(\.runMs))
-            entry.waitMs = Self.percentiles(samples.compactMap(\.waitMs))
-            types[type] = entry
-        }
-        var workers: [WorkerStats] = []
-        for (worker, samples) in Dictionary(grouping: attempts.filter { $0.workerID != nil }, by: { $0.workerID! }) {
-            workers.append(WorkerStats(
-                workerID: worker, attempts: samples.count, succeeded: samples.filter { !$0.failed }.count,
-                meanRunMs: Double(samples.map(\.runMs).reduce(0, +)) / Double(samples.count),
-                lastFinishedAt: samples.map(\.finishedAt).max() ?? now))
+        for summary in attempts.types {
+            var entry = stats(summary.taskType)
+            entry.completedLast = summary.completedLast
+            entry.failedLast = summary.failedLast
+            entry.attempts = summary.attempts
+            entry.failureRate = summary.attempts > 0 ? Double(summary.failedAttempts) / Double(summary.attempts) : nil
+            entry.runMs = summary.runMs
+            entry.waitMs = summary.waitMs
+            types[summary.taskType] = entry
         }
         self.init(
             generatedAt: now, taskTypes: types.values.sorted { $0.taskType < $1.taskType },
-            workers: workers.sorted { $0.workerID < $1.workerID }, attemptsRead: attempts.count, truncated: truncated)
+            workers: attempts.workers.sorted { $0.workerID < $1.workerID }, attemptsRead: attempts.read,
+            truncated: attempts.truncated)
     }
 
-    /// The 50th and 95th percentiles by nearest rank, or `nil` for no values.
-    static func percentiles(_ values: [Int]) -> Percentiles? {
-        guard !values.isEmpty else { return nil }
-        let sorted = values.sorted()
-        func rank(_ p: Double) -> Int { sorted[max(0, Int((p * Double(sorted.count)).rounded(.up)) - 1)] }
-        return Percentiles(p50: rank(0.5), p95: rank(0.95))
-    }
-}
-
-extension QueueStats {
     /// Reads the report from `store` as of `now`.
     public static func read(from store: any TaskStore, now: Date) async throws -> QueueStats {
         let queue = try await store.queue(now: now)
         let ended = try await store.endedCounts()
-        var attempts = try await store.recentAttempts(since: now.addingTimeInterval(-3600), limit: attemptLimit + 1)
-        let truncated = attempts.count > attemptLimit
-        if truncated { attempts.removeLast(attempts.count - attemptLimit) }
-        return QueueStats(queue: queue, ended: ended, attempts: attempts, truncated: truncated, now: now)
+        let attempts = try await store.attemptSummary(now: now, limit: attemptLimit)
+        return QueueStats(queue: queue, ended: ended, attempts: attempts, now: now)
     }
 }

@@ -118,8 +118,10 @@ public protocol TaskStore: Service {
     /// Failed and cancelled tasks by type over the whole history.
     func endedCounts() async throws -> [EndedCount]
 
-    /// The attempts finished after `since` among the `limit` most recent ones of the log.
-    func recentAttempts(since: Date, limit: Int) async throws -> [AttemptSample]
+    /// The attempts of the hour before `now`, among the `limit` most recent ones of the
+    /// log (so the read stays bounded however busy the hour), summed up by task type and
+    /// by worker.
+    func attemptSummary(now: Date, limit: Int) async throws -> AttemptSummary
 
     /// The action-log rows of one task, oldest first.
     func actionLog(taskID: UUID) async throws -> [ActionLogEntry]

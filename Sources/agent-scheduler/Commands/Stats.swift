@@ -31,7 +31,7 @@ enum StatsTable {
                 [
                     type.taskType, "\(type.pending)", "\(type.due)", "\(type.processing)",
                     type.oldestDueAgeSeconds.map { "\(Int($0)) s" } ?? "-", "\(type.failed)", "\(type.cancelled)",
-                    QueueStats.windows.map { "\(type.completedLast["\($0)m"] ?? 0)" }.joined(separator: "/"),
+                    AttemptSummary.windows.map { "\(type.completedLast["\($0)m"] ?? 0)" }.joined(separator: "/"),
                     "\(type.failedLast["60m"] ?? 0)", milliseconds(type.waitMs), milliseconds(type.runMs),
                     type.failureRate.map { String(format: "%.1f%%", $0 * 100) } ?? "-",
                 ]

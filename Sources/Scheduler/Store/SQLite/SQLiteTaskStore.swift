@@ -484,9 +484,9 @@ public final class SQLiteTaskStore: TaskStore {
     }
 
     /// Reads the window through the index on `created_at` or the key range of the most
-    /// recent `limit` ids, whichever the planner finds narrower.
-    public func recentAttempts(since: Date, limit: Int) async throws -> [AttemptSample] {
-        try await query(
+    /// recent `limit` ids, whichever the planner finds narrower, and sums it up here.
+    public func attemptSummary(now: Date, limit: Int) async throws -> AttemptSummary {
+        let samples = try await query(
             """
             SELECT substr(action_type, 9) AS task_type, worker_id,
                    COALESCE(outcome, CASE WHEN error IS NULL THEN 'completed' ELSE 'retrying' END) AS outcome,
@@ -495,13 +495,14 @@ public final class SQLiteTaskStore: TaskStore {
             WHERE created_at > ?1 AND action_type LIKE 'process\\_%' ESCAPE '\\'
               AND id > (SELECT COALESCE(max(id), 0) FROM agent_actions_log) - ?2
             """,
-            [SQLiteValue.bind(since), SQLiteValue.bind(limit)]
+            [SQLiteValue.bind(now.addingTimeInterval(-3600)), SQLiteValue.bind(limit)]
         ).map { row in
             AttemptSample(
                 taskType: try SQLiteValue.string(row, "task_type"), workerID: SQLiteValue.optionalString(row, "worker_id"),
                 outcome: try SQLiteValue.string(row, "outcome"), runMs: try SQLiteValue.int(row, "run_ms"),
                 waitMs: row.column("wait_ms")?.integer.map { Int($0) }, finishedAt: try SQLiteValue.date(row, "created_at"))
         }
+        return AttemptSummary(samples: samples, limit: limit, now: now)
     }
 
     public func actionLog(taskID: UUID) async throws -> [ActionLogEntry] {
