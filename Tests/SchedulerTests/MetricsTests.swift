@@ -25,6 +25,10 @@ struct MetricsTests {
             let doomed = try await store.enqueue(NewTask(taskType: "greet", scheduledFor: now.addingTimeInterval(3600)), now: now)
             await harness.engine.processDueTasks()
             _ = try await client.send(.post, "/tasks/\(doomed.task.id.lowercasedString)/cancel")
+            for name in ["made-up-1", "made-up-2"] {
+                let stray = try await store.enqueue(NewTask(taskType: name, scheduledFor: now.addingTimeInterval(-60)), now: now)
+                if name == "made-up-2" { _ = try await store.cancel(id: stray.task.id, now: now) }
+            }
             _ = try await store.enqueue(NewTask(taskType: "noop", scheduledFor: now.addingTimeInterval(-90)), now: now)
 
             let reply = try await client.send(.get, "/metrics")
@@ -46,6 +50,9 @@ struct MetricsTests {
             #expect(abs(oldest - 90) < 0.01, "stored times keep milliseconds: \(oldest)")
             #expect(value(#"agent_scheduler_queue_oldest_due_age_seconds{task_type="flaky"}"#, in: text) == 0,
                     "the retry is not due yet")
+            #expect(value(#"agent_scheduler_queue_tasks{status="pending",task_type="unregistered"}"#, in: text) == 1)
+            #expect(value(#"agent_scheduler_tasks_cancelled_total{task_type="unregistered"}"#, in: text) == 1)
+            #expect(!text.contains("made-up"), "types no handler runs share one label, so strangers cannot grow the series")
             #expect(text.contains("# HELP agent_scheduler_tasks_completed_total "))
             #expect(text.contains("# TYPE agent_scheduler_task_wait_seconds histogram"))
         }

@@ -46,7 +46,7 @@ public final class Engine: Service {
         self.runner = AttemptRunner(store: store, registry: registry, configuration: configuration, clock: clock, logger: logger)
         self.results = ResultBatcher(store: store, metrics: metrics, logger: logger)
         self.metrics = metrics
-        metrics.count(eventsOf: store.events)
+        metrics.count(eventsOf: store.events, taskTypes: registry.taskTypes)
     }
 
     /// Stops waiting for running handlers at shutdown (a second SIGTERM or Ctrl-C): they

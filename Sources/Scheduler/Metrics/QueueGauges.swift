@@ -23,7 +23,8 @@ actor QueueGauges {
 
     /// Reads the queue unless a read finished less than ``maximumAge`` ago; joins a read
     /// under way. A failed read leaves the last figures and counts a database error.
-    /// Every type in `taskTypes` is shown, at 0 when it has no live tasks.
+    /// Every type in `taskTypes` is shown, at 0 when it has no live tasks; tasks of other
+    /// types are summed up under ``SchedulerMetrics/unregisteredLabel``.
     func refresh(store: any TaskStore, now: Date, taskTypes: [String]) async {
         if let readAt, ContinuousClock.now - readAt < Self.maximumAge { return }
         if let reading { return await reading.value }
@@ -42,11 +43,18 @@ actor QueueGauges {
             errors.increment()
             return
         }
+        let registered = Set(taskTypes)
+        var merged = Dictionary(uniqueKeysWithValues: taskTypes.map { ($0, TypeQueue(taskType: $0)) })
+        for queue in queues {
+            let label = SchedulerMetrics.label(queue.taskType, registered: registered)
+            merged[label, default: TypeQueue(taskType: label)].add(
+                pending: queue.pending, due: queue.due, processing: queue.processing, oldestDue: queue.oldestDue)
+        }
         var values: [[String]: Double] = [:]
-        for queue in taskTypes.map({ TypeQueue(taskType: $0) }) + queues {
-            values[[Self.depthName, "pending", queue.taskType]] = Double(queue.pending)
-            values[[Self.depthName, "processing", queue.taskType]] = Double(queue.processing)
-            values[[Self.oldestDueName, queue.taskType]] = queue.oldestDue.map { max(0, now.timeIntervalSince($0)) } ?? 0
+        for (label, queue) in merged {
+            values[[Self.depthName, "pending", label]] = Double(queue.pending)
+            values[[Self.depthName, "processing", label]] = Double(queue.processing)
+            values[[Self.oldestDueName, label]] = queue.oldestDue.map { max(0, now.timeIntervalSince($0)) } ?? 0
         }
         // A type whose tasks are all gone shows 0, not its last figure.
         for key in shown where values[key] == nil { values[key] = 0 }

@@ -48,15 +48,27 @@ public final class SchedulerMetrics: Sendable {
         databaseErrors = Counter(label: Name.databaseErrors, dimensions: [], factory: factory)
     }
 
-    /// Counts the events this process publishes on `bus` from now on.
-    public func count(eventsOf bus: TaskEventBus) {
+    /// The `task_type` label of types no handler here runs: anyone may enqueue any type
+    /// name, and one series per name would let them grow the metrics without bound.
+    public static let unregisteredLabel = "unregistered"
+
+    /// The label for `taskType`: itself when registered, else ``unregisteredLabel``.
+    static func label(_ taskType: String, registered: Set<String>) -> String {
+        registered.contains(taskType) ? taskType : unregisteredLabel
+    }
+
+    /// Counts the events this process publishes on `bus` from now on, labelled with
+    /// their type when it is one of `taskTypes`.
+    public func count(eventsOf bus: TaskEventBus, taskTypes: [String]) {
+        let registered = Set(taskTypes)
         bus.observe { [weak self] event in
             guard event.isLocal, let self, let name = Name.counter(for: event.kind) else { return }
-            self.counter(name, event.taskType).increment()
+            self.counter(name, Self.label(event.taskType, registered: registered)).increment()
         }
     }
 
-    /// Records how long an attempt ran and how long its task waited to start.
+    /// Records how long an attempt ran and how long its task waited to start (only
+    /// registered types run here).
     func attemptFinished(_ record: AttemptRecord) {
         let type = record.task.taskType
         timer(Name.attemptDuration, type).recordNanoseconds(nanoseconds(record.finishedAt.timeIntervalSince(record.startedAt)))
