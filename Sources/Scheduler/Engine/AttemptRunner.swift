@@ -30,7 +30,7 @@ struct AttemptRunner: Sendable {
         let recordOutcome: AttemptRecord.Outcome
         switch outcome {
         case .returned(let resultJSON):
-            recordOutcome = .completed(resultJSON: resultJSON)
+            recordOutcome = .completed(resultJSON: StoredText.json(resultJSON))
         case .threw(let error as HandlerError):
             recordOutcome = failure(task, error.message, retryable: error.isRetryable, now: finishedAt)
         case .threw(let error):
@@ -53,7 +53,8 @@ struct AttemptRunner: Sendable {
     }
 
     private func failure(_ task: AgentTask, _ message: String, retryable: Bool, now: Date) -> AttemptRecord.Outcome {
-        switch configuration.retryPolicy.decide(
+        let message = StoredText.text(message)
+        return switch configuration.retryPolicy.decide(
             retryCount: task.retryCount, maxRetries: task.maxRetries, retryable: retryable, now: now)
         {
         case .retry(let at): .retry(at: at, error: message)

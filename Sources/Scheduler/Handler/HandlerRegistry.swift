@@ -52,8 +52,10 @@ public struct HandlerRegistry: Sendable {
         }
     }
 
-    /// ``validate(taskType:contextJSON:userID:)`` for a task about to be enqueued.
+    /// ``validate(taskType:contextJSON:userID:)`` for a task about to be enqueued, after
+    /// checking that none of its text holds a NUL the database would refuse.
     public func validate(_ task: NewTask) throws(SchedulerError) {
+        try StoredText.checkStorable(task)
         try validate(taskType: task.taskType, contextJSON: task.contextJSON, userID: task.userID)
     }
 

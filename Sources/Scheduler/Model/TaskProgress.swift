@@ -54,8 +54,8 @@ public struct TaskProgress: Sendable, Hashable, Codable {
                 DecodingError.dataCorruptedError(forKey: .updatedAt, in: container, debugDescription: "not a timestamp: \(stamp)")))
     }
 
-    /// The JSON text stored in `progress_json`.
-    var json: String { (try? JSONText.encode(self)) ?? "{}" }
+    /// The JSON text stored in `progress_json` (a NUL a handler passed on becomes U+FFFD).
+    var json: String { StoredText.json((try? JSONText.encode(self)) ?? "{}") }
 
     /// Reads `progress_json`; `nil` for text that is not such an object.
     init?(json: String) {
