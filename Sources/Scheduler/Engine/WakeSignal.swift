@@ -1,8 +1,8 @@
 import Synchronization
 
-/// Wakes the poller early: when a handler frees a slot, a task is enqueued here, or
-/// shutdown begins. A signal sent while nobody waits is kept for the next wait. One
-/// waiter at a time (the poller).
+/// Wakes one waiter early: the poller when a handler frees a slot, a task is enqueued
+/// here, or shutdown begins; an event stream's reader when events arrive. A signal sent
+/// while nobody waits is kept for the next wait. One waiter at a time.
 final class WakeSignal: Sendable {
     private struct Waiter {
         let id: Int

@@ -30,22 +30,15 @@ public final class EventSubscription: Sendable {
     private let limit: Int
     private weak let bus: TaskEventBus?
 
-    private struct Waiter {
-        let id: Int
-        let continuation: CheckedContinuation<Void, Never>
-    }
-
     private struct State {
         var queue: [TaskEvent] = []
         var gap = false
         var end: End?
-        var waiter: Waiter?
-        var nextWaitID = 0
-        /// A wait whose timer fired before it began waiting: it must not wait at all.
-        var expiredEarly: Int?
     }
 
     private let state = Mutex(State())
+    /// Wakes the one reader when something is there to take.
+    private let arrived = WakeSignal()
 
     init(filter: EventFilter, limit: Int, bus: TaskEventBus) {
         self.filter = filter
@@ -57,67 +50,44 @@ public final class EventSubscription: Sendable {
     /// pass its limit, and then returns `false` so that the bus lets it go. Called by the
     /// bus under its lock: must not wait.
     func offer(_ events: [TaskEvent]) -> Bool {
-        let (waiter, open) = state.withLock { state -> (Waiter?, Bool) in
-            guard state.end == nil else { return (nil, false) }
+        let (changed, open) = state.withLock { state -> (Bool, Bool) in
+            guard state.end == nil else { return (false, false) }
             let before = state.queue.count
             for event in events where filter.matches(event) { state.queue.append(event) }
             if state.queue.count > limit {
                 state.queue.removeAll()
                 state.end = .tooSlow
-            } else if state.queue.count == before {
-                return (nil, true)
             }
-            defer { state.waiter = nil }
-            return (state.waiter, state.end == nil)
+            return (state.queue.count != before || state.end != nil, state.end == nil)
         }
-        waiter?.continuation.resume()
+        if changed { arrived.signal() }
         return open
     }
 
     func markGap() {
         state.withLock { $0.gap = true }
+        arrived.signal()
     }
 
     /// Waits up to `timeout` for events and returns them all; see ``Next``.
     public func next(timeout: Duration) async -> Next {
-        if let ready = take() { return ready }
-        let id = state.withLock { state in
-            state.nextWaitID += 1
-            return state.nextWaitID
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            if let ready = take() { return ready }
+            // A signal kept from events already taken wakes the wait early: wait again.
+            let remaining = deadline - ContinuousClock.now
+            guard remaining > .zero else { return .idle }
+            await arrived.wait(timeout: remaining)
+            if Task.isCancelled { return .ended(.closed) }
         }
-        let timer = Task { [weak self] in
-            try? await Task.sleep(for: timeout)
-            self?.wakeWaiter(id)
-        }
-        defer { timer.cancel() }
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                let resumeNow = state.withLock { state -> Bool in
-                    if !state.queue.isEmpty || state.gap || state.end != nil || Task.isCancelled
-                        || state.expiredEarly == id
-                    {
-                        return true
-                    }
-                    state.waiter = Waiter(id: id, continuation: continuation)
-                    return false
-                }
-                if resumeNow { continuation.resume() }
-            }
-        } onCancel: {
-            self.wakeWaiter(id)
-        }
-        if Task.isCancelled { return .ended(.closed) }
-        return take() ?? .idle
     }
 
     /// Ends the subscription: the client went away or the server is stopping.
     public func cancel() {
-        let waiter = state.withLock { state -> Waiter? in
+        state.withLock { state in
             if state.end == nil { state.end = .closed }
-            defer { state.waiter = nil }
-            return state.waiter
         }
-        waiter?.continuation.resume()
+        arrived.signal()
         bus?.remove(self)
     }
 
@@ -134,19 +104,5 @@ public final class EventSubscription: Sendable {
             if let end = state.end { return .ended(end) }
             return nil
         }
-    }
-
-    /// Ends the wait with this id, if it is the one waiting (a timer of an earlier wait
-    /// may fire late).
-    private func wakeWaiter(_ id: Int) {
-        let waiter = state.withLock { state -> Waiter? in
-            guard let waiter = state.waiter, waiter.id == id else {
-                state.expiredEarly = id
-                return nil
-            }
-            state.waiter = nil
-            return waiter
-        }
-        waiter?.continuation.resume()
     }
 }
