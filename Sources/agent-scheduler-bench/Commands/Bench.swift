@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Logging
 import Scheduler
 
 /// `agent-scheduler-bench` (its default subcommand `run`): measures the engine with the
@@ -51,31 +50,15 @@ struct Bench: AsyncParsableCommand {
     var announceEvents: EventAnnouncement = .whenListened
 
     func run() async throws {
-        var logger = Logger(label: "agent-scheduler.bench")
-        logger.logLevel = .warning
-        let temporary = FileManager.default.temporaryDirectory
-            .appendingPathComponent("agent-scheduler-bench-\(UUID().uuidString).sqlite").path
-        let url = databaseURL ?? temporary
-        defer {
-            if databaseURL == nil {
-                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: temporary + suffix) }
-            }
-        }
         let selected = Set(workloads.uppercased().split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) })
         let configuration = Self.engineConfiguration(
             workerID: "bench-\(ProcessInfo.processInfo.processIdentifier)", batchSize: batchSize, concurrency: concurrency)
-        let report = try await StoreFactory.withStore(
-            url: url, poolMode: databasePoolMode, announcing: announceEvents, logger: logger
-        ) { store in
-            try await store.migrate()
-            let database = BenchDatabase(store: store)
-            if reset { try await database.reset() }
-            guard try await database.isEmpty() else {
-                throw ValidationError("agent_tasks is not empty: the benchmark needs a scratch database (pass --reset to empty it)")
-            }
+        let report = try await ScratchDatabase.with(
+            url: databaseURL, reset: reset, poolMode: databasePoolMode, announcing: announceEvents
+        ) { store, database, url in
             let runner = BenchRunner(
                 databaseURL: url, poolMode: databasePoolMode, store: store, database: database,
-                configuration: configuration, logger: logger)
+                configuration: configuration, logger: ScratchDatabase.logger)
             var report = BenchReport(
                 database: store.databaseKind.rawValue, concurrency: concurrency,
                 batchSize: batchSize, idleRSSMB: ProcessMemory.residentMB())

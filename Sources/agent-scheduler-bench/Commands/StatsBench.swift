@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Logging
 import Scheduler
 
 /// `agent-scheduler-bench stats`: times the reads behind `GET /stats` and
@@ -26,23 +25,7 @@ struct StatsBench: AsyncParsableCommand {
     var reset = false
 
     func run() async throws {
-        var logger = Logger(label: "agent-scheduler.bench")
-        logger.logLevel = .warning
-        let temporary = FileManager.default.temporaryDirectory
-            .appendingPathComponent("agent-scheduler-bench-\(UUID().uuidString).sqlite").path
-        let url = databaseURL ?? temporary
-        defer {
-            if databaseURL == nil {
-                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: temporary + suffix) }
-            }
-        }
-        try await StoreFactory.withStore(url: url, logger: logger) { store in
-            try await store.migrate()
-            let database = BenchDatabase(store: store)
-            if reset { try await database.reset() }
-            guard try await database.isEmpty() else {
-                throw ValidationError("agent_tasks is not empty: the benchmark needs a scratch database (pass --reset to empty it)")
-            }
+        try await ScratchDatabase.with(url: databaseURL, reset: reset) { store, database, _ in
             let now = Date()
             let filling = ContinuousClock.now
             try await database.fillHistory(tasks: history, recent: recent, now: now)
