@@ -19,8 +19,8 @@ struct LeaseKeeperTests {
             // worker, or after this worker's own result write committed.
             let stolen = try await db.store.enqueue(NewTask(taskType: "noop", scheduledFor: now), now: now).task.id
             let written = try await db.store.enqueue(NewTask(taskType: "noop", scheduledFor: now), now: now).task.id
-            running.insert(stolen) { cancelled.withLock { _ = $0.insert("stolen") } }
-            running.insert(written) { cancelled.withLock { _ = $0.insert("written") } }
+            running.insert(stolen) { _ in cancelled.withLock { _ = $0.insert("stolen") } }
+            running.insert(written) { _ in cancelled.withLock { _ = $0.insert("written") } }
             running.handlerReturned(written)
 
             let keeper = LeaseKeeper(

@@ -9,7 +9,7 @@ struct RunningTasksTests {
     func freeSlots() {
         let running = RunningTasks()
         let ids = (0..<4).map { _ in UUID() }
-        for id in ids { running.insert(id) {} }
+        for id in ids { running.insert(id) { _ in } }
         #expect(running.freeSlots(concurrency: 4) == 0)
 
         running.handlerReturned(ids[0])
@@ -17,7 +17,7 @@ struct RunningTasksTests {
         #expect(running.freeSlots(concurrency: 4) == 2)
 
         let more = (0..<2).map { _ in UUID() }
-        for id in more { running.insert(id) {} }
+        for id in more { running.insert(id) { _ in } }
         for id in ids[2...] + more { running.handlerReturned(id) }
         // Six results wait to be written: four handlers could run, but only two more
         // results may queue up behind them.

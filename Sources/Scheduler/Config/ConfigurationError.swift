@@ -7,6 +7,12 @@ public enum ConfigurationError: Error, Sendable, Equatable, CustomStringConverti
     case invalidValue(setting: String, value: String, expected: String)
     /// Two handlers claim the same task type.
     case duplicateHandler(String)
+    /// A remote task type has the name of a handler compiled in.
+    case remoteTypeCollision(String)
+    /// A declaration names a task type that is neither remote nor compiled in.
+    case undeclaredTaskType(String)
+    /// The task-types file cannot be used.
+    case taskTypesFile(path: String, problem: String)
 
     public var description: String {
         switch self {
@@ -14,6 +20,12 @@ public enum ConfigurationError: Error, Sendable, Equatable, CustomStringConverti
             "\(setting) has the invalid value '\(value)': expected \(expected)"
         case .duplicateHandler(let type):
             "two handlers are registered for task type '\(type)': each task type needs exactly one"
+        case .remoteTypeCollision(let type):
+            "task type '\(type)' is declared remote (REMOTE_TASK_TYPES or TASK_TYPES_FILE) but is a built-in handler: rename the remote type"
+        case .undeclaredTaskType(let type):
+            "TASK_TYPES_FILE declares task type '\(type)', which no handler here runs: mark it \"remote\": true if workers outside run it"
+        case .taskTypesFile(let path, let problem):
+            "TASK_TYPES_FILE (--task-types-file) \(path): \(problem)"
         }
     }
 }

@@ -25,6 +25,8 @@ public enum ConfigurationSetting: String, CaseIterable, Sendable {
     case databasePoolMode = "DATABASE_POOL_MODE"
     case eventsHeartbeatMs = "EVENTS_HEARTBEAT_MS"
     case metricsPublic = "METRICS_PUBLIC"
+    case remoteTaskTypes = "REMOTE_TASK_TYPES"
+    case taskTypesFile = "TASK_TYPES_FILE"
 
     /// The environment variable, e.g. `POLLING_INTERVAL_MS`.
     public var environmentVariable: String { rawValue }

@@ -32,6 +32,9 @@ public struct SchedulerConfiguration: Sendable {
     /// Whether `GET /metrics` is served without the bearer token (`METRICS_PUBLIC`), for
     /// a Prometheus that cannot send one.
     public var metricsPublic: Bool
+    /// The task types declared beyond the compiled-in handlers: remote ones
+    /// (`REMOTE_TASK_TYPES`) and those of the task-types file (`TASK_TYPES_FILE`).
+    public var taskTypes: [TaskTypeDeclaration]
     public var engine: EngineConfiguration
 
     public init(
@@ -47,6 +50,7 @@ public struct SchedulerConfiguration: Sendable {
         databasePoolMode: DatabasePoolMode = .session,
         eventsHeartbeat: Duration = .seconds(15),
         metricsPublic: Bool = false,
+        taskTypes: [TaskTypeDeclaration] = [],
         engine: EngineConfiguration = EngineConfiguration()
     ) {
         self.databaseURL = databaseURL
@@ -61,6 +65,7 @@ public struct SchedulerConfiguration: Sendable {
         self.databasePoolMode = databasePoolMode
         self.eventsHeartbeat = eventsHeartbeat
         self.metricsPublic = metricsPublic
+        self.taskTypes = taskTypes
         self.engine = engine
     }
 

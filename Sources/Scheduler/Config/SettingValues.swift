@@ -41,6 +41,33 @@ struct SettingValues {
         return value
     }
 
+    /// The task-types file's declarations, then a remote one for each name of
+    /// `REMOTE_TASK_TYPES` the file does not declare (a name in both must be remote there).
+    func taskTypes() throws(ConfigurationError) -> [TaskTypeDeclaration] {
+        var declarations = try string(.taskTypesFile).map { path throws(ConfigurationError) in
+            try TaskTypeFile.load(path: path)
+        } ?? []
+        guard let list = string(.remoteTaskTypes) else { return declarations }
+        let names = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        for name in names {
+            guard TaskTypeDeclaration.isValidName(name) else {
+                throw .invalidValue(
+                    setting: ConfigurationSetting.remoteTaskTypes.displayName, value: list,
+                    expected: "task type names (1-100 letters, digits, _, - or .) separated by commas; '\(name)' is not one")
+            }
+            if let declared = declarations.first(where: { $0.name == name }) {
+                guard declared.remote else {
+                    throw .invalidValue(
+                        setting: ConfigurationSetting.remoteTaskTypes.displayName, value: list,
+                        expected: "names that TASK_TYPES_FILE does not declare in-process; it declares '\(name)' without \"remote\": true")
+                }
+            } else {
+                declarations.append(TaskTypeDeclaration(name: name, remote: true))
+            }
+        }
+        return declarations
+    }
+
     func milliseconds(_ setting: ConfigurationSetting, in range: ClosedRange<Int>) throws(ConfigurationError) -> Duration? {
         try integer(setting, in: range).map { .milliseconds($0) }
     }

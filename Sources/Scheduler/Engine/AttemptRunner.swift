@@ -13,8 +13,15 @@ struct AttemptRunner: Sendable {
 
     /// Runs the attempt through `execution`; `nil` when the engine cancelled it (shutdown
     /// or a lost lease), in which case the task is released rather than charged an attempt.
+    /// A task whose cancellation was requested (before the claim, or while it runs) ends
+    /// `cancelled`.
     func run(_ task: AgentTask, in execution: HandlerExecution = HandlerExecution()) async -> AttemptRecord? {
         let startedAt = clock.now
+        if task.cancelRequestedAt != nil {
+            return AttemptRecord(
+                task: task, workerID: configuration.workerID, startedAt: startedAt, finishedAt: startedAt,
+                outcome: .cancelled(reason: AttemptRecord.cancelReason))
+        }
         let progress = ProgressReporter(
             store: store, task: task, workerID: configuration.workerID, clock: clock,
             interval: configuration.progressInterval, logger: logger)
@@ -40,6 +47,8 @@ struct AttemptRunner: Sendable {
         case .cancelled:
             logger.info("attempt cancelled before it finished; the task will be released", metadata: task.logMetadata)
             return nil
+        case .cancelRequested:
+            recordOutcome = .cancelled(reason: AttemptRecord.cancelReason)
         }
 
         return AttemptRecord(
@@ -53,12 +62,6 @@ struct AttemptRunner: Sendable {
     }
 
     private func failure(_ task: AgentTask, _ message: String, retryable: Bool, now: Date) -> AttemptRecord.Outcome {
-        let message = StoredText.text(message)
-        return switch configuration.retryPolicy.decide(
-            retryCount: task.retryCount, maxRetries: task.maxRetries, retryable: retryable, now: now)
-        {
-        case .retry(let at): .retry(at: at, error: message)
-        case .fail: .failed(error: message)
-        }
+        configuration.retryPolicy.outcome(of: task, failingWith: StoredText.text(message), retryable: retryable, now: now)
     }
 }

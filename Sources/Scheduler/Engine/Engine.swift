@@ -21,12 +21,15 @@ public final class Engine: Service {
     let runner: AttemptRunner
     let running = RunningTasks()
     let wake = WakeSignal()
+    /// Wakes remote workers' claims waiting for a task, on the signals that wake the poller.
+    let arrivals = ArrivalBroadcast()
     let stopping = Atomic(false)
     let results: ResultBatcher
     /// What this engine has done since it started.
     public let counters = EngineCounters()
     /// What `GET /metrics` shows of this engine's work.
     public let metrics: SchedulerMetrics
+    let presence: WorkerPresence
 
     public init(
         store: any TaskStore,
@@ -46,7 +49,14 @@ public final class Engine: Service {
         self.runner = AttemptRunner(store: store, registry: registry, configuration: configuration, clock: clock, logger: logger)
         self.results = ResultBatcher(store: store, metrics: metrics, logger: logger)
         self.metrics = metrics
+        self.presence = WorkerPresence(
+            store: store, workerID: configuration.workerID, taskTypes: registry.taskTypes,
+            interval: configuration.presenceInterval, clock: clock, logger: logger)
         metrics.count(eventsOf: store.events, taskTypes: registry.taskTypes)
+        // A cancellation requested here, or (PostgreSQL) announced by another instance.
+        store.events.observe { [running] event in
+            if event.kind == .cancelRequested { running.cancel([event.taskID], reason: .requested) }
+        }
     }
 
     /// Stops waiting for running handlers at shutdown (a second SIGTERM or Ctrl-C): they
@@ -59,6 +69,7 @@ public final class Engine: Service {
     /// Wakes the poller now, e.g. after an enqueue in this process or `POST /trigger-poll`.
     public func triggerPoll() {
         wake.signal()
+        arrivals.signal()
     }
 
     /// Runs until graceful shutdown (or cancellation), then drains as described above.
@@ -71,6 +82,8 @@ public final class Engine: Service {
             store: store, running: running, configuration: configuration, clock: clock, metrics: metrics, logger: logger)
         await withDiscardingTaskGroup { group in
             group.addTask { await keeper.run() }
+            group.addTask { await keeper.watchCancellations() }
+            group.addTask { await self.presence.run() }
             await withGracefulShutdownHandler {
                 await self.pollLoop(group: &group)
             } onGracefulShutdown: {
@@ -157,7 +170,7 @@ public final class Engine: Service {
     /// its slot and shutdown or the lease keeper can cancel it.
     private func register(_ task: AgentTask) -> HandlerExecution {
         let execution = HandlerExecution()
-        running.insert(task.id, cancel: execution.cancel)
+        running.insert(task.id) { reason in execution.cancel(reason) }
         return execution
     }
 
@@ -185,6 +198,8 @@ public final class Engine: Service {
             logger.warning("attempt failed; will retry", metadata: record.logMetadata)
         case .failed:
             logger.error("task failed for good", metadata: record.logMetadata)
+        case .cancelled:
+            logger.notice("task cancelled on request", metadata: record.logMetadata)
         }
         await results.write(record)
     }
@@ -217,6 +232,11 @@ public final class Engine: Service {
     /// handler here can run it.
     public func processNow(id: UUID) async throws -> AgentTask {
         guard let current = try await store.task(id: id) else { throw SchedulerError.taskNotFound(id) }
+        if registry.isRemote(current.taskType) {
+            throw SchedulerError.invalidInput(
+                field: "task_id",
+                reason: "task \(id.lowercasedString) is of remote type '\(current.taskType)': remote workers run it (POST /workers/claim)")
+        }
         guard registry.contains(current.taskType) else { throw SchedulerError.unknownTaskType(current.taskType) }
         let now = clock.now
         guard

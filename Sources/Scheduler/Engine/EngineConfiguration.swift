@@ -31,6 +31,11 @@ public struct EngineConfiguration: Sendable, Hashable {
     /// in a tight loop costs at most one write per interval (the latest report wins, and
     /// one held back is written with the result).
     public var progressInterval: Duration
+    /// How often running tasks are checked for cancellation requests the event bus did
+    /// not carry (another process on a SQLite file, a lost notification).
+    public var cancellationCheckInterval: Duration
+    /// How often the engine renews its row in the workers table (``WorkerPresence``).
+    public var presenceInterval: Duration
 
     public init(
         workerID: String = EngineConfiguration.defaultWorkerID(),
@@ -43,7 +48,9 @@ public struct EngineConfiguration: Sendable, Hashable {
         rescueInterval: Duration = .seconds(15),
         retryPolicy: RetryPolicy = RetryPolicy(),
         logAttempts: Bool = true,
-        progressInterval: Duration = .milliseconds(250)
+        progressInterval: Duration = .milliseconds(250),
+        cancellationCheckInterval: Duration = .seconds(1),
+        presenceInterval: Duration = .seconds(10)
     ) {
         self.workerID = workerID
         self.pollInterval = pollInterval
@@ -56,6 +63,8 @@ public struct EngineConfiguration: Sendable, Hashable {
         self.retryPolicy = retryPolicy
         self.logAttempts = logAttempts
         self.progressInterval = progressInterval
+        self.cancellationCheckInterval = cancellationCheckInterval
+        self.presenceInterval = presenceInterval
     }
 
     /// `host-pid-random`: distinct for every process, readable in the database.

@@ -9,10 +9,12 @@ import Synchronization
 final class HandlerExecution: Sendable {
     private let once = OnceOutcome()
 
-    /// Ends the run as ``HandlerOutcome/cancelled`` (at once if it is running, or as soon
-    /// as it starts) and cancels the handler's task.
-    func cancel() {
-        once.finish(.cancelled)
+    /// Ends the run (at once if it is running, or as soon as it starts) as
+    /// ``HandlerOutcome/cancelled`` or, for a requested cancellation,
+    /// ``HandlerOutcome/cancelRequested``, and cancels the handler's task, which sees
+    /// `Task.isCancelled` and may stop cooperatively.
+    func cancel(_ reason: StopReason) {
+        once.finish(reason == .requested ? .cancelRequested : .cancelled)
     }
 
     /// Runs `operation` until it returns, `timeout` passes (watched by `deadlines`), or

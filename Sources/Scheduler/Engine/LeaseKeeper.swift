@@ -22,6 +22,33 @@ struct LeaseKeeper: Sendable {
         }
     }
 
+    /// Looks for cancellation requests of running tasks every
+    /// ``EngineConfiguration/cancellationCheckInterval`` until cancelled: the requests
+    /// this engine's event bus did not carry (another process writing a SQLite file, a
+    /// notification lost with the LISTEN connection, a transaction pooler).
+    func watchCancellations() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: configuration.cancellationCheckInterval)
+            guard !Task.isCancelled else { return }
+            await checkCancellationsOnce()
+        }
+    }
+
+    /// Stops the running attempts whose cancellation was requested.
+    func checkCancellationsOnce() async {
+        let ids = running.executingIDs
+        guard !ids.isEmpty else { return }
+        do {
+            let requested = try await store.cancellationRequests(among: Array(ids))
+            if !requested.isEmpty { running.cancel(requested, reason: .requested) }
+        } catch {
+            metrics?.databaseError()
+            logger.error("could not look for cancellation requests; will try again", metadata: [
+                "error": "\(DatabaseErrorDescription.describe(error))",
+            ])
+        }
+    }
+
     /// Extends every running task's lease once.
     func extendOnce() async {
         let ids = running.ids

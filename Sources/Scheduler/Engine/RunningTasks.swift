@@ -9,7 +9,7 @@ import Synchronization
 /// already returned.
 final class RunningTasks: Sendable {
     private struct State {
-        var cancellers: [UUID: @Sendable () -> Void] = [:]
+        var cancellers: [UUID: @Sendable (StopReason) -> Void] = [:]
         var writingResult: Set<UUID> = []
         var emptyWaiters: [CheckedContinuation<Void, Never>] = []
         /// Set by ``stopWaiting()``: waits for the set to empty end at once from then on.
@@ -33,7 +33,7 @@ final class RunningTasks: Sendable {
         }
     }
 
-    func insert(_ id: UUID, cancel: @escaping @Sendable () -> Void) {
+    func insert(_ id: UUID, cancel: @escaping @Sendable (StopReason) -> Void) {
         state.withLock { $0.cancellers[id] = cancel }
     }
 
@@ -55,10 +55,10 @@ final class RunningTasks: Sendable {
         for waiter in waiters { waiter.resume() }
     }
 
-    /// Cancels the attempts of the given tasks.
-    func cancel(_ ids: some Sequence<UUID>) {
+    /// Stops the attempts of the given tasks that run here, for `reason`.
+    func cancel(_ ids: some Sequence<UUID>, reason: StopReason = .released) {
         let cancellers = state.withLock { state in ids.compactMap { state.cancellers[$0] } }
-        for cancel in cancellers { cancel() }
+        for cancel in cancellers { cancel(reason) }
     }
 
     /// Returns once nothing is running, or after `timeout`.

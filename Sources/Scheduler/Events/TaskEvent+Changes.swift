@@ -27,6 +27,9 @@ extension TaskEvent {
             return [event(.completed, .completed, TaskEventDetails(resultJSON: result))]
         case .retry(let at, let error):
             return [event(rescued ? .rescued : .retryScheduled, .pending, TaskEventDetails(error: error, nextRunAt: at))]
+        case .cancelled(let reason):
+            return [event(rescued ? .rescued : .cancelled, .cancelled, TaskEventDetails(error: reason))]
+                + (rescued ? [event(.cancelled, .cancelled, TaskEventDetails(error: reason))] : [])
         case .failed(let error):
             let details = TaskEventDetails(error: error)
             return rescued ? [event(.rescued, .failed, details), event(.failed, .failed, details)] : [event(.failed, .failed, details)]

@@ -17,6 +17,9 @@ public struct TaskEvent: Sendable, Hashable {
         case completed = "task.completed"
         case failed = "task.failed"
         case cancelled = "task.cancelled"
+        /// Someone asked to cancel the running task: its worker is told to stop, and a
+        /// `task.cancelled` follows when the attempt ends.
+        case cancelRequested = "task.cancel_requested"
         /// A lease ran out: the worker stopped renewing it, and the task was given another
         /// attempt or, at its retry limit, failed (a `task.failed` follows then).
         case rescued = "task.rescued"
@@ -77,7 +80,7 @@ extension TaskEvent.Kind {
     var hasDetails: Bool {
         switch self {
         case .completed, .failed, .retryScheduled, .rescued, .progress, .retried: true
-        case .created, .started, .cancelled, .released: false
+        case .created, .started, .cancelled, .cancelRequested, .released: false
         }
     }
 }

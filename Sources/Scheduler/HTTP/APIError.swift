@@ -58,7 +58,7 @@ public struct APIError: HTTPResponseError, Sendable, Equatable {
         let status: HTTPResponse.Status =
             switch error {
             case .taskNotFound: .notFound
-            case .invalidTransition: .conflict
+            case .invalidTransition, .leaseNotHeld, .resultRefused: .conflict
             case .unknownTaskType, .invalidContext, .invalidInput: .unprocessableContent
             }
         self.init(status, code: error.code, message: error.description)

@@ -40,7 +40,7 @@ struct HealthRoute {
     /// Task counts, or `nil` when the database does not answer in time.
     private func databaseCounts() async -> TaskCounts? {
         let store = environment.store
-        let types = environment.registry.taskTypes
+        let types = environment.registry.allTaskTypes
         return await withTaskGroup(of: TaskCounts?.self) { group in
             group.addTask { try? await store.counts(registeredTypes: types) }
             group.addTask {

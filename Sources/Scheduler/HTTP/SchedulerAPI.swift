@@ -37,6 +37,12 @@ public enum SchedulerAPI {
         api.get("/tasks/{id}/events") { request, context in try await events.task(request, context: context) }
         api.post("/tasks/{id}/cancel") { _, context in try await tasks.cancel(context) }
         api.post("/tasks/{id}/retry") { _, context in try await tasks.retry(context) }
+        let workers = WorkerRoutes(environment: environment)
+        api.post("/workers/claim") { request, context in try await workers.claim(request, context: context) }
+        api.get("/workers") { _, _ in try await workers.list() }
+        api.post("/tasks/{id}/heartbeat") { request, context in try await workers.heartbeat(request, context: context) }
+        api.post("/tasks/{id}/complete") { request, context in try await workers.complete(request, context: context) }
+        api.post("/tasks/{id}/fail") { request, context in try await workers.fail(request, context: context) }
         api.post("/process-task") { request, context in try await tasks.processNow(request, context: context) }
         api.post("/trigger-poll") { _, _ in try tasks.triggerPoll() }
         return router
@@ -48,6 +54,8 @@ public enum SchedulerAPI {
         (.get, "/health"), (.get, "/metrics"), (.get, "/stats"), (.get, "/events"), (.get, "/tasks/{id}/events"),
         (.post, "/tasks"), (.post, "/tasks/batch"), (.get, "/tasks"), (.get, "/tasks/{id}"),
         (.post, "/tasks/{id}/cancel"), (.post, "/tasks/{id}/retry"),
+        (.post, "/workers/claim"), (.get, "/workers"), (.post, "/tasks/{id}/heartbeat"),
+        (.post, "/tasks/{id}/complete"), (.post, "/tasks/{id}/fail"),
         (.post, "/process-task"), (.post, "/trigger-poll"),
     ]
 

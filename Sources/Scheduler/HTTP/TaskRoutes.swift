@@ -9,7 +9,7 @@ struct TaskRoutes {
     /// idempotency key is taken.
     func create(_ request: Request, context: some RequestContext) async throws -> Response {
         let body = try await JSONBody.object(from: request, context: context)
-        let task = try CreateTaskRequest(body, defaultMaxRetries: environment.configuration.maxRetries).task
+        let task = try CreateTaskRequest(body, defaultMaxRetries: defaultMaxRetries).task
         try environment.registry.validate(task)
         let now = environment.clock.now
         let result = try await environment.store.enqueue(task, now: now)
@@ -17,6 +17,12 @@ struct TaskRoutes {
         // rather than for the rest of its poll interval.
         if result.created { environment.engine.triggerPoll() }
         return try JSONResponse.make(result.created ? .created : .ok, TaskRepresentation(result.task))
+    }
+
+    /// The `max_retries` of a task enqueued without one: its type's declared default, or
+    /// the deployment's.
+    private func defaultMaxRetries(_ taskType: String) -> Int {
+        environment.registry.defaultMaxRetries(for: taskType) ?? environment.configuration.maxRetries
     }
 
     /// The most tasks one `POST /tasks/batch` takes.
@@ -39,7 +45,7 @@ struct TaskRoutes {
         for (index, item) in items.enumerated() {
             do {
                 guard case .object(let object) = item else { throw APIError.invalidJSON("a task must be a JSON object") }
-                let task = try CreateTaskRequest(object, defaultMaxRetries: environment.configuration.maxRetries).task
+                let task = try CreateTaskRequest(object, defaultMaxRetries: defaultMaxRetries).task
                 try environment.registry.validate(task)
                 tasks.append(task)
             } catch let error as APIError {
@@ -115,10 +121,12 @@ struct TaskRoutes {
         return try JSONResponse.make(.ok, TaskRepresentation(task, actionLog: log))
     }
 
-    /// `POST /tasks/{id}/cancel`: pending tasks only (409 otherwise).
+    /// `POST /tasks/{id}/cancel`: a pending task is cancelled (200); a running one is
+    /// asked to stop (202, `cancel_requested_at` set; it ends `cancelled` when its
+    /// worker stops it); a final one is a 409.
     func cancel(_ context: some RequestContext) async throws -> Response {
         let task = try await environment.store.cancel(id: try Self.taskID(context), now: environment.clock.now)
-        return try JSONResponse.make(.ok, TaskRepresentation(task))
+        return try JSONResponse.make(task.status == .processing ? .accepted : .ok, TaskRepresentation(task))
     }
 
     /// `POST /tasks/{id}/retry`: failed or cancelled tasks become pending, due now.

@@ -1,9 +1,11 @@
 import Foundation
 
-/// The handlers a process can run, keyed by task type, built once at start-up.
+/// The handlers a process can run, keyed by task type, and the task types workers
+/// outside run (remote ones), built once at start-up.
 ///
-/// The engine claims only the registered types, so a fleet mid-deploy leaves rows of
-/// types it does not know untouched. A duplicate task type is a start-up error.
+/// The engine claims only the types it has a handler for, so a fleet mid-deploy leaves
+/// rows of types it does not know untouched, and remote types to their workers. A
+/// duplicate task type, or a remote type named like a handler, is a start-up error.
 public struct HandlerRegistry: Sendable {
     /// A handler with its types erased, so handlers of different context types can share
     /// one table.
@@ -15,24 +17,49 @@ public struct HandlerRegistry: Sendable {
     }
 
     private let entries: [String: Entry]
+    private let declarations: [String: TaskTypeDeclaration]
 
-    /// The registered task types, sorted.
+    /// The task types with a handler in this process, sorted: what the engine claims.
     public let taskTypes: [String]
 
-    /// Builds a registry, rejecting two handlers for the same task type.
-    public init(_ handlers: [any TaskHandler]) throws(ConfigurationError) {
+    /// The task types remote workers run, sorted.
+    public let remoteTaskTypes: [String]
+
+    /// Every task type enqueues accept: in-process and remote, sorted.
+    public var allTaskTypes: [String] { (taskTypes + remoteTaskTypes).sorted() }
+
+    /// Builds a registry, rejecting two handlers for the same task type, a remote type
+    /// named like a handler, and an in-process declaration without a handler.
+    public init(_ handlers: [any TaskHandler], declarations: [TaskTypeDeclaration] = []) throws(ConfigurationError) {
         var entries: [String: Entry] = [:]
         for handler in handlers {
             let type = Swift.type(of: handler).taskType
             guard entries[type] == nil else { throw .duplicateHandler(type) }
             entries[type] = Self.entry(for: handler)
         }
+        var declared: [String: TaskTypeDeclaration] = [:]
+        for declaration in declarations {
+            if declaration.remote, entries[declaration.name] != nil { throw .remoteTypeCollision(declaration.name) }
+            if !declaration.remote, entries[declaration.name] == nil { throw .undeclaredTaskType(declaration.name) }
+            declared[declaration.name] = declaration
+        }
         self.entries = entries
+        self.declarations = declared
         self.taskTypes = entries.keys.sorted()
+        self.remoteTaskTypes = declared.values.filter(\.remote).map(\.name).sorted()
     }
 
-    /// Whether a handler is registered for the task type.
+    /// Whether a handler in this process runs the task type.
     public func contains(_ taskType: String) -> Bool { entries[taskType] != nil }
+
+    /// Whether remote workers run the task type.
+    public func isRemote(_ taskType: String) -> Bool { declarations[taskType]?.remote == true }
+
+    /// The `max_retries` the deployment declared for tasks of the type enqueued without one.
+    public func defaultMaxRetries(for taskType: String) -> Int? { declarations[taskType]?.maxRetries }
+
+    /// What the deployment declared about the task type, if anything.
+    public func declaration(for taskType: String) -> TaskTypeDeclaration? { declarations[taskType] }
 
     /// The timeout a handler declared, if it declared one.
     public func timeout(for taskType: String) -> Duration? { entries[taskType]?.timeout }
@@ -41,6 +68,16 @@ public struct HandlerRegistry: Sendable {
     /// `taskType` and passes its checks, and that the task has the user its type needs,
     /// so a task certain to fail is refused at enqueue time instead of failing later.
     public func validate(taskType: String, contextJSON: String, userID: UUID?) throws(SchedulerError) {
+        if let declaration = declarations[taskType], declaration.remote {
+            guard let schema = declaration.contextSchema else { return }
+            guard let context = JSONValue(parsing: contextJSON) else {
+                throw .invalidContext(taskType: taskType, reason: "the context is not JSON")
+            }
+            if let problem = schema.problem(with: context, at: "context") {
+                throw .invalidInput(field: problem.path, reason: "\(problem.problem) (the context schema of '\(taskType)')")
+            }
+            return
+        }
         guard let entry = entries[taskType] else { throw .unknownTaskType(taskType) }
         if entry.requiresUser, userID == nil {
             throw .userRequired(taskType: taskType)

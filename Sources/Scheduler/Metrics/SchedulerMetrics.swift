@@ -36,7 +36,7 @@ public final class SchedulerMetrics: Sendable {
             case .retryScheduled: prefix + "tasks_retried_total"
             case .cancelled: prefix + "tasks_cancelled_total"
             case .rescued: prefix + "tasks_rescued_total"
-            case .created, .progress, .retried, .released: nil
+            case .created, .progress, .retried, .released, .cancelRequested: nil
             }
         }
     }

@@ -36,6 +36,9 @@ public struct AgentTask: Sendable, Hashable {
     public var attempts: Int
     /// The progress its handler last reported (``TaskProgress``), as JSON text.
     public var progressJSON: String? = nil
+    /// When someone asked to cancel the task while it ran (``TaskStore/cancel(id:now:)``):
+    /// its attempt is being stopped and it ends `cancelled`, whatever the attempt returns.
+    public var cancelRequestedAt: Date? = nil
 
     /// The number of the attempt a claim of this task starts (1 for the first run).
     public var attempt: Int { attempts + 1 }

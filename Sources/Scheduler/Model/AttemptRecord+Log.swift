@@ -1,12 +1,13 @@
 import Logging
 
 extension AttemptRecord.Outcome {
-    /// One word for logs: `completed`, `retrying` or `failed`.
+    /// One word for logs: `completed`, `retrying`, `failed` or `cancelled`.
     public var word: String {
         switch self {
         case .completed: "completed"
         case .retry: "retrying"
         case .failed: "failed"
+        case .cancelled: "cancelled"
         }
     }
 }

@@ -13,12 +13,16 @@ public struct AttemptRecord: Sendable, Hashable {
         case retry(at: Date, error: String)
         /// The attempt failed for good: the task is `failed` (the dead letter).
         case failed(error: String)
+        /// The attempt was stopped because cancellation was requested: the task is
+        /// `cancelled`. The store also ends this way any attempt whose task had
+        /// cancellation requested, whatever it returned.
+        case cancelled(reason: String)
 
         /// The error text, for the failure outcomes.
         public var error: String? {
             switch self {
             case .completed: nil
-            case .retry(_, let error), .failed(let error): error
+            case .retry(_, let error), .failed(let error), .cancelled(let error): error
             }
         }
     }
@@ -44,6 +48,18 @@ public struct AttemptRecord: Sendable, Hashable {
         self.progressJSON = progressJSON
     }
 
+    /// This record as the store applied it to a task whose cancellation was requested:
+    /// the attempt ended the task `cancelled`, whatever it returned.
+    func cancelledOnRequest() -> AttemptRecord {
+        if case .cancelled = outcome { return self }
+        var record = self
+        record.outcome = .cancelled(reason: Self.cancelReason)
+        return record
+    }
+
+    /// What the action log says of an attempt stopped by a cancellation request.
+    static let cancelReason = "cancelled on request"
+
     /// Milliseconds from the handler's start to its end, at most what the log's 32-bit
     /// `latency_ms` holds (a rescue of a row claimed long ago would pass it).
     public var latencyMs: Int {
@@ -58,6 +74,7 @@ public struct AttemptRecord: Sendable, Hashable {
 
     /// The line appended to the task's `error_log` for a failed attempt.
     public var errorLogLine: String? {
-        outcome.error.map { "attempt \(task.attempt) at \(Timestamp.string(from: finishedAt)): \($0)" }
+        if case .cancelled = outcome { return nil }
+        return outcome.error.map { "attempt \(task.attempt) at \(Timestamp.string(from: finishedAt)): \($0)" }
     }
 }

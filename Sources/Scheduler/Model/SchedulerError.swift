@@ -15,6 +15,11 @@ public enum SchedulerError: Error, Sendable, Equatable, CustomStringConvertible 
     case invalidContext(taskType: String, reason: String)
     /// A value given to the store is out of range or malformed.
     case invalidInput(field: String, reason: String)
+    /// A remote worker's call names an attempt whose lease it no longer holds.
+    case leaseNotHeld(id: UUID, reason: String)
+    /// A remote worker's result came after cancellation was requested: the task ended
+    /// `cancelled` and the result was not stored.
+    case resultRefused(id: UUID, reason: String)
 
     /// A task of a type that is about a user came without a `user_id`.
     static func userRequired(taskType: String) -> SchedulerError {
@@ -29,6 +34,8 @@ public enum SchedulerError: Error, Sendable, Equatable, CustomStringConvertible 
         case .unknownTaskType: "unknown_task_type"
         case .invalidContext: "invalid_context"
         case .invalidInput: "invalid_input"
+        case .leaseNotHeld: "lease_not_held"
+        case .resultRefused: "task_cancelled"
         }
     }
 
@@ -39,11 +46,15 @@ public enum SchedulerError: Error, Sendable, Equatable, CustomStringConvertible 
         case .invalidTransition(let id, let status, let action):
             "cannot \(action) task \(id.lowercasedString): it is \(status.rawValue)"
         case .unknownTaskType(let type):
-            "unknown task type '\(type)': no handler is registered for it (see `agent-scheduler handlers`)"
+            "unknown task type '\(type)': no handler is registered for it and it is not declared remote (see `agent-scheduler handlers`, REMOTE_TASK_TYPES)"
         case .invalidContext(let type, let reason):
             "invalid context for '\(type)': \(reason)"
         case .invalidInput(let field, let reason):
             "invalid \(field): \(reason)"
+        case .leaseNotHeld(let id, let reason):
+            "the lease_token does not hold task \(id.lowercasedString): \(reason); nothing was changed"
+        case .resultRefused(let id, let reason):
+            "task \(id.lowercasedString) was cancelled: \(reason)"
         }
     }
 }

@@ -30,6 +30,7 @@ public struct TaskRepresentation: Sendable, Encodable {
         case lockedUntil = "locked_until"
         case idempotencyKey = "idempotency_key"
         case actionLog = "action_log"
+        case cancelRequestedAt = "cancel_requested_at"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -55,6 +56,7 @@ public struct TaskRepresentation: Sendable, Encodable {
         try container.encodeIfPresent(task.idempotencyKey, forKey: .idempotencyKey)
         try container.encode(JSONValue(parsing: task.contextJSON) ?? .string(task.contextJSON), forKey: .context)
         try container.encodeIfPresent(task.resultJSON.map { JSONValue(parsing: $0) ?? .string($0) }, forKey: .result)
+        try container.encodeIfPresent(task.cancelRequestedAt.map(Timestamp.string(from:)), forKey: .cancelRequestedAt)
         try container.encodeIfPresent(task.progressJSON.flatMap(TaskProgress.init(json:)), forKey: .progress)
         let errors = task.errorLog.map { $0.split(separator: "\n").map(String.init) } ?? []
         try container.encode(errors, forKey: .errors)

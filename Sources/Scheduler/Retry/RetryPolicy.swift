@@ -36,4 +36,13 @@ public struct RetryPolicy: Sendable, Hashable {
         guard retryable, retryCount < maxRetries else { return .fail }
         return .retry(at: now.addingTimeInterval(delay(retryCount: retryCount).timeInterval))
     }
+
+    /// The outcome of `task`'s attempt failing at `now` with `error`: a retry or the end.
+    /// One decision for in-process handlers, remote workers and lease rescues.
+    public func outcome(of task: AgentTask, failingWith error: String, retryable: Bool, now: Date) -> AttemptRecord.Outcome {
+        switch decide(retryCount: task.retryCount, maxRetries: task.maxRetries, retryable: retryable, now: now) {
+        case .retry(let at): .retry(at: at, error: error)
+        case .fail: .failed(error: error)
+        }
+    }
 }

@@ -28,6 +28,12 @@ struct AttemptChange {
             retryAt = at
             resultJSON = nil
             completedAt = nil
+        case .cancelled:
+            status = .cancelled
+            retryIncrement = 0
+            retryAt = nil
+            resultJSON = nil
+            completedAt = nil
         case .failed:
             status = .failed
             retryIncrement = 0

@@ -6,11 +6,7 @@ enum LeaseRescue {
     static func record(for task: AgentTask, now: Date, policy: RetryPolicy) -> AttemptRecord {
         let worker = task.lockedBy ?? "unknown"
         let error = "lease expired: worker \(worker) stopped renewing it (crashed or stalled)"
-        let outcome: AttemptRecord.Outcome =
-            switch policy.decide(retryCount: task.retryCount, maxRetries: task.maxRetries, retryable: true, now: now) {
-            case .retry(let at): .retry(at: at, error: error)
-            case .fail: .failed(error: error)
-            }
+        let outcome = policy.outcome(of: task, failingWith: error, retryable: true, now: now)
         return AttemptRecord(
             task: task,
             workerID: worker,

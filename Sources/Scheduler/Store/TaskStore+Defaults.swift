@@ -12,6 +12,13 @@ extension TaskStore {
         try await run(statements: SQLScript.statements(in: text))
     }
 
+    /// The task a cancel found already asked to stop (cancelling twice is no error), or
+    /// why the cancel did not apply.
+    func cancelAlreadyRequested(id: UUID) async throws -> AgentTask {
+        if let task = try await task(id: id), task.status == .processing, task.cancelRequestedAt != nil { return task }
+        throw try await transitionError(id: id, action: "cancel")
+    }
+
     /// Why a cancel or retry of `id` did not apply: the task is missing, or its status
     /// does not allow `action`.
     func transitionError(id: UUID, action: String) async throws -> SchedulerError {

@@ -86,8 +86,15 @@ public protocol TaskStore: Service {
     @discardableResult
     func release(ids: [UUID], workerID: String, now: Date) async throws -> Int
 
-    /// Cancels a pending task. Throws `SchedulerError` if it is missing or not pending.
+    /// Cancels a pending task, or asks the worker of a running one to stop it (the task
+    /// keeps `processing` with `cancelRequestedAt` set, publishing `task.cancel_requested`,
+    /// and ends `cancelled` when its attempt ends); returns the task as it is now. Throws
+    /// `SchedulerError` if it is missing or already final.
     func cancel(id: UUID, now: Date) async throws -> AgentTask
+
+    /// The tasks among `ids` that are running with their cancellation requested: how an
+    /// engine that missed the event finds them.
+    func cancellationRequests(among ids: [UUID]) async throws -> Set<UUID>
 
     /// Makes a failed or cancelled task pending again, due now, with a fresh retry count.
     func retry(id: UUID, now: Date) async throws -> AgentTask
@@ -96,6 +103,13 @@ public protocol TaskStore: Service {
     /// whether it did.
     @discardableResult
     func saveProgress(_ progress: TaskProgress, taskID: UUID, workerID: String) async throws -> Bool
+
+    /// Records a worker's latest sighting; the first one of a worker id sets its start.
+    func recordWorker(_ sighting: WorkerSighting) async throws
+
+    /// The recorded workers, most recently seen first (at most
+    /// ``WorkerStatus/listLimit``), each with the tasks it holds now.
+    func workers() async throws -> [WorkerStatus]
 
     /// The task with this id, if any.
     func task(id: UUID) async throws -> AgentTask?

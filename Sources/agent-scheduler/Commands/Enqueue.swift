@@ -50,7 +50,7 @@ struct Enqueue: AsyncParsableCommand {
     func run() async throws {
         let runtime = try Runtime(settings, extra: maxRetries.map { [.maxRetries: $0] } ?? [:])
         guard let taskType else { return try await enqueueFile(runtime) }
-        let task = NewTask(
+        var task = NewTask(
             taskType: taskType,
             agentType: agentType,
             userID: user?.id,
@@ -62,6 +62,7 @@ struct Enqueue: AsyncParsableCommand {
             idempotencyKey: key
         )
         let result = try await runtime.withStore { store, registry in
+            if maxRetries == nil, let declared = registry.defaultMaxRetries(for: taskType) { task.maxRetries = declared }
             try registry.validate(task)
             return try await store.enqueue(task, now: Date())
         }
@@ -81,32 +82,33 @@ struct Enqueue: AsyncParsableCommand {
         } catch {
             throw CommandError("cannot read \(file): \(error.localizedDescription)")
         }
-        var parsed: [(line: Int, task: NewTask)] = []
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
-        where !line.trimmingCharacters(in: .whitespaces).isEmpty {
-            guard case .object(let object)? = JSONValue(parsing: String(line)) else {
-                throw CommandError("\(file):\(index + 1): not a JSON object")
-            }
-            do {
-                parsed.append((index + 1, try CreateTaskRequest(object, defaultMaxRetries: runtime.configuration.maxRetries).task))
-            } catch let error as APIError {
-                throw CommandError("\(file):\(index + 1): \(error.message)")
-            }
-        }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+            .filter { !$0.element.trimmingCharacters(in: .whitespaces).isEmpty }
         let (created, total) = try await runtime.withStore { store, registry in
-            for (line, task) in parsed {
+            let defaultMaxRetries = { (type: String) in
+                (maxRetries == nil ? registry.defaultMaxRetries(for: type) : nil) ?? runtime.configuration.maxRetries
+            }
+            var tasks: [NewTask] = []
+            for (index, line) in lines {
+                guard case .object(let object)? = JSONValue(parsing: String(line)) else {
+                    throw CommandError("\(file):\(index + 1): not a JSON object")
+                }
                 do {
+                    let task = try CreateTaskRequest(object, defaultMaxRetries: defaultMaxRetries).task
                     try registry.validate(task)
+                    tasks.append(task)
+                } catch let error as APIError {
+                    throw CommandError("\(file):\(index + 1): \(error.message)")
                 } catch {
-                    throw CommandError("\(file):\(line): \(error)")
+                    throw CommandError("\(file):\(index + 1): \(error)")
                 }
             }
             var created = 0
-            for start in stride(from: 0, to: parsed.count, by: 1_000) {
-                let batch = parsed[start..<min(start + 1_000, parsed.count)].map(\.task)
+            for start in stride(from: 0, to: tasks.count, by: 1_000) {
+                let batch = Array(tasks[start..<min(start + 1_000, tasks.count)])
                 created += try await store.enqueue(batch: batch, now: Date()).filter(\.created).count
             }
-            return (created, parsed.count)
+            return (created, tasks.count)
         }
         print("enqueued \(total) tasks from \(file): \(created) new, \(total - created) already there (idempotency key)")
     }

@@ -1,9 +1,9 @@
 import ArgumentParser
 import Scheduler
 
-/// The settings of every command that uses the database; commands that only use the
-/// database (`migrate`, `enqueue`, `tasks`, `handlers`, `load-sql`, `load-tasks`) take
-/// only these, `serve` takes them among its own.
+/// The settings of every command that uses the database and its task types; commands
+/// that only use the database (`migrate`, `enqueue`, `tasks`, `handlers`, `load-sql`,
+/// `load-tasks`) take only these, `serve` takes them among its own.
 struct DatabaseOptions: SettingFlags {
     @Option(name: .customLong("database-url"),
             help: "postgres://… or a SQLite file path (env DATABASE_URL; default agent-scheduler.sqlite).")
@@ -25,8 +25,17 @@ struct DatabaseOptions: SettingFlags {
             help: "trace, debug, info, notice, warning, error or critical (env LOG_LEVEL; default info).")
     var logLevel: String?
 
+    @Option(name: .customLong("remote-task-types"),
+            help: "Task types run by workers outside, comma-separated (env REMOTE_TASK_TYPES; see POST /workers/claim).")
+    var remoteTaskTypes: String?
+
+    @Option(name: .customLong("task-types-file"),
+            help: "JSON file declaring task types: remote or not, context schema, max_retries, lease (env TASK_TYPES_FILE).")
+    var taskTypesFile: String?
+
     var flags: [ConfigurationSetting: String] {
         givenFlags([(.databaseURL, databaseURL), (.databaseConnectTimeoutMs, databaseConnectTimeoutMs),
-            (.databasePoolMode, databasePoolMode), (.logFormat, logFormat), (.logLevel, logLevel)])
+            (.databasePoolMode, databasePoolMode), (.logFormat, logFormat), (.logLevel, logLevel),
+            (.remoteTaskTypes, remoteTaskTypes), (.taskTypesFile, taskTypesFile)])
     }
 }

@@ -25,9 +25,10 @@ struct Runtime {
         logger = Logger(label: "agent-scheduler")
     }
 
-    /// The registry of every handler in ``HandlerCatalog``, acting on `store`'s database.
+    /// The registry of every handler in ``HandlerCatalog``, acting on `store`'s database,
+    /// and of the task types the configuration declares.
     func registry(for store: any TaskStore) throws -> HandlerRegistry {
-        try HandlerRegistry(HandlerCatalog.all(for: store))
+        try HandlerRegistry(HandlerCatalog.all(for: store), declarations: configuration.taskTypes)
     }
 
     /// Applies the engine's and the handlers' migrations, logging what it applied.

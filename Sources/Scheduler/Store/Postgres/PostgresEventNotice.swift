@@ -74,11 +74,12 @@ enum PostgresEventNotice {
                 kind: kind, taskID: id, taskType: type, userID: (entry[3] as? String).flatMap(UUID.init(uuidString:)),
                 status: status, attempt: (entry[4] as? NSNumber)?.intValue, workerID: entry[5] as? String,
                 publishedAt: now, details: nil, isLocal: false)
-            // A rescue that ends the task is a failure too, as where it happened.
-            guard kind == .rescued, status == .failed else { return [event] }
-            var failed = event
-            failed.kind = .failed
-            return [event, failed]
+            // A rescue that ends the task is a failure (or a cancellation) too, as where
+            // it happened.
+            guard kind == .rescued, status == .failed || status == .cancelled else { return [event] }
+            var ended = event
+            ended.kind = status == .failed ? .failed : .cancelled
+            return [event, ended]
         }
     }
 }

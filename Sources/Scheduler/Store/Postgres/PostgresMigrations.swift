@@ -154,5 +154,20 @@ enum PostgresMigrations {
             )
             """,
         ]),
+        // Remote workers claim tasks over HTTP; every worker, in-process engines too,
+        // keeps a row saying what it runs and when it was last seen. A running task's
+        // cancellation is a request its worker acts on, recorded on the task.
+        Migration(version: 10, name: "workers and cancellation of running tasks", statements: [
+            "ALTER TABLE agent_tasks ADD COLUMN IF NOT EXISTS cancel_requested_at TIMESTAMPTZ",
+            """
+            CREATE TABLE IF NOT EXISTS agent_scheduler_workers (
+                worker_id TEXT PRIMARY KEY,
+                kind TEXT NOT NULL,
+                task_types TEXT NOT NULL,
+                started_at TIMESTAMPTZ NOT NULL,
+                last_seen_at TIMESTAMPTZ NOT NULL
+            )
+            """,
+        ]),
     ]
 }

@@ -224,20 +224,21 @@ public final class PostgresTaskStore: TaskStore {
         let applied = try await client.withConnection { connection in
             try await Self.apply(records, rescue: false, origin: announcer, on: connection, logger: logger)
         }
-        events.publish(records.filter { applied.contains($0.task.id) }.flatMap { TaskEvent.finished($0, rescued: false) })
-        return applied
+        events.publish(applied.applied(records).flatMap { TaskEvent.finished($0, rescued: false) })
+        return applied.ids
     }
 
     /// Writes a batch of attempt results and their action-log rows in one statement (so
     /// one round trip and one commit for the batch), each applied only while its worker
     /// still holds the task for the same attempt, with the notices of their events
-    /// (`task.rescued` for a `rescue`). Returns the ids applied.
+    /// (`task.rescued` for a `rescue`); a task whose cancellation was requested ends
+    /// `cancelled` whatever its attempt returned.
     ///
     /// PostgresNIO binds no arrays of optionals, so absent values travel as '' or the
     /// epoch and NULLIF turns them back into NULL.
     static func apply(
         _ records: [AttemptRecord], rescue: Bool, origin: String?, on connection: PostgresConnection, logger: Logger
-    ) async throws -> Set<UUID> {
+    ) async throws -> AppliedAttempts {
         let changes = records.map(AttemptChange.init)
         let none = Date(timeIntervalSince1970: 0)
         let ids = records.map(\.task.id)
@@ -261,7 +262,8 @@ public final class PostgresTaskStore: TaskStore {
             ? "'\(TaskEvent.Kind.rescued.rawValue)'"
             : """
             CASE c.status WHEN 'completed' THEN '\(TaskEvent.Kind.completed.rawValue)'
-                WHEN 'failed' THEN '\(TaskEvent.Kind.failed.rawValue)' ELSE '\(TaskEvent.Kind.retryScheduled.rawValue)' END
+                WHEN 'failed' THEN '\(TaskEvent.Kind.failed.rawValue)'
+                WHEN 'cancelled' THEN '\(TaskEvent.Kind.cancelled.rawValue)' ELSE '\(TaskEvent.Kind.retryScheduled.rawValue)' END
             """
         var query: PostgresQuery =
             """
@@ -282,11 +284,14 @@ public final class PostgresTaskStore: TaskStore {
             ),
             updated AS (
                 UPDATE agent_tasks AS t
-                SET status = i.status,
-                    retry_count = t.retry_count + i.increment, attempts = t.attempts + 1,
-                    scheduled_for = COALESCE(i.retry_at, t.scheduled_for),
-                    result_json = COALESCE(i.result, t.result_json),
-                    completed_at = i.completed_at,
+                SET status = CASE WHEN t.cancel_requested_at IS NULL THEN i.status ELSE 'cancelled' END,
+                    retry_count = t.retry_count + CASE WHEN t.cancel_requested_at IS NULL THEN i.increment ELSE 0 END,
+                    attempts = t.attempts + 1,
+                    scheduled_for = CASE WHEN t.cancel_requested_at IS NULL THEN COALESCE(i.retry_at, t.scheduled_for)
+                        ELSE t.scheduled_for END,
+                    result_json = CASE WHEN t.cancel_requested_at IS NULL THEN COALESCE(i.result, t.result_json)
+                        ELSE t.result_json END,
+                    completed_at = CASE WHEN t.cancel_requested_at IS NULL THEN i.completed_at END,
                     error_log = CASE
                         WHEN i.error_line IS NULL THEN t.error_log
                         WHEN t.error_log IS NULL OR t.error_log = '' THEN i.error_line
@@ -314,14 +319,21 @@ public final class PostgresTaskStore: TaskStore {
                 agent_type, action_type, user_id, context_id, context_type, latency_ms,
                 input_data, output_data, error, attempt, worker_id, started_at, created_at, outcome, wait_ms)
             SELECT 'task_processor', 'process_' || u.task_type, u.user_id, u.id, 'agent_task', i.latency,
-                u.context_json, i.result, i.error, i.attempt, i.worker, i.started_at, i.finished_at, i.outcome, i.wait
+                u.context_json,
+                CASE WHEN u.status = 'cancelled' THEN NULL ELSE i.result END,
+                CASE WHEN u.status = 'cancelled' THEN COALESCE(i.error, '\(AttemptRecord.cancelReason)') ELSE i.error END,
+                i.attempt, i.worker, i.started_at, i.finished_at,
+                CASE WHEN u.status = 'cancelled' THEN 'cancelled' ELSE i.outcome END, i.wait
             FROM updated AS u JOIN input AS i ON i.id = u.id
             WHERE \(origin == nil ? "true" : PostgresEventNotice.sentFirst)
-            RETURNING context_id
+            RETURNING context_id, outcome
             """
         let rows = try await connection.query(query, logger: logger)
-        var applied: Set<UUID> = []
-        for try await id in rows.decode(UUID.self) { applied.insert(id) }
+        var applied = AppliedAttempts()
+        for try await (id, outcome) in rows.decode((UUID, String).self) {
+            applied.ids.insert(id)
+            if outcome == TaskStatus.cancelled.rawValue { applied.cancelled.insert(id) }
+        }
         return applied
     }
 
@@ -354,8 +366,8 @@ public final class PostgresTaskStore: TaskStore {
             ).collect()
             let records = try rows.map { LeaseRescue.record(for: try PostgresTaskRow.task(from: $0), now: now, policy: policy) }
             guard !records.isEmpty else { return [] }
-            let rescued = try await Self.apply(records, rescue: true, origin: announcer, on: connection, logger: logger)
-            return records.filter { rescued.contains($0.task.id) }
+            return try await Self.apply(records, rescue: true, origin: announcer, on: connection, logger: logger)
+                .applied(records)
         }
         events.publish(rescued.flatMap { TaskEvent.finished($0, rescued: true) })
         return rescued.map(\.task.id)
@@ -370,19 +382,40 @@ public final class PostgresTaskStore: TaskStore {
     }
 
     public func cancel(id: UUID, now: Date) async throws -> AgentTask {
-        let changed = try await change(.cancelled, now: now, """
+        if let task = try await change(.cancelled, now: now, """
             UPDATE agent_tasks SET status = 'cancelled', updated_at = \(now)
             WHERE id = \(id) AND status = 'pending'
-            """)
-        if let task = changed.first { return task }
-        throw try await transitionError(id: id, action: "cancel")
+            """).first {
+            return task
+        }
+        if let task = try await change(.cancelRequested, now: now, """
+            UPDATE agent_tasks SET cancel_requested_at = \(now), updated_at = \(now)
+            WHERE id = \(id) AND status = 'processing' AND cancel_requested_at IS NULL
+            """).first {
+            return task
+        }
+        return try await cancelAlreadyRequested(id: id)
+    }
+
+    public func cancellationRequests(among ids: [UUID]) async throws -> Set<UUID> {
+        guard !ids.isEmpty else { return [] }
+        let rows = try await client.query(
+            """
+            SELECT id FROM agent_tasks
+            WHERE id = ANY(\(ids)) AND status = 'processing' AND cancel_requested_at IS NOT NULL
+            """,
+            logger: logger
+        )
+        var requested: Set<UUID> = []
+        for try await id in rows.decode(UUID.self) { requested.insert(id) }
+        return requested
     }
 
     public func retry(id: UUID, now: Date) async throws -> AgentTask {
         let changed = try await change(.retried, now: now, """
             UPDATE agent_tasks
             SET status = 'pending', retry_count = 0, scheduled_for = \(now), completed_at = NULL,
-                locked_by = NULL, locked_until = NULL, updated_at = \(now)
+                locked_by = NULL, locked_until = NULL, cancel_requested_at = NULL, updated_at = \(now)
             WHERE id = \(id) AND status IN ('failed', 'cancelled')
             """)
         if let task = changed.first { return task }
@@ -401,11 +434,15 @@ public final class PostgresTaskStore: TaskStore {
     private var announcer: String? { audience.origin(of: events) }
 
     /// Runs an `UPDATE` of `agent_tasks` (without RETURNING), announcing its `kind`
-    /// events when another instance listens, publishes them, and returns the changed tasks.
+    /// events when another instance listens (a cancellation request always, since the
+    /// instance running the task must hear it), publishes them, and returns the changed
+    /// tasks.
     private func change(_ kind: TaskEvent.Kind, now: Date, _ update: PostgresQuery) async throws -> [AgentTask] {
         var query = update
         query.sql += " RETURNING \(PostgresTaskRow.columns)"
-        if let announcer { query = PostgresEventNotice.announce(query, kind: kind, origin: announcer) }
+        if let origin = kind == .cancelRequested ? events.origin : announcer {
+            query = PostgresEventNotice.announce(query, kind: kind, origin: origin)
+        }
         let tasks = try await client.query(query, logger: logger).collect().map(PostgresTaskRow.task(from:))
         events.publish(tasks.map { .changed(kind, $0, at: now) })
         return tasks

@@ -131,5 +131,20 @@ public enum SQLiteMigrations {
         // PostgreSQL's version 9 records which instances listen for task events; a
         // SQLite file has one serving process.
         Migration(version: 9, name: "instances listening for task events", statements: []),
+        // Remote workers claim tasks over HTTP; every worker, in-process engines too,
+        // keeps a row saying what it runs and when it was last seen. A running task's
+        // cancellation is a request its worker acts on, recorded on the task.
+        Migration(version: 10, name: "workers and cancellation of running tasks", statements: [
+            "ALTER TABLE agent_tasks ADD COLUMN cancel_requested_at TEXT",
+            """
+            CREATE TABLE agent_scheduler_workers (
+                worker_id TEXT PRIMARY KEY,
+                kind TEXT NOT NULL,
+                task_types TEXT NOT NULL,
+                started_at TEXT NOT NULL,
+                last_seen_at TEXT NOT NULL
+            )
+            """,
+        ]),
     ]
 }

@@ -236,8 +236,8 @@ public final class SQLiteTaskStore: TaskStore {
     public func finish(_ records: [AttemptRecord]) async throws -> Set<UUID> {
         guard !records.isEmpty else { return [] }
         let applied = try await transaction { connection in try await Self.apply(records, on: connection) }
-        events.publish(records.filter { applied.contains($0.task.id) }.flatMap { TaskEvent.finished($0, rescued: false) })
-        return applied
+        events.publish(applied.applied(records).flatMap { TaskEvent.finished($0, rescued: false) })
+        return applied.ids
     }
 
     /// The columns of one attempt result, in the order ``attemptValues(_:)`` binds them.
@@ -278,16 +278,22 @@ public final class SQLiteTaskStore: TaskStore {
 
     /// Writes a batch of attempt results: the task updates, then the action-log rows of
     /// those that applied, each applied only while its worker still holds the task for
-    /// the same attempt. Runs inside a transaction; returns the ids applied.
-    static func apply(_ records: [AttemptRecord], on connection: SQLiteConnection) async throws -> Set<UUID> {
+    /// the same attempt; a task whose cancellation was requested ends `cancelled`
+    /// whatever its attempt returned. Runs inside a transaction.
+    static func apply(_ records: [AttemptRecord], on connection: SQLiteConnection) async throws -> AppliedAttempts {
         let batch = attemptValues(records)
         _ = try await connection.rows(batch.sql, batch.binds)
         let updated = try await connection.rows(
             """
             UPDATE agent_tasks AS t
-            SET status = i.status, retry_count = t.retry_count + i.increment, attempts = t.attempts + 1,
-                scheduled_for = COALESCE(i.retry_at, t.scheduled_for),
-                result_json = COALESCE(i.result, t.result_json), completed_at = i.completed_at,
+            SET status = CASE WHEN t.cancel_requested_at IS NULL THEN i.status ELSE 'cancelled' END,
+                retry_count = t.retry_count + CASE WHEN t.cancel_requested_at IS NULL THEN i.increment ELSE 0 END,
+                attempts = t.attempts + 1,
+                scheduled_for = CASE WHEN t.cancel_requested_at IS NULL THEN COALESCE(i.retry_at, t.scheduled_for)
+                    ELSE t.scheduled_for END,
+                result_json = CASE WHEN t.cancel_requested_at IS NULL THEN COALESCE(i.result, t.result_json)
+                    ELSE t.result_json END,
+                completed_at = CASE WHEN t.cancel_requested_at IS NULL THEN i.completed_at END,
                 error_log = CASE
                     WHEN i.error_line IS NULL THEN t.error_log
                     WHEN t.error_log IS NULL OR t.error_log = '' THEN i.error_line
@@ -296,15 +302,20 @@ public final class SQLiteTaskStore: TaskStore {
                 locked_by = NULL, locked_until = NULL, updated_at = i.finished_at
             FROM temp.attempt_results AS i
             WHERE t.id = i.id AND t.status = 'processing' AND t.locked_by = i.worker AND t.retry_count = i.retry_count
-            RETURNING id
+            RETURNING id, status
             """
         )
-        let applied = Set(try updated.map { try SQLiteValue.uuid($0, "id") })
-        if applied.count < records.count {
+        var applied = AppliedAttempts()
+        for row in updated {
+            let id = try SQLiteValue.uuid(row, "id")
+            applied.ids.insert(id)
+            if try SQLiteValue.string(row, "status") == TaskStatus.cancelled.rawValue { applied.cancelled.insert(id) }
+        }
+        if applied.ids.count < records.count {
             // Only the results that applied get an action-log row.
             _ = try await connection.rows(
                 "DELETE FROM temp.attempt_results WHERE id NOT IN (SELECT value FROM json_each(?1))",
-                [SQLiteValue.bindList(Array(applied))]
+                [SQLiteValue.bindList(Array(applied.ids))]
             )
         }
         _ = try await connection.rows(
@@ -313,7 +324,11 @@ public final class SQLiteTaskStore: TaskStore {
                 agent_type, action_type, user_id, context_id, context_type, latency_ms,
                 input_data, output_data, error, attempt, worker_id, started_at, created_at, outcome, wait_ms)
             SELECT 'task_processor', 'process_' || t.task_type, t.user_id, t.id, 'agent_task', i.latency,
-                t.context_json, i.result, i.error, i.attempt, i.worker, i.started_at, i.finished_at, i.outcome, i.wait
+                t.context_json,
+                CASE WHEN t.status = 'cancelled' THEN NULL ELSE i.result END,
+                CASE WHEN t.status = 'cancelled' THEN COALESCE(i.error, '\(AttemptRecord.cancelReason)') ELSE i.error END,
+                i.attempt, i.worker, i.started_at, i.finished_at,
+                CASE WHEN t.status = 'cancelled' THEN 'cancelled' ELSE i.outcome END, i.wait
             FROM temp.attempt_results AS i JOIN agent_tasks AS t ON t.id = i.id
             """
         )
@@ -346,8 +361,7 @@ public final class SQLiteTaskStore: TaskStore {
             )
             let records = try rows.map { LeaseRescue.record(for: try SQLiteTaskRow.task(from: $0), now: now, policy: policy) }
             guard !records.isEmpty else { return [] }
-            let rescued = try await Self.apply(records, on: connection)
-            return records.filter { rescued.contains($0.task.id) }
+            return try await Self.apply(records, on: connection).applied(records)
         }
         events.publish(rescued.flatMap { TaskEvent.finished($0, rescued: true) })
         return rescued.map(\.task.id)
@@ -365,12 +379,33 @@ public final class SQLiteTaskStore: TaskStore {
     }
 
     public func cancel(id: UUID, now: Date) async throws -> AgentTask {
-        let changed = try await change(.cancelled, now: now,
-            "UPDATE agent_tasks SET status = 'cancelled', updated_at = ?1 WHERE id = ?2 AND status = 'pending'",
-            [SQLiteValue.bind(now), SQLiteValue.bind(id)]
+        let binds = [SQLiteValue.bind(now), SQLiteValue.bind(id)]
+        if let task = try await change(.cancelled, now: now,
+            "UPDATE agent_tasks SET status = 'cancelled', updated_at = ?1 WHERE id = ?2 AND status = 'pending'", binds
+        ).first {
+            return task
+        }
+        if let task = try await change(.cancelRequested, now: now,
+            """
+            UPDATE agent_tasks SET cancel_requested_at = ?1, updated_at = ?1
+            WHERE id = ?2 AND status = 'processing' AND cancel_requested_at IS NULL
+            """, binds
+        ).first {
+            return task
+        }
+        return try await cancelAlreadyRequested(id: id)
+    }
+
+    public func cancellationRequests(among ids: [UUID]) async throws -> Set<UUID> {
+        guard !ids.isEmpty else { return [] }
+        let rows = try await query(
+            """
+            SELECT id FROM agent_tasks
+            WHERE id IN (SELECT value FROM json_each(?1)) AND status = 'processing' AND cancel_requested_at IS NOT NULL
+            """,
+            [SQLiteValue.bindList(ids)]
         )
-        if let task = changed.first { return task }
-        throw try await transitionError(id: id, action: "cancel")
+        return Set(try rows.map { try SQLiteValue.uuid($0, "id") })
     }
 
     public func retry(id: UUID, now: Date) async throws -> AgentTask {
@@ -378,7 +413,7 @@ public final class SQLiteTaskStore: TaskStore {
             """
             UPDATE agent_tasks
             SET status = 'pending', retry_count = 0, scheduled_for = ?1, completed_at = NULL,
-                locked_by = NULL, locked_until = NULL, updated_at = ?1
+                locked_by = NULL, locked_until = NULL, cancel_requested_at = NULL, updated_at = ?1
             WHERE id = ?2 AND status IN ('failed', 'cancelled')
             """,
             [SQLiteValue.bind(now), SQLiteValue.bind(id)]

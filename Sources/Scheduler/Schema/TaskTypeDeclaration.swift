@@ -1,0 +1,42 @@
+import Foundation
+
+/// What a deployment says about a task type beyond the handlers compiled in: that it
+/// runs on remote workers (``remote``), the JSON Schema its context must meet, its
+/// default `max_retries`, and how long a remote worker's claim holds it.
+///
+/// Declared by `REMOTE_TASK_TYPES` (names only) and the task-types file
+/// (`TASK_TYPES_FILE`, ``TaskTypeFile``).
+public struct TaskTypeDeclaration: Sendable, Hashable {
+    public var name: String
+    /// Whether workers outside this process run it (`POST /workers/claim`); in-process
+    /// engines never claim it.
+    public var remote: Bool
+    public var description: String?
+    /// The schema a context must meet at enqueue time (remote types only: a built-in
+    /// handler's context type already checks its own).
+    public var contextSchema: JSONSchema?
+    /// The `max_retries` of a task enqueued without one.
+    public var maxRetries: Int?
+    /// How long a remote worker's claim holds a task of this type when the claim does not
+    /// say.
+    public var lease: Duration?
+
+    public init(
+        name: String, remote: Bool, description: String? = nil, contextSchema: JSONSchema? = nil,
+        maxRetries: Int? = nil, lease: Duration? = nil
+    ) {
+        self.name = name
+        self.remote = remote
+        self.description = description
+        self.contextSchema = contextSchema
+        self.maxRetries = maxRetries
+        self.lease = lease
+    }
+
+    /// Whether `name` can be a task type: 1-100 letters, digits, `_`, `-` or `.`.
+    public static func isValidName(_ name: String) -> Bool {
+        !name.isEmpty && name.count <= 100
+            && name.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || "_-.".unicodeScalars.contains($0) }
+            && name.allSatisfy(\.isASCII)
+    }
+}
