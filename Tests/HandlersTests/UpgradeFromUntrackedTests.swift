@@ -100,7 +100,7 @@ struct UpgradeFromUntrackedTests {
                     of: "$1", with: db.kind == .postgres ? "$1::uuid" : "?1"), [pending.lowercasedString])
             #expect(attempts == [["1"]], "attempts is backfilled from the action log")
             #expect(try await SchemaCatalog.text(of: db) == fresh)
-            let tracks = try await db.query("SELECT track, CAST(version AS TEXT) FROM schema_migrations ORDER BY track, version", [])
+            let tracks = try await db.query("SELECT track, CAST(version AS TEXT) FROM schema_migrations ORDER BY track, CAST(version AS INTEGER)", [])
             #expect(tracks == [["handlers", "1"], ["handlers", "2"]] + (1...10).map { ["scheduler", "\($0)"] })
             #expect(try await db.store.migrate(modules: HandlerCatalog.schema).isEmpty)
 

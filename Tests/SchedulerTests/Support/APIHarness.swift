@@ -52,15 +52,15 @@ struct APIHarness: Sendable {
         _ body: @escaping @Sendable (APIHarness, Client) async throws -> Void
     ) async throws {
         try await TestDatabase.with(kind) { db in
-            let registry = try HandlerRegistry(testHandlers)
+            var configuration = SchedulerConfiguration(databaseURL: db.url, apiToken: token)
+            configure(&configuration)
+            let registry = try HandlerRegistry(testHandlers, declarations: configuration.taskTypes)
             let clock = ManualClock(Date())
             let export = PrometheusExport()
             let engine = Engine(
                 store: db.store, registry: registry,
                 configuration: EngineConfiguration(workerID: "api-test", retryPolicy: RetryPolicy(baseDelay: .seconds(60))),
                 clock: clock, metrics: SchedulerMetrics(factory: export.factory), logger: TestDatabase.logger)
-            var configuration = SchedulerConfiguration(databaseURL: db.url, apiToken: token)
-            configure(&configuration)
             let environment = APIEnvironment(
                 store: db.store, engine: engine, registry: registry, configuration: configuration, clock: clock,
                 export: export)
