@@ -7,6 +7,9 @@ import Synchronization
 final class ArrivalBroadcast: Sendable {
     private let waiters = Mutex<[ObjectIdentifier: WakeSignal]>([:])
 
+    /// How many claims wait now.
+    var waiting: Int { waiters.withLock { $0.count } }
+
     /// Wakes every registered waiter.
     func signal() {
         for waiter in waiters.withLock({ Array($0.values) }) { waiter.signal() }
