@@ -25,6 +25,7 @@ BINARY = os.environ["AGENT_SCHEDULER_BINARY"]
 CLUSTER_URL = os.environ["POSTGRES_CLUSTER_URL"]
 WORK = tempfile.mkdtemp(prefix="agent-scheduler-reliability.")
 RESULTS = os.environ.get("RELIABILITY_RESULTS", "reliability-results.json")
+PYTHON_WORKER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "examples", "python-worker", "worker.py")
 
 
 class ScenarioFailed(Exception):
@@ -579,6 +580,132 @@ def adopt_task_processor_tables():
     return figures | {"adopted_rows": 600, "rescued_in_flight": rescued}
 
 
+class RemoteWorker:
+    """The reference Python worker (examples/python-worker) as a process of its own."""
+
+    def __init__(self, name, engine, types, *options):
+        self.log_path = os.path.join(WORK, f"{name}.log")
+        with open(self.log_path, "w") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, PYTHON_WORKER, "--url", f"http://127.0.0.1:{engine.port}", "--types", types,
+                 "--worker-id", name, *options], stdout=log, stderr=subprocess.STDOUT)
+
+    def log(self):
+        with open(self.log_path) as log:
+            return log.read()
+
+    def kill(self):
+        self.process.kill()
+        self.process.wait()
+
+    def wait(self, timeout):
+        try:
+            return self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            raise ScenarioFailed(f"the worker did not finish within {timeout} s:\n{self.log()[-2000:]}")
+
+
+def api(engine, method, path, body=None):
+    """One call to an engine's HTTP API; returns (status, parsed body)."""
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{engine.port}{path}", method=method,
+        data=None if body is None else json.dumps(body).encode(), headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"{}")
+
+
+def remote_worker():
+    """The Python reference worker on a SQLite file: a task completed with its progress,
+    one failed for good, one cancelled while it runs."""
+    path = os.path.join(WORK, "remote.sqlite")
+    migrate(path)
+    engine = EngineProcess("remote-serve", path, REMOTE_TASK_TYPES="render")
+    ids = {}
+    for name, context in [("ok", {"steps": 3, "step_seconds": 0.1}),
+                          ("bad", {"steps": 1, "step_seconds": 0.1, "fail": "no GPU", "retryable": False}),
+                          ("long", {"steps": 600, "step_seconds": 0.1})]:
+        status, task = api(engine, "POST", "/tasks", {"task_type": "render", "context": context, "priority": "low" if name == "long" else "high"})
+        expect(status == 201, f"enqueue {name}: {status} {task}")
+        ids[name] = task["id"]
+    worker = RemoteWorker("python-1", engine, "render")
+    wait_for(lambda: api(engine, "GET", f"/tasks/{ids['long']}")[1]["status"] == "processing", 30, "the long task to start")
+    status, _ = api(engine, "POST", f"/tasks/{ids['long']}/cancel")
+    expect(status == 202, f"cancel of the running task answered {status}")
+    cancelled_at = time.monotonic()
+    wait_for(lambda: api(engine, "GET", f"/tasks/{ids['long']}")[1]["status"] == "cancelled", 30, "the long task to end cancelled")
+    seconds_to_cancel = round(time.monotonic() - cancelled_at, 2)
+    worker.kill()
+    ok, bad, long = (api(engine, "GET", f"/tasks/{ids[name]}")[1] for name in ("ok", "bad", "long"))
+    expect(ok["status"] == "completed" and ok["result"] == {"steps": 3, "worker": "python-1"}, f"ok task: {ok}")
+    expect(ok["progress"]["fraction"] == 1 and ok["progress"]["message"] == "step 3 of 3", f"ok progress: {ok.get('progress')}")
+    expect([entry["worker_id"] for entry in ok["action_log"]] == ["python-1"], f"ok log: {ok['action_log']}")
+    expect(bad["status"] == "failed" and bad["errors"][0].endswith("no GPU"), f"bad task: {bad}")
+    expect(long["action_log"][0]["error"] == "cancelled on request", f"long task log: {long['action_log']}")
+    _, workers = api(engine, "GET", "/workers")
+    kinds = sorted((worker["kind"], worker["worker_id"]) for worker in workers["workers"])
+    expect(kinds == [("engine", "remote-serve"), ("remote", "python-1")], f"workers: {kinds}")
+    engine.stop_cleanly()
+    return {"tasks": 3, "seconds_from_cancel_to_cancelled": seconds_to_cancel}
+
+
+def remote_worker_crash():
+    """kill -9 a remote worker in the middle of a task; its lease runs out, the task is
+    rescued, and another worker completes it, exactly once."""
+    url = postgres_database("remote_crash")
+    engine = EngineProcess("remote-crash-serve", url, REMOTE_TASK_TYPES="render", LEASE_SECONDS=2, RETRY_BASE_DELAY_MS=200)
+    insert_probes(url, 3, "'{\"steps\": 20, \"step_seconds\": 0.2}'", task_type="render")
+    first = RemoteWorker("remote-a", engine, "render", "--lease-seconds", "2")
+    wait_for(lambda: scalar(url, "SELECT count(*) FROM agent_tasks WHERE locked_by = 'remote-a' AND progress_json IS NOT NULL") == "1",
+             30, "remote-a to be mid-task")
+    first.kill()
+    killed = time.monotonic()
+    second = RemoteWorker("remote-b", engine, "render", "--lease-seconds", "2")
+    wait_for(lambda: status_counts(url) == {"completed": 3}, 60, "every task to complete after the kill")
+    recovered = time.monotonic() - killed
+    second.kill()
+    engine.stop_cleanly()
+    rows = psql(url, """
+        SELECT count(*) FILTER (WHERE worker_id = 'remote-a' AND error LIKE 'lease expired%'),
+               count(*) FILTER (WHERE outcome = 'completed' AND worker_id = 'remote-b'),
+               (SELECT count(*) FROM (SELECT context_id FROM agent_actions_log WHERE outcome = 'completed'
+                                      GROUP BY context_id HAVING count(*) <> 1) AS d)
+        FROM agent_actions_log
+        """)[0]
+    expired, completed_by_b, not_once = map(int, rows)
+    expect(expired == 1, f"{expired} killed attempts were logged as 'lease expired' (expected 1)")
+    expect(completed_by_b == 3, f"{completed_by_b} of 3 tasks were completed by remote-b")
+    expect(not_once == 0, f"{not_once} tasks were not completed exactly once")
+    results = psql(url, "SELECT count(*) FROM agent_tasks WHERE result_json->>'worker' = 'remote-b'")[0][0]
+    expect(results == "3", f"{results} of 3 results came from remote-b")
+    return {"tasks": 3, "seconds_from_kill_to_all_completed": round(recovered, 1), "duplicates": 0}
+
+
+def cancel_elsewhere():
+    """A running task cancelled through another instance's API: the instance running it
+    hears the request on the notification channel and stops the handler."""
+    url = postgres_database("cancel_elsewhere")
+    runner = EngineProcess("cancel-a", url)
+    insert_probes(url, 1, "'{\"duration_ms\": 60000}'")
+    wait_for(lambda: scalar(url, "SELECT count(*) FROM agent_tasks WHERE status = 'processing'") == "1", 30, "the task to start")
+    other = EngineProcess("cancel-b", url)
+    task_id = scalar(url, "SELECT id FROM agent_tasks")
+    requested = time.monotonic()
+    status, _ = api(other, "POST", f"/tasks/{task_id}/cancel")
+    expect(status == 202, f"cancel through cancel-b answered {status}")
+    wait_for(lambda: scalar(url, "SELECT status FROM agent_tasks") == "cancelled", 10, "the task to end cancelled")
+    seconds = round(time.monotonic() - requested, 2)
+    expect(seconds < 2, f"cancellation took {seconds} s to reach the running handler")
+    row = psql(url, "SELECT worker_id, error, outcome FROM agent_actions_log")
+    expect(row == [["cancel-a", "cancelled on request", "cancelled"]], f"action log: {row}")
+    runner.stop_cleanly()
+    other.stop_cleanly()
+    return {"seconds_from_cancel_to_cancelled": seconds}
+
+
 SCENARIOS = {
     "instances": many_instances,
     "crash": crash,
@@ -588,6 +715,9 @@ SCENARIOS = {
     "shutdown": shutdown_under_load,
     "pgbouncer": through_pgbouncer,
     "adopt": adopt_task_processor_tables,
+    "remote-worker": remote_worker,
+    "remote-crash": remote_worker_crash,
+    "cancel-elsewhere": cancel_elsewhere,
 }
 
 
