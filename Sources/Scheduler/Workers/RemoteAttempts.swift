@@ -1,4 +1,6 @@
 import Foundation
+import ServiceLifecycle
+import Synchronization
 
 /// The worker API's semantics, apart from HTTP: remote workers claim tasks of remote
 /// types, renew their leases, and end attempts exactly as in-process handlers do (the
@@ -18,27 +20,36 @@ public struct RemoteAttempts: Sendable {
 
     /// Claims up to `limit` due tasks of `taskTypes` for `workerID`; with `wait`, waits
     /// until one is due (woken as the engine is, and when the earliest pending task of
-    /// those types comes due) or `wait` has passed. Records the worker's sighting.
+    /// those types comes due) or `wait` has passed; at graceful shutdown the wait ends at
+    /// once, so that the server need not wait for it. Records the worker's sighting.
     public func claim(
         workerID: String, taskTypes: [String], limit: Int, lease: Duration, wait: Duration
     ) async throws -> [AgentTask] {
         try await store.recordWorker(WorkerSighting(workerID: workerID, kind: .remote, taskTypes: taskTypes, seenAt: clock.now))
         let deadline = ContinuousClock.now + wait
         let pollInterval = engine.configuration.pollInterval
+        let stopping = Atomic(false)
         return try await engine.arrivals.withWaiter { arrival in
-            while true {
-                let now = clock.now
-                let tasks = try await store.claim(
-                    taskTypes: taskTypes, limit: limit, workerID: workerID,
-                    leaseUntil: now.addingTimeInterval(lease.timeInterval), now: now)
-                let remaining = deadline - ContinuousClock.now
-                if !tasks.isEmpty || remaining <= .zero || Task.isCancelled { return tasks }
-                var sleep = min(remaining, pollInterval)
-                if let next = try await store.nextDueDate(taskTypes: taskTypes) {
-                    let untilDue = max(0, next.timeIntervalSince(clock.now))
-                    sleep = min(sleep, .milliseconds(Int64((untilDue * 1000).rounded(.up))))
+            try await withGracefulShutdownHandler {
+                while true {
+                    let now = clock.now
+                    let tasks = try await store.claim(
+                        taskTypes: taskTypes, limit: limit, workerID: workerID,
+                        leaseUntil: now.addingTimeInterval(lease.timeInterval), now: now)
+                    let remaining = deadline - ContinuousClock.now
+                    if !tasks.isEmpty || remaining <= .zero || Task.isCancelled || stopping.load(ordering: .relaxed) {
+                        return tasks
+                    }
+                    var sleep = min(remaining, pollInterval)
+                    if let next = try await store.nextDueDate(taskTypes: taskTypes) {
+                        let untilDue = max(0, next.timeIntervalSince(clock.now))
+                        sleep = min(sleep, .milliseconds(Int64((untilDue * 1000).rounded(.up))))
+                    }
+                    await arrival.wait(timeout: sleep)
                 }
-                await arrival.wait(timeout: sleep)
+            } onGracefulShutdown: {
+                stopping.store(true, ordering: .relaxed)
+                arrival.signal()
             }
         }
     }

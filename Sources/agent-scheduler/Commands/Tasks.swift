@@ -52,7 +52,7 @@ struct Tasks: AsyncParsableCommand {
     }
 
     struct Cancel: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Cancel a pending task.")
+        static let configuration = CommandConfiguration(abstract: "Cancel a pending task, or ask the worker of a running one to stop it (it ends cancelled).")
 
         @Argument(help: "The task id.") var id: UUIDArgument
         @OptionGroup var settings: DatabaseOptions

@@ -4,7 +4,7 @@ import PostgresNIO
 /// The workers table: each worker's latest sighting, and the list with tasks in flight.
 extension PostgresTaskStore {
     public func recordWorker(_ sighting: WorkerSighting) async throws {
-        try await client.query(
+        _ = try await client.query(
             """
             INSERT INTO agent_scheduler_workers (worker_id, kind, task_types, started_at, last_seen_at)
             VALUES (\(sighting.workerID), \(sighting.kind.rawValue), \(sighting.taskTypesJSON), \(sighting.seenAt),
