@@ -27,6 +27,11 @@ public enum ConfigurationSetting: String, CaseIterable, Sendable {
     case metricsPublic = "METRICS_PUBLIC"
     case remoteTaskTypes = "REMOTE_TASK_TYPES"
     case taskTypesFile = "TASK_TYPES_FILE"
+    case webhookURLs = "WEBHOOK_URLS"
+    case webhookSecret = "WEBHOOK_SECRET"
+    case webhookAllowPrivateAddresses = "WEBHOOK_ALLOW_PRIVATE_ADDRESSES"
+    case webhookTimeoutMs = "WEBHOOK_TIMEOUT_MS"
+    case webhookRetryWindowSeconds = "WEBHOOK_RETRY_WINDOW_SECONDS"
 
     /// The environment variable, e.g. `POLLING_INTERVAL_MS`.
     public var environmentVariable: String { rawValue }
@@ -39,7 +44,7 @@ public enum ConfigurationSetting: String, CaseIterable, Sendable {
     public var key: ConfigKey { ConfigKey(rawValue.lowercased().split(separator: "_").map(String.init)) }
 
     /// Whether the value must never be logged.
-    public var isSecret: Bool { self == .apiToken || self == .databaseURL }
+    public var isSecret: Bool { self == .apiToken || self == .databaseURL || self == .webhookSecret }
 
     /// How error messages name the setting.
     var displayName: String { "\(environmentVariable) (\(flag))" }

@@ -31,6 +31,7 @@ extension SchedulerConfiguration {
         eventsHeartbeat = try values.milliseconds(.eventsHeartbeatMs, in: 10...3_600_000) ?? eventsHeartbeat
         metricsPublic = try values.boolean(.metricsPublic) ?? metricsPublic
         taskTypes = try values.taskTypes()
+        webhooks = try values.webhooks()
         engine.workerID = values.string(.workerID) ?? engine.workerID
         if databasePoolMode == .transaction { engine.pollInterval = DatabasePoolMode.transactionPollInterval }
         engine.pollInterval = try values.milliseconds(.pollingIntervalMs, in: 1...86_400_000) ?? engine.pollInterval

@@ -35,6 +35,8 @@ public struct SchedulerConfiguration: Sendable {
     /// The task types declared beyond the compiled-in handlers: remote ones
     /// (`REMOTE_TASK_TYPES`) and those of the task-types file (`TASK_TYPES_FILE`).
     public var taskTypes: [TaskTypeDeclaration]
+    /// Who is told of final states, and how (`WEBHOOK_*`).
+    public var webhooks: WebhookConfiguration
     public var engine: EngineConfiguration
 
     public init(
@@ -51,6 +53,7 @@ public struct SchedulerConfiguration: Sendable {
         eventsHeartbeat: Duration = .seconds(15),
         metricsPublic: Bool = false,
         taskTypes: [TaskTypeDeclaration] = [],
+        webhooks: WebhookConfiguration = WebhookConfiguration(),
         engine: EngineConfiguration = EngineConfiguration()
     ) {
         self.databaseURL = databaseURL
@@ -66,6 +69,7 @@ public struct SchedulerConfiguration: Sendable {
         self.eventsHeartbeat = eventsHeartbeat
         self.metricsPublic = metricsPublic
         self.taskTypes = taskTypes
+        self.webhooks = webhooks
         self.engine = engine
     }
 

@@ -68,6 +68,32 @@ struct SettingValues {
         return declarations
     }
 
+    /// The `WEBHOOK_*` settings.
+    func webhooks() throws(ConfigurationError) -> WebhookConfiguration {
+        var webhooks = WebhookConfiguration(
+            secret: string(.webhookSecret).flatMap { $0.isEmpty ? nil : $0 },
+            allowPrivateAddresses: try boolean(.webhookAllowPrivateAddresses) ?? false)
+        if let list = string(.webhookURLs) {
+            do {
+                webhooks.subscriptions = try WebhookSubscriptions(parsing: list)
+            } catch {
+                throw .invalidValue(
+                    setting: ConfigurationSetting.webhookURLs.displayName, value: list,
+                    expected: "http(s) URLs, comma-separated, each optionally after type1|type2= (\(error))")
+            }
+            for subscription in webhooks.subscriptions.subscriptions {
+                do {
+                    try webhooks.policy.checkAtEnqueue(subscription.url)
+                } catch {
+                    throw .invalidValue(setting: ConfigurationSetting.webhookURLs.displayName, value: list, expected: "\(error)")
+                }
+            }
+        }
+        webhooks.timeout = try milliseconds(.webhookTimeoutMs, in: 100...600_000) ?? webhooks.timeout
+        webhooks.retryWindow = try integer(.webhookRetryWindowSeconds, in: 1...2_592_000).map { .seconds($0) } ?? webhooks.retryWindow
+        return webhooks
+    }
+
     func milliseconds(_ setting: ConfigurationSetting, in range: ClosedRange<Int>) throws(ConfigurationError) -> Duration? {
         try integer(setting, in: range).map { .milliseconds($0) }
     }

@@ -6,7 +6,7 @@ import Foundation
 public struct CreateTaskRequest {
     static let fields: Set<String> = [
         "task_type", "context", "agent_type", "user_id", "context_id", "context_type", "scheduled_for", "priority",
-        "max_retries", "idempotency_key", "created_by",
+        "max_retries", "idempotency_key", "created_by", "callback_url",
     ]
 
     public let task: NewTask
@@ -27,7 +27,8 @@ public struct CreateTaskRequest {
             maxRetries: try fields.integer("max_retries", in: 0...100) ?? defaultMaxRetries(taskType),
             contextJSON: try fields.objectText("context") ?? "{}",
             createdBy: try fields.string("created_by", maxLength: 100) ?? "api",
-            idempotencyKey: try fields.string("idempotency_key", maxLength: 200)
+            idempotencyKey: try fields.string("idempotency_key", maxLength: 200),
+            callbackURL: try fields.string("callback_url", maxLength: WebhookAddressPolicy.maxLength)
         )
     }
 }

@@ -11,6 +11,7 @@ struct TaskRoutes {
         let body = try await JSONBody.object(from: request, context: context)
         let task = try CreateTaskRequest(body, defaultMaxRetries: defaultMaxRetries).task
         try environment.registry.validate(task)
+        try environment.configuration.webhooks.checkCallbackURL(of: task)
         let now = environment.clock.now
         let result = try await environment.store.enqueue(task, now: now)
         // A task due later wakes the poller too, so that it sleeps until that task is due
@@ -47,6 +48,7 @@ struct TaskRoutes {
                 guard case .object(let object) = item else { throw APIError.invalidJSON("a task must be a JSON object") }
                 let task = try CreateTaskRequest(object, defaultMaxRetries: defaultMaxRetries).task
                 try environment.registry.validate(task)
+                try environment.configuration.webhooks.checkCallbackURL(of: task)
                 tasks.append(task)
             } catch let error as APIError {
                 throw error.at("tasks", index: index)
@@ -118,7 +120,8 @@ struct TaskRoutes {
         }
         let task = try await FinalStateWait(store: environment.store).task(id: id, waitingUpTo: wait)
         let log = try await environment.store.actionLog(taskID: id)
-        return try JSONResponse.make(.ok, TaskRepresentation(task, actionLog: log))
+        let webhooks = try await environment.store.deliveries(taskID: id)
+        return try JSONResponse.make(.ok, TaskRepresentation(task, actionLog: log, webhooks: webhooks))
     }
 
     /// `POST /tasks/{id}/cancel`: a pending task is cancelled (200); a running one is

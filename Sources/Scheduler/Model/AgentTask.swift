@@ -39,6 +39,8 @@ public struct AgentTask: Sendable, Hashable {
     /// When someone asked to cancel the task while it ran (``TaskStore/cancel(id:now:)``):
     /// its attempt is being stopped and it ends `cancelled`, whatever the attempt returns.
     public var cancelRequestedAt: Date? = nil
+    /// The URL told by webhook when the task reaches a final state, if the caller gave one.
+    public var callbackURL: String? = nil
 
     /// The number of the attempt a claim of this task starts (1 for the first run).
     public var attempt: Int { attempts + 1 }

@@ -15,6 +15,8 @@ public struct NewTask: Sendable, Hashable {
     public var createdBy: String?
     /// A caller-chosen key: enqueueing again with the same key returns the first task.
     public var idempotencyKey: String?
+    /// An http(s) URL told by webhook when the task reaches a final state.
+    public var callbackURL: String?
 
     public init(
         taskType: String,
@@ -27,7 +29,8 @@ public struct NewTask: Sendable, Hashable {
         maxRetries: Int = 3,
         contextJSON: String = "{}",
         createdBy: String? = nil,
-        idempotencyKey: String? = nil
+        idempotencyKey: String? = nil,
+        callbackURL: String? = nil
     ) {
         self.taskType = taskType
         self.agentType = agentType
@@ -40,5 +43,6 @@ public struct NewTask: Sendable, Hashable {
         self.contextJSON = contextJSON
         self.createdBy = createdBy
         self.idempotencyKey = idempotencyKey
+        self.callbackURL = callbackURL
     }
 }

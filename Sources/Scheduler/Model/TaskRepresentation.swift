@@ -5,10 +5,12 @@ import Foundation
 public struct TaskRepresentation: Sendable, Encodable {
     public let task: AgentTask
     public let actionLog: [ActionLogEntry]?
+    public let webhooks: [WebhookDelivery]?
 
-    public init(_ task: AgentTask, actionLog: [ActionLogEntry]? = nil) {
+    public init(_ task: AgentTask, actionLog: [ActionLogEntry]? = nil, webhooks: [WebhookDelivery]? = nil) {
         self.task = task
         self.actionLog = actionLog
+        self.webhooks = webhooks
     }
 
     enum CodingKeys: String, CodingKey {
@@ -31,6 +33,8 @@ public struct TaskRepresentation: Sendable, Encodable {
         case idempotencyKey = "idempotency_key"
         case actionLog = "action_log"
         case cancelRequestedAt = "cancel_requested_at"
+        case callbackURL = "callback_url"
+        case webhooks
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -57,11 +61,15 @@ public struct TaskRepresentation: Sendable, Encodable {
         try container.encode(JSONValue(parsing: task.contextJSON) ?? .string(task.contextJSON), forKey: .context)
         try container.encodeIfPresent(task.resultJSON.map { JSONValue(parsing: $0) ?? .string($0) }, forKey: .result)
         try container.encodeIfPresent(task.cancelRequestedAt.map(Timestamp.string(from:)), forKey: .cancelRequestedAt)
+        try container.encodeIfPresent(task.callbackURL, forKey: .callbackURL)
         try container.encodeIfPresent(task.progressJSON.flatMap(TaskProgress.init(json:)), forKey: .progress)
         let errors = task.errorLog.map { $0.split(separator: "\n").map(String.init) } ?? []
         try container.encode(errors, forKey: .errors)
         if let actionLog {
             try container.encode(actionLog.map(ActionLogRepresentation.init), forKey: .actionLog)
+        }
+        if let webhooks {
+            try container.encode(webhooks.map(WebhookDeliveryRepresentation.init), forKey: .webhooks)
         }
     }
 }

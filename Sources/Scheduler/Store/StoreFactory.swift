@@ -6,12 +6,14 @@ import Logging
 public enum StoreFactory {
     /// Opens the store; its `run()` must be running before it is used. `poolMode` tells
     /// a PostgreSQL store what pooler, if any, stands between it and the server, and
-    /// `announcing` when it tells other instances of its changes.
+    /// `announcing` when it tells other instances of its changes, and `webhooks` which
+    /// URLs the deployment tells of final states.
     public static func open(
-        url: String, poolMode: DatabasePoolMode = .session, announcing: EventAnnouncement = .always, logger: Logger
+        url: String, poolMode: DatabasePoolMode = .session, announcing: EventAnnouncement = .always,
+        webhooks: WebhookSubscriptions = .none, logger: Logger
     ) async throws -> any TaskStore {
         if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
-            return try PostgresTaskStore(url: url, poolMode: poolMode, announcing: announcing, logger: logger)
+            return try PostgresTaskStore(url: url, poolMode: poolMode, announcing: announcing, webhooks: webhooks, logger: logger)
         }
         var path = url
         for prefix in ["sqlite://", "sqlite:"] where path.hasPrefix(prefix) {
@@ -22,7 +24,7 @@ public enum StoreFactory {
                 setting: ConfigurationSetting.databaseURL.displayName, value: url,
                 expected: "a postgres:// URL or a SQLite file path")
         }
-        return try await SQLiteTaskStore.open(path: path, logger: logger)
+        return try await SQLiteTaskStore.open(path: path, webhooks: webhooks, logger: logger)
     }
 
     /// Opens the store, runs it for the duration of `body`, and shuts it down after.
@@ -30,10 +32,11 @@ public enum StoreFactory {
         url: String,
         poolMode: DatabasePoolMode = .session,
         announcing: EventAnnouncement = .always,
+        webhooks: WebhookSubscriptions = .none,
         logger: Logger,
         _ body: (any TaskStore) async throws -> T
     ) async throws -> T {
-        let store = try await open(url: url, poolMode: poolMode, announcing: announcing, logger: logger)
+        let store = try await open(url: url, poolMode: poolMode, announcing: announcing, webhooks: webhooks, logger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await store.run() }
             do {

@@ -111,6 +111,16 @@ public protocol TaskStore: Service {
     /// ``WorkerStatus/listLimit``), each with the tasks it holds now.
     func workers() async throws -> [WorkerStatus]
 
+    /// Marks up to `limit` due webhook deliveries as being sent by `dispatcherID` until
+    /// `leaseUntil` and returns them; two dispatchers never get the same one.
+    func claimDeliveries(limit: Int, dispatcherID: String, leaseUntil: Date, now: Date) async throws -> [WebhookDelivery]
+
+    /// Records how sending a claimed delivery went, if `dispatcherID` still holds it.
+    func recordDelivery(id: Int64, dispatcherID: String, result: WebhookAttemptResult) async throws
+
+    /// The webhook deliveries of one task, oldest first.
+    func deliveries(taskID: UUID) async throws -> [WebhookDelivery]
+
     /// The task with this id, if any.
     func task(id: UUID) async throws -> AgentTask?
 

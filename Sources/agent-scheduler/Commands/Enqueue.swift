@@ -29,6 +29,9 @@ struct Enqueue: AsyncParsableCommand {
     @Option(help: "An idempotency key: enqueueing again with it returns the first task.")
     var key: String?
 
+    @Option(name: .customLong("callback-url"), help: "An http(s) URL told by webhook when the task reaches a final state.")
+    var callbackURL: String?
+
     @Option(name: .customLong("agent-type"), help: "Which agent is creating the task.")
     var agentType: String = "cli"
 
@@ -59,11 +62,13 @@ struct Enqueue: AsyncParsableCommand {
             maxRetries: runtime.configuration.maxRetries,
             contextJSON: context,
             createdBy: "agent-scheduler enqueue",
-            idempotencyKey: key
+            idempotencyKey: key,
+            callbackURL: callbackURL
         )
         let result = try await runtime.withStore { store, registry in
             if maxRetries == nil, let declared = registry.defaultMaxRetries(for: taskType) { task.maxRetries = declared }
             try registry.validate(task)
+            try runtime.configuration.webhooks.checkCallbackURL(of: task)
             return try await store.enqueue(task, now: Date())
         }
         if !result.created {
@@ -96,6 +101,7 @@ struct Enqueue: AsyncParsableCommand {
                 do {
                     let task = try CreateTaskRequest(object, defaultMaxRetries: defaultMaxRetries).task
                     try registry.validate(task)
+                    try runtime.configuration.webhooks.checkCallbackURL(of: task)
                     tasks.append(task)
                 } catch let error as APIError {
                     throw CommandError("\(file):\(index + 1): \(error.message)")

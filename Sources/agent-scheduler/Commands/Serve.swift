@@ -31,7 +31,7 @@ struct Serve: AsyncParsableCommand {
         let logger = runtime.logger
         let store = try await StoreFactory.open(
             url: configuration.databaseURL, poolMode: configuration.databasePoolMode, announcing: .whenListened,
-            logger: logger)
+            webhooks: configuration.webhooks.subscriptions, logger: logger)
         let server: Server
         do {
             try store.lockForServing()
@@ -74,6 +74,9 @@ struct Serve: AsyncParsableCommand {
             store: store, engine: engine,
             rescuer: Rescuer(store: store, configuration: configuration.engine, metrics: metrics, logger: logger),
             listener: store.wakeListener(logger: logger) { engine.triggerPoll() },
+            webhooks: WebhookDispatcher(
+                store: store, configuration: configuration.webhooks, dispatcherID: configuration.engine.workerID,
+                logger: logger),
             serverListening: listening,
             migrate: { if !noMigrate { _ = try await runtime.migrate(store) } },
             logger: logger)

@@ -47,7 +47,10 @@ struct Runtime {
         migrating: Bool = true,
         _ body: (any TaskStore, HandlerRegistry) async throws -> T
     ) async throws -> T {
-        try await StoreFactory.withStore(url: configuration.databaseURL, poolMode: configuration.databasePoolMode, logger: logger) { store in
+        try await StoreFactory.withStore(
+            url: configuration.databaseURL, poolMode: configuration.databasePoolMode,
+            webhooks: configuration.webhooks.subscriptions, logger: logger
+        ) { store in
             try await store.waitUntilReachable(limit: configuration.databaseConnectTimeout, logger: logger)
             let registry = try registry(for: store)
             if migrating { _ = try await migrate(store) }

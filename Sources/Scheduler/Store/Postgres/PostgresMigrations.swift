@@ -169,5 +169,34 @@ enum PostgresMigrations {
             )
             """,
         ]),
+        // A task may name a URL told when it ends; each final state's webhook deliveries
+        // are written in the transaction that sets it (an outbox) and sent by one
+        // dispatcher at a time.
+        Migration(version: 11, name: "completion webhooks", statements: [
+            "ALTER TABLE agent_tasks ADD COLUMN IF NOT EXISTS callback_url TEXT",
+            """
+            CREATE TABLE IF NOT EXISTS agent_webhook_deliveries (
+                id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                task_id UUID NOT NULL,
+                url TEXT NOT NULL,
+                event TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                status TEXT NOT NULL DEFAULT 'pending',
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at TIMESTAMPTZ NOT NULL,
+                locked_by TEXT,
+                locked_until TIMESTAMPTZ,
+                last_status_code INTEGER,
+                last_error TEXT,
+                created_at TIMESTAMPTZ NOT NULL,
+                delivered_at TIMESTAMPTZ
+            )
+            """,
+            """
+            CREATE INDEX IF NOT EXISTS agent_webhook_deliveries_due_idx
+                ON agent_webhook_deliveries (next_attempt_at) WHERE status = 'pending'
+            """,
+            "CREATE INDEX IF NOT EXISTS agent_webhook_deliveries_task_idx ON agent_webhook_deliveries (task_id)",
+        ]),
     ]
 }

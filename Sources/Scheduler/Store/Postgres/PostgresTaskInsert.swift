@@ -19,11 +19,11 @@ enum PostgresTaskInsert {
             """
             INSERT INTO agent_tasks (
                 task_type, agent_type, user_id, context_id, context_type, scheduled_for, priority,
-                max_retries, context_json, created_by, idempotency_key, created_at, updated_at)
+                max_retries, context_json, created_by, idempotency_key, created_at, updated_at, callback_url)
             VALUES (
                 \(task.taskType), \(task.agentType), \(task.userID), \(task.contextID), \(task.contextType),
                 \(scheduledFor), \(task.priority.rawValue), \(task.maxRetries), \(task.contextJSON)::jsonb,
-                \(task.createdBy), \(task.idempotencyKey), \(now), \(now))
+                \(task.createdBy), \(task.idempotencyKey), \(now), \(now), \(task.callbackURL))
             ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
             RETURNING \(unescaped: PostgresTaskRow.columns)
             """
@@ -55,10 +55,10 @@ enum PostgresTaskInsert {
             """
             INSERT INTO agent_tasks (
                 id, task_type, agent_type, user_id, context_id, context_type, scheduled_for, priority,
-                max_retries, context_json, created_by, idempotency_key, created_at, updated_at)
+                max_retries, context_json, created_by, idempotency_key, created_at, updated_at, callback_url)
             SELECT i.id, i.task_type, i.agent_type, NULLIF(i.user_id, '')::uuid, NULLIF(i.context_id, '')::uuid,
                 NULLIF(i.context_type, ''), i.scheduled_for, i.priority, i.max_retries, i.context_json::jsonb,
-                NULLIF(i.created_by, ''), NULLIF(i.idempotency_key, ''), \(now), \(now)
+                NULLIF(i.created_by, ''), NULLIF(i.idempotency_key, ''), \(now), \(now), NULLIF(i.callback_url, '')
             FROM unnest(
                 \(ids)::uuid[], \(tasks.map(\.taskType))::text[], \(tasks.map(\.agentType))::text[],
                 \(tasks.map { $0.userID?.lowercasedString ?? "" })::text[],
@@ -66,9 +66,9 @@ enum PostgresTaskInsert {
                 \(tasks.map { $0.contextType ?? "" })::text[], \(tasks.map { $0.scheduledFor ?? now })::timestamptz[],
                 \(tasks.map(\.priority.rawValue))::text[], \(tasks.map(\.maxRetries))::int[],
                 \(tasks.map(\.contextJSON))::text[], \(tasks.map { $0.createdBy ?? "" })::text[],
-                \(tasks.map { $0.idempotencyKey ?? "" })::text[])
+                \(tasks.map { $0.idempotencyKey ?? "" })::text[], \(tasks.map { $0.callbackURL ?? "" })::text[])
                 WITH ORDINALITY AS i(id, task_type, agent_type, user_id, context_id, context_type, scheduled_for,
-                    priority, max_retries, context_json, created_by, idempotency_key, n)
+                    priority, max_retries, context_json, created_by, idempotency_key, callback_url, n)
             ORDER BY i.n
             ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
             RETURNING \(unescaped: PostgresTaskRow.columns)

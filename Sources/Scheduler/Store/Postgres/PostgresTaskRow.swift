@@ -10,7 +10,7 @@ enum PostgresTaskRow {
         "priority", "status", "retry_count", "max_retries", "last_attempted_at", "completed_at",
         "created_at", "created_by", "context_json::text AS context_json", "result_json::text AS result_json",
         "error_log", "locked_by", "locked_until", "idempotency_key", "updated_at", "attempts",
-        "progress_json::text AS progress_json", "cancel_requested_at",
+        "progress_json::text AS progress_json", "cancel_requested_at", "callback_url",
     ].joined(separator: ", ")
 
     /// The `agent_actions_log` columns the model reads.
@@ -56,7 +56,8 @@ enum PostgresTaskRow {
             updatedAt: try cells.next("updated_at"),
             attempts: try cells.next("attempts"),
             progressJSON: try cells.next("progress_json"),
-            cancelRequestedAt: try cells.next("cancel_requested_at")
+            cancelRequestedAt: try cells.next("cancel_requested_at"),
+            callbackURL: try cells.next("callback_url")
         )
     }
 

@@ -18,6 +18,8 @@ public final class PostgresTaskStore: TaskStore {
     let audience: PostgresEventAudience
     /// The logger the store's queries report to.
     let logger: Logger
+    /// The deployment's webhook subscriptions, written to the outbox with final states.
+    let webhooks: WebhookSubscriptions
 
     /// Creates a store from a `postgres://` URL; nothing connects until `run()`.
     ///
@@ -28,8 +30,10 @@ public final class PostgresTaskStore: TaskStore {
     /// always (one-shot commands, tests) or only while one of them has event clients
     /// (`serve`; see ``PostgresEventAudience``).
     public init(
-        url: String, poolMode: DatabasePoolMode = .session, announcing: EventAnnouncement = .always, logger: Logger
+        url: String, poolMode: DatabasePoolMode = .session, announcing: EventAnnouncement = .always,
+        webhooks: WebhookSubscriptions = .none, logger: Logger
     ) throws(ConfigurationError) {
+        self.webhooks = webhooks
         self.url = try PostgresURL(url)
         self.poolMode = poolMode
         self.audience = PostgresEventAudience(policy: announcing)
@@ -221,11 +225,22 @@ public final class PostgresTaskStore: TaskStore {
 
     public func finish(_ records: [AttemptRecord]) async throws -> Set<UUID> {
         guard !records.isEmpty else { return [] }
-        let applied = try await client.withConnection { connection in
-            try await Self.apply(records, rescue: false, origin: announcer, on: connection, logger: logger)
+        let applied: [AttemptRecord]
+        if records.contains(where: { webhooks.wants($0.task) }) {
+            // The webhooks go in the transaction of the states they announce.
+            applied = try await withTransaction { connection in
+                let applied = try await Self.apply(records, rescue: false, origin: announcer, on: connection, logger: logger)
+                    .applied(records)
+                try await Self.insert(NewWebhookDelivery.deliveries(for: applied, to: webhooks), on: connection, logger: logger)
+                return applied
+            }
+        } else {
+            applied = try await client.withConnection { connection in
+                try await Self.apply(records, rescue: false, origin: announcer, on: connection, logger: logger).applied(records)
+            }
         }
-        events.publish(applied.applied(records).flatMap { TaskEvent.finished($0, rescued: false) })
-        return applied.ids
+        events.publish(applied.flatMap { TaskEvent.finished($0, rescued: false) })
+        return Set(applied.map(\.task.id))
     }
 
     /// Writes a batch of attempt results and their action-log rows in one statement (so
@@ -366,8 +381,10 @@ public final class PostgresTaskStore: TaskStore {
             ).collect()
             let records = try rows.map { LeaseRescue.record(for: try PostgresTaskRow.task(from: $0), now: now, policy: policy) }
             guard !records.isEmpty else { return [] }
-            return try await Self.apply(records, rescue: true, origin: announcer, on: connection, logger: logger)
+            let rescued = try await Self.apply(records, rescue: true, origin: announcer, on: connection, logger: logger)
                 .applied(records)
+            try await Self.insert(NewWebhookDelivery.deliveries(for: rescued, to: webhooks), on: connection, logger: logger)
+            return rescued
         }
         events.publish(rescued.flatMap { TaskEvent.finished($0, rescued: true) })
         return rescued.map(\.task.id)
@@ -382,11 +399,22 @@ public final class PostgresTaskStore: TaskStore {
     }
 
     public func cancel(id: UUID, now: Date) async throws -> AgentTask {
-        if let task = try await change(.cancelled, now: now, """
+        var update: PostgresQuery = """
             UPDATE agent_tasks SET status = 'cancelled', updated_at = \(now)
             WHERE id = \(id) AND status = 'pending'
-            """).first {
+            RETURNING \(unescaped: PostgresTaskRow.columns)
+            """
+        if let announcer { update = PostgresEventNotice.announce(update, kind: .cancelled, origin: announcer) }
+        let cancelled = try await withTransaction { connection -> AgentTask? in
+            let rows = try await connection.query(update, logger: logger).collect()
+            guard let task = try rows.first.map(PostgresTaskRow.task(from:)) else { return nil }
+            try await Self.insert(
+                NewWebhookDelivery.deliveries(forCancelled: task, at: now, to: webhooks), on: connection, logger: logger)
             return task
+        }
+        if let cancelled {
+            events.publish([.changed(.cancelled, cancelled, at: now)])
+            return cancelled
         }
         if let task = try await change(.cancelRequested, now: now, """
             UPDATE agent_tasks SET cancel_requested_at = \(now), updated_at = \(now)

@@ -7,7 +7,7 @@ enum SQLiteTaskRow {
         id, task_type, agent_type, user_id, context_id, context_type, scheduled_for, priority, status, \
         retry_count, max_retries, last_attempted_at, completed_at, created_at, created_by, context_json, \
         result_json, error_log, locked_by, locked_until, idempotency_key, updated_at, attempts, \
-        progress_json, cancel_requested_at
+        progress_json, cancel_requested_at, callback_url
         """
 
     static func task(from row: SQLiteRow) throws -> AgentTask {
@@ -38,7 +38,8 @@ enum SQLiteTaskRow {
             updatedAt: try SQLiteValue.date(row, "updated_at"),
             attempts: try SQLiteValue.int(row, "attempts"),
             progressJSON: SQLiteValue.optionalString(row, "progress_json"),
-            cancelRequestedAt: try SQLiteValue.optionalDate(row, "cancel_requested_at")
+            cancelRequestedAt: try SQLiteValue.optionalDate(row, "cancel_requested_at"),
+            callbackURL: SQLiteValue.optionalString(row, "callback_url")
         )
     }
 

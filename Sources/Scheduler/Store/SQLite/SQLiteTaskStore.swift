@@ -22,14 +22,19 @@ public final class SQLiteTaskStore: TaskStore {
     /// The events of the changes this store commits. In-process only: another process
     /// writing the file (the CLI, a script) wakes the engine but publishes nothing here.
     public let events = TaskEventBus()
+    /// The deployment's webhook subscriptions, written to the outbox with final states.
+    let webhooks: WebhookSubscriptions
 
-    private init(connection: SQLiteConnection, path: String) {
+    private init(connection: SQLiteConnection, path: String, webhooks: WebhookSubscriptions) {
         self.connection = connection
         self.path = path
+        self.webhooks = webhooks
     }
 
     /// Opens (creating if needed) the database file at `path`.
-    public static func open(path: String, logger: Logger) async throws -> SQLiteTaskStore {
+    public static func open(
+        path: String, webhooks: WebhookSubscriptions = .none, logger: Logger
+    ) async throws -> SQLiteTaskStore {
         let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
         do {
             for pragma in [
@@ -43,7 +48,7 @@ public final class SQLiteTaskStore: TaskStore {
             throw error
         }
         let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
-        return SQLiteTaskStore(connection: connection, path: absolute)
+        return SQLiteTaskStore(connection: connection, path: absolute, webhooks: webhooks)
     }
 
     /// Keeps the connection open until shutdown or cancellation, then closes it.
@@ -163,8 +168,8 @@ public final class SQLiteTaskStore: TaskStore {
             """
             INSERT INTO agent_tasks (
                 id, task_type, agent_type, user_id, context_id, context_type, scheduled_for, priority,
-                max_retries, context_json, created_by, idempotency_key, created_at, updated_at)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)
+                max_retries, context_json, created_by, idempotency_key, created_at, updated_at, callback_url)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14)
             ON CONFLICT (idempotency_key) DO NOTHING
             RETURNING \(SQLiteTaskRow.columns)
             """,
@@ -174,7 +179,7 @@ public final class SQLiteTaskStore: TaskStore {
                 SQLiteValue.bind(task.contextType), SQLiteValue.bind(task.scheduledFor ?? now),
                 .text(task.priority.rawValue), SQLiteValue.bind(task.maxRetries), .text(task.contextJSON),
                 SQLiteValue.bind(task.createdBy), SQLiteValue.bind(task.idempotencyKey),
-                SQLiteValue.bind(now),
+                SQLiteValue.bind(now), SQLiteValue.bind(task.callbackURL),
             ]
         )
         if let row = inserted.first { return EnqueueResult(task: try SQLiteTaskRow.task(from: row), created: true) }
@@ -235,9 +240,14 @@ public final class SQLiteTaskStore: TaskStore {
 
     public func finish(_ records: [AttemptRecord]) async throws -> Set<UUID> {
         guard !records.isEmpty else { return [] }
-        let applied = try await transaction { connection in try await Self.apply(records, on: connection) }
-        events.publish(applied.applied(records).flatMap { TaskEvent.finished($0, rescued: false) })
-        return applied.ids
+        let webhooks = webhooks
+        let applied = try await transaction { connection in
+            let applied = try await Self.apply(records, on: connection).applied(records)
+            try await Self.insert(NewWebhookDelivery.deliveries(for: applied, to: webhooks), on: connection)
+            return applied
+        }
+        events.publish(applied.flatMap { TaskEvent.finished($0, rescued: false) })
+        return Set(applied.map(\.task.id))
     }
 
     /// The columns of one attempt result, in the order ``attemptValues(_:)`` binds them.
@@ -361,7 +371,9 @@ public final class SQLiteTaskStore: TaskStore {
             )
             let records = try rows.map { LeaseRescue.record(for: try SQLiteTaskRow.task(from: $0), now: now, policy: policy) }
             guard !records.isEmpty else { return [] }
-            return try await Self.apply(records, on: connection).applied(records)
+            let rescued = try await Self.apply(records, on: connection).applied(records)
+            try await Self.insert(NewWebhookDelivery.deliveries(for: rescued, to: webhooks), on: connection)
+            return rescued
         }
         events.publish(rescued.flatMap { TaskEvent.finished($0, rescued: true) })
         return rescued.map(\.task.id)
@@ -380,10 +392,20 @@ public final class SQLiteTaskStore: TaskStore {
 
     public func cancel(id: UUID, now: Date) async throws -> AgentTask {
         let binds = [SQLiteValue.bind(now), SQLiteValue.bind(id)]
-        if let task = try await change(.cancelled, now: now,
-            "UPDATE agent_tasks SET status = 'cancelled', updated_at = ?1 WHERE id = ?2 AND status = 'pending'", binds
-        ).first {
+        let webhooks = webhooks
+        let cancelled = try await transaction { connection -> AgentTask? in
+            let rows = try await connection.rows(
+                """
+                UPDATE agent_tasks SET status = 'cancelled', updated_at = ?1 WHERE id = ?2 AND status = 'pending'
+                RETURNING \(SQLiteTaskRow.columns)
+                """, binds)
+            guard let task = try rows.first.map(SQLiteTaskRow.task(from:)) else { return nil }
+            try await Self.insert(NewWebhookDelivery.deliveries(forCancelled: task, at: now, to: webhooks), on: connection)
             return task
+        }
+        if let cancelled {
+            events.publish([.changed(.cancelled, cancelled, at: now)])
+            return cancelled
         }
         if let task = try await change(.cancelRequested, now: now,
             """
