@@ -8,8 +8,12 @@ no attempt was lost or doubled. Waits poll a condition with a deadline; the only
 waits are the outage itself and the lock held on the SQLite file.
 """
 
+import hashlib
+import hmac
+import http.server
 import json
 import os
+import threading
 import shutil
 import signal
 import socket
@@ -706,6 +710,67 @@ def cancel_elsewhere():
     return {"seconds_from_cancel_to_cancelled": seconds}
 
 
+class WebhookReceiver:
+    """An HTTP server on loopback that records each webhook, checking its signature."""
+
+    def __init__(self, port, secret):
+        received, bad = [], []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                expected = "sha256=" + hmac.new(
+                    secret.encode(), self.headers["Webhook-Timestamp"].encode() + b"." + body, hashlib.sha256).hexdigest()
+                if not hmac.compare_digest(expected, self.headers.get("Webhook-Signature", "")):
+                    bad.append(self.headers["Webhook-Id"])
+                received.append((self.headers["Webhook-Id"], json.loads(body)))
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.received, self.bad = received, bad
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.server.shutdown()
+
+
+def webhooks_receiver_down():
+    """Two instances finish 200 tasks while the webhook receiver is down for 8 s; once it
+    is back every delivery arrives, none twice, each with a valid signature."""
+    url = postgres_database("webhooks")
+    port, secret = free_port(), "reliability-secret"
+    settings = {"WEBHOOK_URLS": f"http://127.0.0.1:{port}/hook", "WEBHOOK_SECRET": secret,
+                "WEBHOOK_ALLOW_PRIVATE_ADDRESSES": "true"}
+    engines = [EngineProcess(f"webhooks-{n}", url, **settings) for n in (1, 2)]
+    insert_probes(url, 200, "'{}'")
+    wait_for(lambda: status_counts(url) == {"completed": 200}, 60, "the 200 tasks to complete")
+    wait_for(lambda: scalar(url, "SELECT count(*) FROM agent_webhook_deliveries WHERE attempts > 0") == "200", 30,
+             "every delivery to have been tried against the receiver that is down")
+    time.sleep(8)
+    receiver = WebhookReceiver(port, secret)
+    back = time.monotonic()
+    wait_for(lambda: scalar(url, "SELECT count(*) FROM agent_webhook_deliveries WHERE status = 'delivered'") == "200", 60,
+             "every delivery to arrive once the receiver is back")
+    seconds = round(time.monotonic() - back, 1)
+    for engine in engines:
+        engine.stop_cleanly()
+    receiver.stop()
+    ids = [delivery_id for delivery_id, _ in receiver.received]
+    expect(len(ids) == 200 and len(set(ids)) == 200, f"{len(ids)} requests for {len(set(ids))} deliveries (expected 200 each)")
+    expect(not receiver.bad, f"{len(receiver.bad)} deliveries had a bad signature")
+    tasks = {body["task_id"] for _, body in receiver.received}
+    expect(len(tasks) == 200 and all(body["status"] == "completed" for _, body in receiver.received),
+           "the bodies do not name the 200 completed tasks")
+    attempts = int(scalar(url, "SELECT max(attempts) FROM agent_webhook_deliveries"))
+    return {"tasks": 200, "instances": 2, "receiver_down_seconds": 8,
+            "seconds_from_receiver_back_to_all_delivered": seconds, "most_sends_of_one_delivery": attempts,
+            "duplicates": 0, "bad_signatures": 0}
+
+
 SCENARIOS = {
     "instances": many_instances,
     "crash": crash,
@@ -718,6 +783,7 @@ SCENARIOS = {
     "remote-worker": remote_worker,
     "remote-crash": remote_worker_crash,
     "cancel-elsewhere": cancel_elsewhere,
+    "webhooks": webhooks_receiver_down,
 }
 
 
