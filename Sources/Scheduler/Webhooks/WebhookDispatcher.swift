@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// Sends the outbox's webhooks: claims due deliveries under a lease (so each is sent by
 /// one dispatcher at a time, however many instances run), sends them, and records each
@@ -9,8 +10,10 @@ import ServiceLifecycle
 /// ``WebhookConfiguration/maximumBackoff``) until the retry window since the final state
 /// has passed, then failed. A URL refused by the address policy fails at once.
 ///
-/// Woken by this process's final events, and looking once a second for those of other
-/// instances and for retries that came due.
+/// Up to ``concurrency`` sends are in flight at once, and a finished one frees its slot
+/// for the next claim, so a receiver that times out holds up only its own deliveries.
+/// Woken by this process's final events and finished sends, and looking once a second
+/// for those of other instances and for retries that came due.
 public struct WebhookDispatcher: Service {
     let store: any TaskStore
     let configuration: WebhookConfiguration
@@ -19,8 +22,8 @@ public struct WebhookDispatcher: Service {
     let logger: Logger
     let wake = WakeSignal()
 
-    /// How many deliveries one claim takes (and are sent at once).
-    static let batchSize = 20
+    /// The most sends in flight at once (and the most one claim takes).
+    static let concurrency = 20
     /// How often the outbox is looked at when nothing wakes the dispatcher.
     static let lookInterval = Duration.seconds(1)
 
@@ -38,38 +41,55 @@ public struct WebhookDispatcher: Service {
     public func run() async {
         let client = WebhookSender.makeClient(configuration: configuration)
         let sender = WebhookSender(client: client, configuration: configuration, signature: configuration.secret.map(WebhookSignature.init))
+        let inFlight = SendCount()
         await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                let sent = await dispatchOnce(with: sender)
-                if sent == 0 { await wake.wait(timeout: Self.lookInterval) }
+            await withDiscardingTaskGroup { group in
+                while !Task.isCancelled {
+                    let free = Self.concurrency - inFlight.value
+                    let deliveries = free > 0 ? await claim(limit: free) : []
+                    for delivery in deliveries {
+                        inFlight.add(1)
+                        group.addTask {
+                            await self.deliver(delivery, with: sender)
+                            inFlight.add(-1)
+                            self.wake.signal()
+                        }
+                    }
+                    if deliveries.isEmpty { await wake.wait(timeout: Self.lookInterval) }
+                }
             }
         }
         try? await client.shutdown()
     }
 
-    /// Claims and sends one batch; returns how many were sent.
+    /// Claims and sends one batch, waiting for every send; returns how many were sent.
     @discardableResult
     func dispatchOnce(with sender: WebhookSender) async -> Int {
-        let now = clock.now
-        let lease = configuration.timeout + .seconds(30)
-        let deliveries: [WebhookDelivery]
-        do {
-            deliveries = try await store.claimDeliveries(
-                limit: Self.batchSize, dispatcherID: dispatcherID, leaseUntil: now.addingTimeInterval(lease.timeInterval), now: now)
-        } catch {
-            if !Task.isCancelled {
-                logger.warning("could not read the webhook outbox; will try again", metadata: [
-                    "error": "\(DatabaseErrorDescription.describe(error))",
-                ])
-            }
-            return 0
-        }
+        let deliveries = await claim(limit: Self.concurrency)
         await withDiscardingTaskGroup { group in
             for delivery in deliveries {
                 group.addTask { await self.deliver(delivery, with: sender) }
             }
         }
         return deliveries.count
+    }
+
+    /// Claims up to `limit` due deliveries under a lease longer than a send can take;
+    /// none when the database does not answer.
+    private func claim(limit: Int) async -> [WebhookDelivery] {
+        let now = clock.now
+        let lease = configuration.timeout + .seconds(30)
+        do {
+            return try await store.claimDeliveries(
+                limit: limit, dispatcherID: dispatcherID, leaseUntil: now.addingTimeInterval(lease.timeInterval), now: now)
+        } catch {
+            if !Task.isCancelled {
+                logger.warning("could not read the webhook outbox; will try again", metadata: [
+                    "error": "\(DatabaseErrorDescription.describe(error))",
+                ])
+            }
+            return []
+        }
     }
 
     private func deliver(_ delivery: WebhookDelivery, with sender: WebhookSender) async {
@@ -116,4 +136,13 @@ public struct WebhookDispatcher: Service {
         }
         return .retry(statusCode: code, error: error, at: now, retryAt: next)
     }
+}
+
+/// How many sends are in flight, shared by the dispatcher's loop and its sends.
+private final class SendCount: Sendable {
+    private let count = Atomic(0)
+
+    var value: Int { count.load(ordering: .relaxed) }
+
+    func add(_ amount: Int) { count.add(amount, ordering: .relaxed) }
 }

@@ -1,7 +1,6 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
-import NIOHTTP1
 
 /// Sends one delivery: a JSON `POST` with `Webhook-Id`, `Webhook-Timestamp` and (with a
 /// secret) `Webhook-Signature`, after the address policy passed, without following
@@ -51,10 +50,14 @@ struct WebhookSender: Sendable {
         }
     }
 
-    /// The client every send goes through: redirects refused, bounded connect time.
+    /// The client every send goes through: redirects refused, and a refused connection
+    /// fails the send at once (the dispatcher retries on its own backoff) rather than
+    /// being tried again until the timeout.
     static func makeClient(configuration: WebhookConfiguration) -> HTTPClient {
         var settings = HTTPClient.Configuration(redirectConfiguration: .disallow)
         settings.timeout.connect = .milliseconds(Int64(configuration.timeout.timeInterval * 1000))
+        settings.connectionPool.retryConnectionEstablishment = false
+        settings.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = WebhookDispatcher.concurrency
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: settings)
     }
 }

@@ -36,7 +36,7 @@ struct Tasks: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one task with its action log.")
+        static let configuration = CommandConfiguration(abstract: "Show one task with its action log and webhook deliveries.")
 
         @Argument(help: "The task id.") var id: UUIDArgument
         @OptionGroup var settings: DatabaseOptions
@@ -45,7 +45,8 @@ struct Tasks: AsyncParsableCommand {
             let runtime = try Runtime(settings)
             let shown = try await runtime.withStore { store, _ -> TaskRepresentation in
                 guard let task = try await store.task(id: id.id) else { throw SchedulerError.taskNotFound(id.id) }
-                return TaskRepresentation(task, actionLog: try await store.actionLog(taskID: id.id))
+                return TaskRepresentation(
+                    task, actionLog: try await store.actionLog(taskID: id.id), webhooks: try await store.deliveries(taskID: id.id))
             }
             try Output.json(shown)
         }
