@@ -133,6 +133,28 @@ def refusals():
     return {"runs": REFUSAL_RUNS * len(cases), "slowest_s": round(slowest, 2)}
 
 
+def task_type_and_webhook_refusals():
+    """A remote type named like a built-in handler, a task-types file that is missing or
+    wrong, a webhook URL that is not http(s): each stops `serve` with exit code 1 and a
+    message naming the setting and what is wrong."""
+    bad_file = os.path.join(WORK, "task-types.json")
+    with open(bad_file, "w") as out:
+        out.write('{"task_types": {"transcribe": {"remote": true, "lease_seconds": 0}}}')
+    cases = [
+        ({"REMOTE_TASK_TYPES": "noop"}, "task type 'noop' is declared remote"),
+        ({"TASK_TYPES_FILE": os.path.join(WORK, "missing.json")}, "TASK_TYPES_FILE (--task-types-file)"),
+        ({"TASK_TYPES_FILE": bad_file}, "task_types.transcribe.lease_seconds must be a whole number from 1 to 86400"),
+        ({"WEBHOOK_URLS": "ftp://example.com/hook"}, "WEBHOOK_URLS (--webhook-urls)"),
+        ({"WEBHOOK_URLS": "http://127.0.0.1:9/hook"}, "WEBHOOK_ALLOW_PRIVATE_ADDRESSES=true"),
+    ]
+    for settings, phrase in cases:
+        code, _, stderr, seconds = run("serve", DATABASE_URL=os.path.join(WORK, "declarations.sqlite"), **settings)
+        expect(code == 1, f"{settings}: exit code {code}, expected 1\n{stderr}")
+        expect(phrase in stderr, f"{settings}: the refusal does not say why:\n{stderr}")
+        expect(seconds < 5, f"{settings}: the refusal took {seconds:.1f} s")
+    return {"cases": len(cases)}
+
+
 def port_in_use():
     """A second server on a taken port says which address and how to pick another, and
     never starts its engine: a task due in its database stays pending."""
@@ -280,6 +302,7 @@ def quick_start():
 
 CHECKS = {
     "refusals": refusals,
+    "declaration-refusals": task_type_and_webhook_refusals,
     "port-in-use": port_in_use,
     "sqlite-one-server": one_server_per_sqlite_file,
     "unreachable-database": unreachable_database,

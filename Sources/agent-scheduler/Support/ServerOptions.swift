@@ -51,6 +51,24 @@ struct ServerOptions: SettingFlags {
             help: "Serve GET /metrics without the bearer token: true or false (env METRICS_PUBLIC; default false).")
     var metricsPublic: String?
 
+    @Option(name: .customLong("webhook-urls"),
+            help: "URLs told of every final state, comma-separated; type1|type2=URL for some types (env WEBHOOK_URLS).")
+    var webhookURLs: String?
+
+    @Option(name: .customLong("webhook-secret"), help: "Key of the Webhook-Signature HMAC (env WEBHOOK_SECRET).")
+    var webhookSecret: String?
+
+    @Option(name: .customLong("webhook-allow-private-addresses"),
+            help: "true allows webhook URLs on loopback and private networks (env WEBHOOK_ALLOW_PRIVATE_ADDRESSES; default false).")
+    var webhookAllowPrivateAddresses: String?
+
+    @Option(name: .customLong("webhook-timeout-ms"), help: "Limit on one webhook send (env WEBHOOK_TIMEOUT_MS; default 10000).")
+    var webhookTimeoutMs: String?
+
+    @Option(name: .customLong("webhook-retry-window-seconds"),
+            help: "How long a failing webhook is retried (env WEBHOOK_RETRY_WINDOW_SECONDS; default 86400).")
+    var webhookRetryWindowSeconds: String?
+
     var flags: [ConfigurationSetting: String] {
         database.flags.merging(givenFlags([
             (.host, host), (.port, port), (.pollingIntervalMs, pollingIntervalMs),
@@ -58,6 +76,9 @@ struct ServerOptions: SettingFlags {
             (.workerConcurrency, workerConcurrency), (.leaseSeconds, leaseSeconds),
             (.handlerTimeoutMs, handlerTimeoutMs), (.shutdownGraceMs, shutdownGraceMs), (.workerID, workerID),
             (.logAttempts, logAttempts), (.eventsHeartbeatMs, eventsHeartbeatMs), (.metricsPublic, metricsPublic),
+            (.webhookURLs, webhookURLs), (.webhookSecret, webhookSecret),
+            (.webhookAllowPrivateAddresses, webhookAllowPrivateAddresses), (.webhookTimeoutMs, webhookTimeoutMs),
+            (.webhookRetryWindowSeconds, webhookRetryWindowSeconds),
         ])) { _, server in server }
     }
 }
