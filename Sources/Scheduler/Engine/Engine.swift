@@ -52,7 +52,7 @@ public final class Engine: Service {
         self.presence = WorkerPresence(
             store: store, workerID: configuration.workerID, taskTypes: registry.taskTypes,
             interval: configuration.presenceInterval, clock: clock, logger: logger)
-        metrics.count(eventsOf: store.events, taskTypes: registry.taskTypes)
+        metrics.count(eventsOf: store.events, taskTypes: registry.allTaskTypes)
         // A cancellation requested here, or (PostgreSQL) announced by another instance.
         store.events.observe { [running] event in
             if event.kind == .cancelRequested { running.cancel([event.taskID], reason: .requested) }

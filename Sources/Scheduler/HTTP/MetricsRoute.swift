@@ -11,7 +11,7 @@ struct MetricsRoute {
             throw APIError(.notFound, code: "metrics_disabled", message: "this server exports no metrics")
         }
         let text = await export.scrape(
-            store: environment.store, now: environment.clock.now, taskTypes: environment.registry.taskTypes)
+            store: environment.store, now: environment.clock.now, taskTypes: environment.registry.allTaskTypes)
         return Response(
             status: .ok,
             headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],

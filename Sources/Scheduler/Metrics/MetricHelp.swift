@@ -12,6 +12,7 @@ enum MetricHelp {
         SchedulerMetrics.Name.taskWait: "How long tasks waited from scheduled_for to their start on this instance, by task type.",
         SchedulerMetrics.Name.streamClients: "Clients streaming events from this instance (GET /events, GET /tasks/{id}/events).",
         SchedulerMetrics.Name.databaseErrors: "Database calls of this instance that failed.",
+        SchedulerMetrics.Name.webhookSends: "Webhook sends by this instance: delivered, to be retried, or given up.",
         QueueGauges.depthName: "Live tasks in the database by status (pending, processing) and task type.",
         QueueGauges.oldestDueName: "Seconds the oldest due pending task of each type has waited since its scheduled_for.",
         "agent_scheduler_http_requests_total": "HTTP requests answered, by route, method and status.",

@@ -5,7 +5,7 @@ import Synchronization
 /// The scheduler's own metrics, through swift-metrics (``PrometheusExport`` makes them
 /// Prometheus's): tasks claimed, completed, failed, retried, cancelled and rescued by
 /// this process, attempt durations and waits by task type, the clients of the event
-/// stream and database errors. Counts come from the store's local events, so every
+/// stream, database errors and webhook sends. Counts come from the store's local events, so every
 /// transition is counted once, by the instance that made it.
 public final class SchedulerMetrics: Sendable {
     private let factory: any MetricsFactory
@@ -13,6 +13,7 @@ public final class SchedulerMetrics: Sendable {
     private let timers = Mutex<[Key: CoreMetrics.Timer]>([:])
     private let streamClients: Meter
     private let databaseErrors: Counter
+    private let webhookSends: [String: Counter]
 
     private struct Key: Hashable {
         var name: String
@@ -26,6 +27,7 @@ public final class SchedulerMetrics: Sendable {
         public static let taskWait = prefix + "task_wait_seconds"
         public static let streamClients = prefix + "event_stream_clients"
         public static let databaseErrors = prefix + "database_errors_total"
+        public static let webhookSends = prefix + "webhook_sends_total"
 
         /// The counter a local event of `kind` increments, if any.
         static func counter(for kind: TaskEvent.Kind) -> String? {
@@ -46,6 +48,9 @@ public final class SchedulerMetrics: Sendable {
         self.factory = factory
         streamClients = Meter(label: Name.streamClients, dimensions: [], factory: factory)
         databaseErrors = Counter(label: Name.databaseErrors, dimensions: [], factory: factory)
+        webhookSends = Dictionary(uniqueKeysWithValues: ["delivered", "retry", "failed"].map { result in
+            (result, Counter(label: Name.webhookSends, dimensions: [("result", result)], factory: factory))
+        })
     }
 
     /// The `task_type` label of types no handler here runs: anyone may enqueue any type
@@ -78,6 +83,16 @@ public final class SchedulerMetrics: Sendable {
     func streamOpened() { streamClients.increment() }
 
     func streamClosed() { streamClients.decrement() }
+
+    /// Counts one send of a webhook by how it went.
+    func webhookSent(_ result: WebhookAttemptResult) {
+        let name = switch result {
+        case .delivered: "delivered"
+        case .retry: "retry"
+        case .failed: "failed"
+        }
+        webhookSends[name]?.increment()
+    }
 
     /// Counts a failed database call (a claim, a write, a lease renewal, an API query).
     public func databaseError() { databaseErrors.increment() }

@@ -19,6 +19,7 @@ public struct WebhookDispatcher: Service {
     let configuration: WebhookConfiguration
     let dispatcherID: String
     let clock: any WallClock
+    let metrics: SchedulerMetrics?
     let logger: Logger
     let wake = WakeSignal()
 
@@ -27,8 +28,12 @@ public struct WebhookDispatcher: Service {
     /// How often the outbox is looked at when nothing wakes the dispatcher.
     static let lookInterval = Duration.seconds(1)
 
-    public init(store: any TaskStore, configuration: WebhookConfiguration, dispatcherID: String, clock: any WallClock = SystemClock(), logger: Logger) {
+    public init(
+        store: any TaskStore, configuration: WebhookConfiguration, dispatcherID: String,
+        clock: any WallClock = SystemClock(), metrics: SchedulerMetrics? = nil, logger: Logger
+    ) {
         self.store = store
+        self.metrics = metrics
         self.configuration = configuration
         self.dispatcherID = dispatcherID
         self.clock = clock
@@ -106,6 +111,7 @@ public struct WebhookDispatcher: Service {
         case .refused(let problem):
             result = .failed(statusCode: nil, error: "refused: \(problem)", at: now)
         }
+        metrics?.webhookSent(result)
         var metadata: Logger.Metadata = [
             "delivery_id": "\(delivery.id)", "task_id": "\(delivery.taskID.lowercasedString)", "url": "\(delivery.url)",
         ]

@@ -76,7 +76,7 @@ struct Serve: AsyncParsableCommand {
             listener: store.wakeListener(logger: logger) { engine.triggerPoll() },
             webhooks: WebhookDispatcher(
                 store: store, configuration: configuration.webhooks, dispatcherID: configuration.engine.workerID,
-                logger: logger),
+                metrics: metrics, logger: logger),
             serverListening: listening,
             migrate: { if !noMigrate { _ = try await runtime.migrate(store) } },
             logger: logger)

@@ -25,12 +25,14 @@ struct WebhookTests {
         _ store: any TaskStore, clock: ManualClock, configuration: WebhookConfiguration = WebhookConfiguration(
             secret: WebhookTests.secret, allowPrivateAddresses: true),
         id: String = "dispatcher-a",
+        metrics: SchedulerMetrics? = nil,
         _ body: (Dispatch) async throws -> T
     ) async throws -> T {
         let client = WebhookSender.makeClient(configuration: configuration)
         let dispatch = Dispatch(
             dispatcher: WebhookDispatcher(
-                store: store, configuration: configuration, dispatcherID: id, clock: clock, logger: TestDatabase.logger),
+                store: store, configuration: configuration, dispatcherID: id, clock: clock, metrics: metrics,
+                logger: TestDatabase.logger),
             sender: WebhookSender(client: client, configuration: configuration, signature: configuration.secret.map(WebhookSignature.init)))
         do {
             let result = try await body(dispatch)
@@ -61,7 +63,8 @@ struct WebhookTests {
                 #expect(written.map(\.status) == [.pending])
                 #expect(written.first?.event == "task.completed")
 
-                try await withDispatch(db.store, clock: clock) { dispatch in
+                let export = PrometheusExport()
+                try await withDispatch(db.store, clock: clock, metrics: SchedulerMetrics(factory: export.factory)) { dispatch in
                     #expect(await dispatch.once() == 1)
                     let failed = try #require(try await db.store.deliveries(taskID: task.id).first)
                     #expect(failed.status == .pending)
@@ -72,6 +75,9 @@ struct WebhookTests {
                     clock.advance(by: .seconds(1))
                     #expect(await dispatch.once() == 1)
                 }
+                let scraped = export.registry.emitToString()
+                #expect(scraped.contains(#"agent_scheduler_webhook_sends_total{result="retry"} 1"#), "\(scraped)")
+                #expect(scraped.contains(#"agent_scheduler_webhook_sends_total{result="delivered"} 1"#))
                 let delivered = try #require(try await db.store.deliveries(taskID: task.id).first)
                 #expect(delivered.status == .delivered)
                 #expect(delivered.attempts == 2)
