@@ -28,6 +28,7 @@ public enum ConfigurationSetting: String, CaseIterable, Sendable {
     case remoteTaskTypes = "REMOTE_TASK_TYPES"
     case taskTypesFile = "TASK_TYPES_FILE"
     case webhookURLs = "WEBHOOK_URLS"
+    case taskLimits = "TASK_LIMITS"
     case webhookSecret = "WEBHOOK_SECRET"
     case webhookAllowPrivateAddresses = "WEBHOOK_ALLOW_PRIVATE_ADDRESSES"
     case webhookTimeoutMs = "WEBHOOK_TIMEOUT_MS"

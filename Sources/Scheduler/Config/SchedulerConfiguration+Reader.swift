@@ -32,6 +32,7 @@ extension SchedulerConfiguration {
         metricsPublic = try values.boolean(.metricsPublic) ?? metricsPublic
         taskTypes = try values.taskTypes()
         webhooks = try values.webhooks()
+        taskLimits = try values.taskLimits(declarations: taskTypes)
         engine.workerID = values.string(.workerID) ?? engine.workerID
         if databasePoolMode == .transaction { engine.pollInterval = DatabasePoolMode.transactionPollInterval }
         engine.pollInterval = try values.milliseconds(.pollingIntervalMs, in: 1...86_400_000) ?? engine.pollInterval

@@ -37,6 +37,9 @@ public struct SchedulerConfiguration: Sendable {
     public var taskTypes: [TaskTypeDeclaration]
     /// Who is told of final states, and how (`WEBHOOK_*`).
     public var webhooks: WebhookConfiguration
+    /// How many tasks of a type may run at once and start per period, across every
+    /// instance: the task-types file's limits with `TASK_LIMITS` laid over them.
+    public var taskLimits: TaskLimits
     public var engine: EngineConfiguration
 
     public init(
@@ -54,6 +57,7 @@ public struct SchedulerConfiguration: Sendable {
         metricsPublic: Bool = false,
         taskTypes: [TaskTypeDeclaration] = [],
         webhooks: WebhookConfiguration = WebhookConfiguration(),
+        taskLimits: TaskLimits = .none,
         engine: EngineConfiguration = EngineConfiguration()
     ) {
         self.databaseURL = databaseURL
@@ -70,6 +74,7 @@ public struct SchedulerConfiguration: Sendable {
         self.metricsPublic = metricsPublic
         self.taskTypes = taskTypes
         self.webhooks = webhooks
+        self.taskLimits = taskLimits
         self.engine = engine
     }
 

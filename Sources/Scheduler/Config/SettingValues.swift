@@ -68,6 +68,21 @@ struct SettingValues {
         return declarations
     }
 
+    /// The limits of the task-types file's declarations with `TASK_LIMITS` over them.
+    func taskLimits(declarations: [TaskTypeDeclaration]) throws(ConfigurationError) -> TaskLimits {
+        let declared = TaskLimits(Dictionary(uniqueKeysWithValues: declarations.compactMap { declaration in
+            declaration.limit.map { (declaration.name, $0) }
+        }))
+        guard let text = string(.taskLimits) else { return declared }
+        do {
+            return declared.overlaid(by: try TaskLimits(parsing: text))
+        } catch {
+            throw .invalidValue(
+                setting: ConfigurationSetting.taskLimits.displayName, value: text,
+                expected: "type:concurrency=N,rate=M/period entries separated by ';' (\(error))")
+        }
+    }
+
     /// The `WEBHOOK_*` settings.
     func webhooks() throws(ConfigurationError) -> WebhookConfiguration {
         var webhooks = WebhookConfiguration(

@@ -120,14 +120,12 @@ public final class Engine: Service {
         }
     }
 
-    /// How long to sleep when idle: until the next pending task is due, at most the
-    /// poll interval.
+    /// How long to sleep when idle (``ClaimWait``), at most the poll interval.
     private func idleWait() async -> Duration {
         guard running.freeSlots(concurrency: configuration.concurrency) > 0,
             let next = try? await store.nextDueDate(taskTypes: registry.taskTypes)
         else { return configuration.pollInterval }
-        let seconds = max(0, next.timeIntervalSince(clock.now))
-        return min(configuration.pollInterval, .milliseconds(Int64((seconds * 1000).rounded(.up))))
+        return ClaimWait.duration(nextDue: next, now: clock.now, maximum: configuration.pollInterval)
     }
 
     /// How soon a claim that failed (database down, SQLite file locked) is tried again.

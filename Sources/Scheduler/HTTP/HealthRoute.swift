@@ -12,6 +12,7 @@ struct HealthRoute {
 
     func response() async throws -> Response {
         let counts = await databaseCounts()
+        let paused = counts == nil ? nil : try? await environment.store.pausedTaskTypes()
         let stats = environment.engine.counters.snapshot
         let body = Health(
             status: counts == nil ? "unhealthy" : "healthy",
@@ -32,7 +33,8 @@ struct HealthRoute {
                 maxTasksPerPoll: environment.engine.configuration.batchSize
             ),
             database: .init(reachable: counts != nil, kind: environment.store.databaseKind.rawValue),
-            queue: counts.map { .init(depth: $0[.pending], processing: $0[.processing], unroutable: $0.unroutable) }
+            queue: counts.map { .init(depth: $0[.pending], processing: $0[.processing], unroutable: $0.unroutable) },
+            pausedTaskTypes: paused.map { $0.keys.sorted() }
         )
         return try JSONResponse.make(counts == nil ? .serviceUnavailable : .ok, body)
     }
@@ -88,5 +90,8 @@ struct HealthRoute {
         var polling: Polling
         var database: Database
         var queue: Queue?
+        /// The task types paused for every instance (absent while the database is down).
+        var pausedTaskTypes: [String]?
+
     }
 }

@@ -43,6 +43,10 @@ public enum SchedulerAPI {
         api.post("/tasks/{id}/heartbeat") { request, context in try await workers.heartbeat(request, context: context) }
         api.post("/tasks/{id}/complete") { request, context in try await workers.complete(request, context: context) }
         api.post("/tasks/{id}/fail") { request, context in try await workers.fail(request, context: context) }
+        let taskTypes = TaskTypeRoutes(environment: environment)
+        api.get("/task-types") { _, _ in try await taskTypes.list() }
+        api.post("/task-types/{type}/pause") { _, context in try await taskTypes.pause(context) }
+        api.post("/task-types/{type}/resume") { _, context in try await taskTypes.resume(context) }
         api.post("/process-task") { request, context in try await tasks.processNow(request, context: context) }
         api.post("/trigger-poll") { _, _ in try tasks.triggerPoll() }
         return router
@@ -56,6 +60,7 @@ public enum SchedulerAPI {
         (.post, "/tasks/{id}/cancel"), (.post, "/tasks/{id}/retry"),
         (.post, "/workers/claim"), (.get, "/workers"), (.post, "/tasks/{id}/heartbeat"),
         (.post, "/tasks/{id}/complete"), (.post, "/tasks/{id}/fail"),
+        (.get, "/task-types"), (.post, "/task-types/{type}/pause"), (.post, "/task-types/{type}/resume"),
         (.post, "/process-task"), (.post, "/trigger-poll"),
     ]
 

@@ -6,6 +6,7 @@ struct StatsRoute {
     let environment: APIEnvironment
 
     func response() async throws -> Response {
-        try JSONResponse.make(.ok, try await QueueStats.read(from: environment.store, now: environment.clock.now))
+        try JSONResponse.make(.ok, try await QueueStats.read(
+            from: environment.store, limits: environment.configuration.taskLimits, now: environment.clock.now))
     }
 }

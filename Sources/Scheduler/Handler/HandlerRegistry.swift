@@ -67,6 +67,13 @@ public struct HandlerRegistry: Sendable {
     /// Checks that `contextJSON` decodes into the context type of the handler for
     /// `taskType` and passes its checks, and that the task has the user its type needs,
     /// so a task certain to fail is refused at enqueue time instead of failing later.
+    /// Throws ``ConfigurationError/unknownLimitedType(_:)`` when `limits` name a type
+    /// that no handler here runs and the deployment does not declare.
+    public func check(_ limits: TaskLimits) throws(ConfigurationError) {
+        let known = Set(allTaskTypes)
+        if let unknown = limits.taskTypes.first(where: { !known.contains($0) }) { throw .unknownLimitedType(unknown) }
+    }
+
     public func validate(taskType: String, contextJSON: String, userID: UUID?) throws(SchedulerError) {
         if let declaration = declarations[taskType], declaration.remote {
             guard let schema = declaration.contextSchema else { return }

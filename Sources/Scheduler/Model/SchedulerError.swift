@@ -20,6 +20,8 @@ public enum SchedulerError: Error, Sendable, Equatable, CustomStringConvertible 
     /// A remote worker's result came after cancellation was requested: the task ended
     /// `cancelled` and the result was not stored.
     case resultRefused(id: UUID, reason: String)
+    /// An action names a task type this deployment neither runs nor declares.
+    case taskTypeNotFound(String)
 
     /// A task of a type that is about a user came without a `user_id`.
     static func userRequired(taskType: String) -> SchedulerError {
@@ -36,6 +38,7 @@ public enum SchedulerError: Error, Sendable, Equatable, CustomStringConvertible 
         case .invalidInput: "invalid_input"
         case .leaseNotHeld: "lease_not_held"
         case .resultRefused: "task_cancelled"
+        case .taskTypeNotFound: "task_type_not_found"
         }
     }
 
@@ -55,6 +58,8 @@ public enum SchedulerError: Error, Sendable, Equatable, CustomStringConvertible 
             "the lease_token does not hold task \(id.lowercasedString): \(reason); nothing was changed"
         case .resultRefused(let id, let reason):
             "task \(id.lowercasedString) was cancelled: \(reason)"
+        case .taskTypeNotFound(let type):
+            "no task type '\(type)': it has no handler here and is not declared (see GET /task-types)"
         }
     }
 }

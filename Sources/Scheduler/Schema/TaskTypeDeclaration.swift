@@ -2,7 +2,7 @@ import Foundation
 
 /// What a deployment says about a task type beyond the handlers compiled in: that it
 /// runs on remote workers (``remote``), the JSON Schema its context must meet, its
-/// default `max_retries`, and how long a remote worker's claim holds it.
+/// default `max_retries`, how long a remote worker's claim holds it, and its limits.
 ///
 /// Declared by `REMOTE_TASK_TYPES` (names only) and the task-types file
 /// (`TASK_TYPES_FILE`, ``TaskTypeFile``).
@@ -20,10 +20,12 @@ public struct TaskTypeDeclaration: Sendable, Hashable {
     /// How long a remote worker's claim holds a task of this type when the claim does not
     /// say.
     public var lease: Duration?
+    /// How many may run at once and start per period, across every instance.
+    public var limit: TaskLimit?
 
     public init(
         name: String, remote: Bool, description: String? = nil, contextSchema: JSONSchema? = nil,
-        maxRetries: Int? = nil, lease: Duration? = nil
+        maxRetries: Int? = nil, lease: Duration? = nil, limit: TaskLimit? = nil
     ) {
         self.name = name
         self.remote = remote
@@ -31,6 +33,7 @@ public struct TaskTypeDeclaration: Sendable, Hashable {
         self.contextSchema = contextSchema
         self.maxRetries = maxRetries
         self.lease = lease
+        self.limit = limit
     }
 
     /// Whether `name` can be a task type: 1-100 letters, digits, `_`, `-` or `.`.

@@ -5,14 +5,14 @@ import Foundation
 ///
 /// ```json
 /// {"task_types": {"transcribe": {"remote": true, "description": "Transcribe a recording",
-///   "max_retries": 5, "lease_seconds": 600,
+///   "max_retries": 5, "lease_seconds": 600, "concurrency": 4, "rate": "60/1m",
 ///   "context_schema": {"type": "object", "required": ["audio_url"],
 ///                      "properties": {"audio_url": {"type": "string"}}}}}}
 /// ```
 ///
 /// Every problem is a start-up error naming the file, the type and the field.
 public enum TaskTypeFile {
-    static let fields: Set<String> = ["remote", "description", "context_schema", "max_retries", "lease_seconds"]
+    static let fields: Set<String> = ["remote", "description", "context_schema", "max_retries", "lease_seconds", "concurrency", "rate"]
 
     /// Reads and checks the file at `path`.
     public static func load(path: String) throws(ConfigurationError) -> [TaskTypeDeclaration] {
@@ -64,6 +64,18 @@ public enum TaskTypeFile {
             declaration.maxRetries = try whole(settings["max_retries"], in: 0...100, "task_types.\(name).max_retries", path)
             declaration.lease = try whole(settings["lease_seconds"], in: 1...86_400, "task_types.\(name).lease_seconds", path)
                 .map { .seconds($0) }
+            let concurrency = try whole(settings["concurrency"], in: 1...100_000, "task_types.\(name).concurrency", path)
+            var rate: TaskLimit.Rate?
+            switch settings["rate"] {
+            case nil: break
+            case .string(let text)?:
+                guard let parsed = TaskLimit.Rate(parsing: text) else {
+                    throw problem("task_types.\(name).rate must be starts/period above zero, e.g. \"60/1m\", not '\(text)'")
+                }
+                rate = parsed
+            default: throw problem("task_types.\(name).rate must be a string such as \"60/1m\"")
+            }
+            if concurrency != nil || rate != nil { declaration.limit = TaskLimit(concurrency: concurrency, rate: rate) }
             declarations.append(declaration)
         }
         return declarations

@@ -1,8 +1,8 @@
 import Foundation
 
 /// What `GET /stats` and `agent-scheduler stats` show: per task type the live queue,
-/// the failed and cancelled totals, and the last hour's completions, failures, wait and
-/// run times; per worker its last hour's attempts.
+/// the failed and cancelled totals, the last hour's completions, failures, wait and
+/// run times, whether it is paused and its limits; per worker its last hour's attempts.
 ///
 /// The hour is read from the action log in one bounded scan: at most
 /// ``attemptLimit`` of the most recent attempts (`truncated` says when the hour had
@@ -29,9 +29,15 @@ public struct QueueStats: Sendable, Encodable {
         public var failureRate: Double?
         public var waitMs: Percentiles?
         public var runMs: Percentiles?
+        /// When the type was paused, if it is (`POST /task-types/{type}/pause`).
+        public var pausedAt: Date?
+        /// Its concurrency and rate limits, if it has any.
+        public var limit: LimitStats?
+
+        public var paused: Bool { pausedAt != nil }
 
         enum CodingKeys: String, CodingKey {
-            case pending, due, processing, failed, cancelled, attempts
+            case pending, due, processing, failed, cancelled, attempts, paused, limit
             case taskType = "task_type"
             case oldestDueAgeSeconds = "oldest_due_age_seconds"
             case completedLast = "completed_last"
@@ -39,6 +45,39 @@ public struct QueueStats: Sendable, Encodable {
             case failureRate = "failure_rate"
             case waitMs = "wait_ms"
             case runMs = "run_ms"
+            case pausedAt = "paused_at"
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(taskType, forKey: .taskType)
+            try container.encode(pending, forKey: .pending)
+            try container.encode(due, forKey: .due)
+            try container.encode(processing, forKey: .processing)
+            try container.encodeIfPresent(oldestDueAgeSeconds, forKey: .oldestDueAgeSeconds)
+            try container.encode(failed, forKey: .failed)
+            try container.encode(cancelled, forKey: .cancelled)
+            try container.encode(completedLast, forKey: .completedLast)
+            try container.encode(failedLast, forKey: .failedLast)
+            try container.encode(attempts, forKey: .attempts)
+            try container.encodeIfPresent(failureRate, forKey: .failureRate)
+            try container.encodeIfPresent(waitMs, forKey: .waitMs)
+            try container.encodeIfPresent(runMs, forKey: .runMs)
+            try container.encode(paused, forKey: .paused)
+            try container.encodeIfPresent(pausedAt.map(Timestamp.string(from:)), forKey: .pausedAt)
+            try container.encodeIfPresent(limit, forKey: .limit)
+        }
+    }
+
+    /// A type's limits as `/stats` shows them: `concurrency` running at most, `rate` as
+    /// `starts/period` (e.g. `60/1m`).
+    public struct LimitStats: Sendable, Encodable, Equatable {
+        public var concurrency: Int?
+        public var rate: String?
+
+        init(_ limit: TaskLimit) {
+            concurrency = limit.concurrency
+            rate = limit.rate?.description
         }
     }
 
@@ -111,9 +150,18 @@ public struct QueueStats: Sendable, Encodable {
 extension QueueStats {
     /// Builds the report from what the store read; pure, so its arithmetic is tested
     /// without a database.
-    public init(queue: [TypeQueue], ended: [EndedCount], attempts: AttemptSummary, now: Date) {
+    public init(
+        queue: [TypeQueue], ended: [EndedCount], attempts: AttemptSummary, paused: [String: Date] = [:],
+        limits: TaskLimits = .none, now: Date
+    ) {
         var types: [String: TypeStats] = [:]
         func stats(_ type: String) -> TypeStats { types[type] ?? TypeStats(taskType: type) }
+        for (type, at) in paused {
+            types[type, default: TypeStats(taskType: type)].pausedAt = at
+        }
+        for (type, limit) in limits.byType {
+            types[type, default: TypeStats(taskType: type)].limit = LimitStats(limit)
+        }
         for live in queue {
             var entry = stats(live.taskType)
             entry.pending = live.pending
@@ -144,11 +192,12 @@ extension QueueStats {
             truncated: attempts.truncated)
     }
 
-    /// Reads the report from `store` as of `now`.
-    public static func read(from store: any TaskStore, now: Date) async throws -> QueueStats {
+    /// Reads the report from `store` as of `now`, with the deployment's `limits`.
+    public static func read(from store: any TaskStore, limits: TaskLimits = .none, now: Date) async throws -> QueueStats {
         let queue = try await store.queue(now: now)
         let ended = try await store.endedCounts()
         let attempts = try await store.attemptSummary(now: now, limit: attemptLimit)
-        return QueueStats(queue: queue, ended: ended, attempts: attempts, now: now)
+        let paused = try await store.pausedTaskTypes()
+        return QueueStats(queue: queue, ended: ended, attempts: attempts, paused: paused, limits: limits, now: now)
     }
 }

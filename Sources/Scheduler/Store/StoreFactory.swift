@@ -6,14 +6,16 @@ import Logging
 public enum StoreFactory {
     /// Opens the store; its `run()` must be running before it is used. `poolMode` tells
     /// a PostgreSQL store what pooler, if any, stands between it and the server, and
-    /// `announcing` when it tells other instances of its changes, and `webhooks` which
-    /// URLs the deployment tells of final states.
+    /// `announcing` when it tells other instances of its changes, `webhooks` which
+    /// URLs the deployment tells of final states, and `limits` how many tasks of a type
+    /// its claims may start.
     public static func open(
         url: String, poolMode: DatabasePoolMode = .session, announcing: EventAnnouncement = .always,
-        webhooks: WebhookSubscriptions = .none, logger: Logger
+        webhooks: WebhookSubscriptions = .none, limits: TaskLimits = .none, logger: Logger
     ) async throws -> any TaskStore {
         if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
-            return try PostgresTaskStore(url: url, poolMode: poolMode, announcing: announcing, webhooks: webhooks, logger: logger)
+            return try PostgresTaskStore(
+                url: url, poolMode: poolMode, announcing: announcing, webhooks: webhooks, limits: limits, logger: logger)
         }
         var path = url
         for prefix in ["sqlite://", "sqlite:"] where path.hasPrefix(prefix) {
@@ -24,7 +26,7 @@ public enum StoreFactory {
                 setting: ConfigurationSetting.databaseURL.displayName, value: url,
                 expected: "a postgres:// URL or a SQLite file path")
         }
-        return try await SQLiteTaskStore.open(path: path, webhooks: webhooks, logger: logger)
+        return try await SQLiteTaskStore.open(path: path, webhooks: webhooks, limits: limits, logger: logger)
     }
 
     /// Opens the store, runs it for the duration of `body`, and shuts it down after.
@@ -33,10 +35,12 @@ public enum StoreFactory {
         poolMode: DatabasePoolMode = .session,
         announcing: EventAnnouncement = .always,
         webhooks: WebhookSubscriptions = .none,
+        limits: TaskLimits = .none,
         logger: Logger,
         _ body: (any TaskStore) async throws -> T
     ) async throws -> T {
-        let store = try await open(url: url, poolMode: poolMode, announcing: announcing, webhooks: webhooks, logger: logger)
+        let store = try await open(
+            url: url, poolMode: poolMode, announcing: announcing, webhooks: webhooks, limits: limits, logger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await store.run() }
             do {

@@ -150,6 +150,20 @@ public protocol TaskStore: Service {
     /// The action-log rows of one task, oldest first.
     func actionLog(taskID: UUID) async throws -> [ActionLogEntry]
 
-    /// The earliest `scheduled_for` of a pending task of the given types, if any.
+    /// The earliest `scheduled_for` of a pending task of the given types that are not
+    /// paused, if any.
     func nextDueDate(taskTypes: [String]) async throws -> Date?
+
+    /// Pauses a task type for every instance sharing the database: claims leave its
+    /// pending tasks pending until it is resumed; running ones finish. Returns whether
+    /// it was running before (`false`: it was paused already).
+    @discardableResult
+    func pause(taskType: String, now: Date) async throws -> Bool
+
+    /// Lets claims take a paused type's tasks again; returns whether it was paused.
+    @discardableResult
+    func resume(taskType: String) async throws -> Bool
+
+    /// The paused task types, with when each was paused.
+    func pausedTaskTypes() async throws -> [String: Date]
 }

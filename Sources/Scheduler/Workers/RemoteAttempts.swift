@@ -40,12 +40,9 @@ public struct RemoteAttempts: Sendable {
                     if !tasks.isEmpty || remaining <= .zero || Task.isCancelled || stopping.load(ordering: .relaxed) {
                         return tasks
                     }
-                    var sleep = min(remaining, pollInterval)
-                    if let next = try await store.nextDueDate(taskTypes: taskTypes) {
-                        let untilDue = max(0, next.timeIntervalSince(clock.now))
-                        sleep = min(sleep, .milliseconds(Int64((untilDue * 1000).rounded(.up))))
-                    }
-                    await arrival.wait(timeout: sleep)
+                    let next = try await store.nextDueDate(taskTypes: taskTypes)
+                    await arrival.wait(
+                        timeout: ClaimWait.duration(nextDue: next, now: clock.now, maximum: min(remaining, pollInterval)))
                 }
             } onGracefulShutdown: {
                 stopping.store(true, ordering: .relaxed)

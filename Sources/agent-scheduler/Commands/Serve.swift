@@ -31,7 +31,7 @@ struct Serve: AsyncParsableCommand {
         let logger = runtime.logger
         let store = try await StoreFactory.open(
             url: configuration.databaseURL, poolMode: configuration.databasePoolMode, announcing: .whenListened,
-            webhooks: configuration.webhooks.subscriptions, logger: logger)
+            webhooks: configuration.webhooks.subscriptions, limits: configuration.taskLimits, logger: logger)
         let server: Server
         do {
             try store.lockForServing()

@@ -12,7 +12,7 @@ struct Stats: AsyncParsableCommand {
 
     func run() async throws {
         let runtime = try Runtime(settings)
-        let stats = try await runtime.withStore { store, _ in try await QueueStats.read(from: store, now: Date()) }
+        let stats = try await runtime.withStore { store, _ in try await QueueStats.read(from: store, limits: runtime.configuration.taskLimits, now: Date()) }
         if json { return try Output.json(stats) }
         print(StatsTable.render(stats))
     }
@@ -25,7 +25,7 @@ enum StatsTable {
         let types = TextTable.render(
             header: [
                 "TYPE", "PENDING", "DUE", "RUNNING", "OLDEST DUE", "FAILED", "CANCELLED", "DONE 1/5/60M", "FAILED 60M",
-                "WAIT P50/P95", "RUN P50/P95", "FAIL RATE",
+                "WAIT P50/P95", "RUN P50/P95", "FAIL RATE", "FLOW",
             ],
             rows: stats.taskTypes.map { type in
                 [
@@ -33,7 +33,7 @@ enum StatsTable {
                     type.oldestDueAgeSeconds.map { "\(Int($0)) s" } ?? "-", "\(type.failed)", "\(type.cancelled)",
                     AttemptSummary.windows.map { "\(type.completedLast["\($0)m"] ?? 0)" }.joined(separator: "/"),
                     "\(type.failedLast["60m"] ?? 0)", milliseconds(type.waitMs), milliseconds(type.runMs),
-                    type.failureRate.map { String(format: "%.1f%%", $0 * 100) } ?? "-",
+                    type.failureRate.map { String(format: "%.1f%%", $0 * 100) } ?? "-", flow(type),
                 ]
             })
         var text = types
@@ -51,6 +51,14 @@ enum StatsTable {
             text += "\n\nthe last hour had more than \(stats.attemptsRead) attempts; the most recent \(stats.attemptsRead) are shown"
         }
         return text
+    }
+
+    /// `paused`, and the limits: `max 4, 60/1m`; `-` for neither.
+    private static func flow(_ type: QueueStats.TypeStats) -> String {
+        var parts: [String] = type.paused ? ["paused"] : []
+        if let concurrency = type.limit?.concurrency { parts.append("max \(concurrency)") }
+        if let rate = type.limit?.rate { parts.append(rate) }
+        return parts.isEmpty ? "-" : parts.joined(separator: ", ")
     }
 
     private static func milliseconds(_ value: QueueStats.Percentiles?) -> String {

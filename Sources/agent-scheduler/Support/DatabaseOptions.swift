@@ -33,9 +33,13 @@ struct DatabaseOptions: SettingFlags {
             help: "JSON file declaring task types: remote or not, context schema, max_retries, lease (env TASK_TYPES_FILE).")
     var taskTypesFile: String?
 
+    @Option(name: .customLong("task-limits"),
+            help: "Per-type limits across instances, e.g. research_solution:concurrency=4,rate=60/1m;probe:concurrency=2 (env TASK_LIMITS).")
+    var taskLimits: String?
+
     var flags: [ConfigurationSetting: String] {
         givenFlags([(.databaseURL, databaseURL), (.databaseConnectTimeoutMs, databaseConnectTimeoutMs),
             (.databasePoolMode, databasePoolMode), (.logFormat, logFormat), (.logLevel, logLevel),
-            (.remoteTaskTypes, remoteTaskTypes), (.taskTypesFile, taskTypesFile)])
+            (.remoteTaskTypes, remoteTaskTypes), (.taskTypesFile, taskTypesFile), (.taskLimits, taskLimits)])
     }
 }

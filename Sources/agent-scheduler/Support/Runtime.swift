@@ -28,7 +28,9 @@ struct Runtime {
     /// The registry of every handler in ``HandlerCatalog``, acting on `store`'s database,
     /// and of the task types the configuration declares.
     func registry(for store: any TaskStore) throws -> HandlerRegistry {
-        try HandlerRegistry(HandlerCatalog.all(for: store), declarations: configuration.taskTypes)
+        let registry = try HandlerRegistry(HandlerCatalog.all(for: store), declarations: configuration.taskTypes)
+        try registry.check(configuration.taskLimits)
+        return registry
     }
 
     /// Applies the engine's and the handlers' migrations, logging what it applied.
@@ -49,7 +51,7 @@ struct Runtime {
     ) async throws -> T {
         try await StoreFactory.withStore(
             url: configuration.databaseURL, poolMode: configuration.databasePoolMode,
-            webhooks: configuration.webhooks.subscriptions, logger: logger
+            webhooks: configuration.webhooks.subscriptions, limits: configuration.taskLimits, logger: logger
         ) { store in
             try await store.waitUntilReachable(limit: configuration.databaseConnectTimeout, logger: logger)
             let registry = try registry(for: store)

@@ -1,7 +1,8 @@
 import Foundation
 import PostgresNIO
 
-/// The claim: the function `agent_tasks_claim` (``createFunction``, migration 5), called
+/// The claim: the function `agent_tasks_claim` (``createFunction``, migration 5; paused
+/// types left out since migration 12), called
 /// as a statement each connection prepares once.
 ///
 /// One statement, so one round trip. It need not wait for the disk: if PostgreSQL loses
@@ -24,7 +25,8 @@ import PostgresNIO
 /// touching any other query (BENCHMARKS.md has the figures).
 struct PostgresClaimStatement: PostgresPreparedStatement {
     /// Migration 5's definition. A released migration never changes: a different claim
-    /// needs a new migration that replaces the function.
+    /// needs a new migration that replaces the function, as migration 12 did to leave out
+    /// paused types (``PostgresFlowControlSQL/pausingClaimFunction``).
     static let createFunction = """
         CREATE OR REPLACE FUNCTION agent_tasks_claim(
             worker TEXT, lease_until TIMESTAMPTZ, claim_time TIMESTAMPTZ, task_types TEXT[], max_tasks BIGINT)

@@ -198,5 +198,14 @@ enum PostgresMigrations {
             """,
             "CREATE INDEX IF NOT EXISTS agent_webhook_deliveries_task_idx ON agent_webhook_deliveries (task_id)",
         ]),
+        // Task types paused for every instance, and per-type limits on running tasks and
+        // starts per period, both enforced by the claims themselves.
+        Migration(version: 12, name: "paused task types and per-type limits", statements: [
+            PostgresFlowControlSQL.pausesTable,
+            PostgresFlowControlSQL.startsTable,
+            PostgresFlowControlSQL.startsIndex,
+            PostgresFlowControlSQL.pausingClaimFunction,
+            PostgresFlowControlSQL.limitedClaimFunction,
+        ]),
     ]
 }

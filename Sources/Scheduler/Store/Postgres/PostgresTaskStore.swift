@@ -20,6 +20,8 @@ public final class PostgresTaskStore: TaskStore {
     let logger: Logger
     /// The deployment's webhook subscriptions, written to the outbox with final states.
     let webhooks: WebhookSubscriptions
+    /// The per-type limits every claim honours.
+    let limits: TaskLimits
 
     /// Creates a store from a `postgres://` URL; nothing connects until `run()`.
     ///
@@ -31,9 +33,10 @@ public final class PostgresTaskStore: TaskStore {
     /// (`serve`; see ``PostgresEventAudience``).
     public init(
         url: String, poolMode: DatabasePoolMode = .session, announcing: EventAnnouncement = .always,
-        webhooks: WebhookSubscriptions = .none, logger: Logger
+        webhooks: WebhookSubscriptions = .none, limits: TaskLimits = .none, logger: Logger
     ) throws(ConfigurationError) {
         self.webhooks = webhooks
+        self.limits = limits
         self.url = try PostgresURL(url)
         self.poolMode = poolMode
         self.audience = PostgresEventAudience(policy: announcing)
@@ -167,6 +170,24 @@ public final class PostgresTaskStore: TaskStore {
         taskTypes: [String], limit: Int, workerID: String, leaseUntil: Date, now: Date
     ) async throws -> [AgentTask] {
         guard limit > 0, !taskTypes.isEmpty else { return [] }
+        var tasks: [AgentTask] = []
+        for type in taskTypes where tasks.count < limit {
+            guard let typeLimit = limits[type] else { continue }
+            tasks += try await claimLimited(
+                type, typeLimit, limit: limit - tasks.count, workerID: workerID, leaseUntil: leaseUntil, now: now)
+        }
+        let unlimited = taskTypes.filter { limits[$0] == nil }
+        if !unlimited.isEmpty, tasks.count < limit {
+            tasks += try await claimUnlimited(
+                unlimited, limit: limit - tasks.count, workerID: workerID, leaseUntil: leaseUntil, now: now)
+        }
+        return started(tasks, at: now)
+    }
+
+    /// The claim of types without limits: one prepared statement, the hot path.
+    private func claimUnlimited(
+        _ taskTypes: [String], limit: Int, workerID: String, leaseUntil: Date, now: Date
+    ) async throws -> [AgentTask] {
         let statement = PostgresClaimStatement(
             workerID: workerID, leaseUntil: leaseUntil, now: now, taskTypes: taskTypes, limit: limit)
         let announced = announcer.map { PostgresAnnouncedClaimStatement(claim: statement, origin: $0) }
@@ -178,7 +199,7 @@ public final class PostgresTaskStore: TaskStore {
                 } else {
                     for try await task in try await client.execute(statement, logger: logger) { tasks.append(task) }
                 }
-                return started(tasks, at: now)
+                return tasks
             } catch let error as PSQLError where pooler.reveals(error) {
                 logger.warning("""
                     a prepared statement vanished between statements: a transaction-mode pooler stands in the way; \
@@ -192,7 +213,28 @@ public final class PostgresTaskStore: TaskStore {
         let query = try announced.map { PostgresQuery(unsafeSQL: PostgresAnnouncedClaimStatement.sql, binds: try $0.makeBindings()) }
             ?? PostgresQuery(unsafeSQL: PostgresClaimStatement.sql, binds: try statement.makeBindings())
         for try await row in try await client.query(query, logger: logger) { tasks.append(try PostgresTaskRow.task(from: row)) }
-        return started(tasks, at: now)
+        return tasks
+    }
+
+    /// The claim of one limited type (``PostgresFlowControlSQL/limitedClaimFunction``),
+    /// sent unprepared: it runs only for the few limited types.
+    private func claimLimited(
+        _ taskType: String, _ typeLimit: TaskLimit, limit: Int, workerID: String, leaseUntil: Date, now: Date
+    ) async throws -> [AgentTask] {
+        var binds = PostgresBindings(capacity: 9)
+        binds.append(workerID)
+        binds.append(leaseUntil)
+        binds.append(now)
+        binds.append(taskType)
+        binds.append(limit)
+        binds.append(typeLimit.concurrency)
+        binds.append(typeLimit.rate?.starts)
+        binds.append(typeLimit.rate?.period ?? 0)
+        var query = PostgresQuery(unsafeSQL: PostgresFlowControlSQL.limitedClaim, binds: binds)
+        if let announcer { query = PostgresEventNotice.announce(query, kind: .started, origin: announcer) }
+        var tasks: [AgentTask] = []
+        for try await row in try await client.query(query, logger: logger) { tasks.append(try PostgresTaskRow.task(from: row)) }
+        return tasks
     }
 
     /// Publishes the claimed tasks' `task.started` and returns them in claim order.
@@ -545,7 +587,9 @@ public final class PostgresTaskStore: TaskStore {
             SELECT min(n.next) FROM unnest(\(ranks)::smallint[]) AS r(rank),
             LATERAL (
                 SELECT scheduled_for AS next FROM agent_tasks
-                WHERE status = 'pending' AND priority_rank = r.rank AND task_type = ANY(\(taskTypes))
+                WHERE status = 'pending' AND priority_rank = r.rank AND task_type = ANY(ARRAY(
+                    SELECT t FROM unnest(\(taskTypes)::text[]) AS t
+                    WHERE NOT EXISTS (SELECT 1 FROM agent_task_type_pauses AS p WHERE p.task_type = t)))
                 ORDER BY scheduled_for
                 LIMIT 1) AS n
             """,

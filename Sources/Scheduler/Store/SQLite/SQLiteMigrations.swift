@@ -175,5 +175,12 @@ public enum SQLiteMigrations {
             """,
             "CREATE INDEX agent_webhook_deliveries_task_idx ON agent_webhook_deliveries (task_id)",
         ]),
+        // Task types paused until resumed, and the starts of rate-limited types within
+        // their period; the claim reads both in its transaction.
+        Migration(version: 12, name: "paused task types and per-type limits", statements: [
+            "CREATE TABLE agent_task_type_pauses (task_type TEXT PRIMARY KEY, paused_at TEXT NOT NULL)",
+            "CREATE TABLE agent_task_starts (task_type TEXT NOT NULL, started_at TEXT NOT NULL)",
+            "CREATE INDEX agent_task_starts_idx ON agent_task_starts (task_type, started_at)",
+        ]),
     ]
 }

@@ -24,16 +24,19 @@ public final class SQLiteTaskStore: TaskStore {
     public let events = TaskEventBus()
     /// The deployment's webhook subscriptions, written to the outbox with final states.
     let webhooks: WebhookSubscriptions
+    /// The per-type limits every claim honours.
+    let limits: TaskLimits
 
-    private init(connection: SQLiteConnection, path: String, webhooks: WebhookSubscriptions) {
+    private init(connection: SQLiteConnection, path: String, webhooks: WebhookSubscriptions, limits: TaskLimits) {
         self.connection = connection
         self.path = path
         self.webhooks = webhooks
+        self.limits = limits
     }
 
     /// Opens (creating if needed) the database file at `path`.
     public static func open(
-        path: String, webhooks: WebhookSubscriptions = .none, logger: Logger
+        path: String, webhooks: WebhookSubscriptions = .none, limits: TaskLimits = .none, logger: Logger
     ) async throws -> SQLiteTaskStore {
         let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
         do {
@@ -48,7 +51,7 @@ public final class SQLiteTaskStore: TaskStore {
             throw error
         }
         let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
-        return SQLiteTaskStore(connection: connection, path: absolute, webhooks: webhooks)
+        return SQLiteTaskStore(connection: connection, path: absolute, webhooks: webhooks, limits: limits)
     }
 
     /// Keeps the connection open until shutdown or cancellation, then closes it.
@@ -194,7 +197,7 @@ public final class SQLiteTaskStore: TaskStore {
     }
 
     /// The ids of the first `?5` due tasks (due by `?3`, of the types in the JSON array
-    /// `?4`) in claim order. Naming every priority rank lets SQLite seek one index range
+    /// `?4` that are not paused) in claim order. Naming every priority rank lets SQLite seek one index range
     /// per rank, each ending at the first task not yet due, and read them in order without
     /// sorting, so a claim costs the same however many tasks are scheduled for later
     /// (BENCHMARKS.md has the figures).
@@ -202,6 +205,7 @@ public final class SQLiteTaskStore: TaskStore {
         SELECT id FROM agent_tasks
         WHERE status = 'pending' AND priority_rank IN (\(TaskPriority.ranks.map(String.init).joined(separator: ", ")))
           AND scheduled_for <= ?3 AND task_type IN (SELECT value FROM json_each(?4))
+          AND task_type NOT IN (SELECT task_type FROM agent_task_type_pauses)
         ORDER BY priority_rank, scheduled_for
         LIMIT ?5
         """
@@ -210,7 +214,51 @@ public final class SQLiteTaskStore: TaskStore {
         taskTypes: [String], limit: Int, workerID: String, leaseUntil: Date, now: Date
     ) async throws -> [AgentTask] {
         guard limit > 0, !taskTypes.isEmpty else { return [] }
-        let rows = try await query(
+        let limits = limits
+        let limited = taskTypes.filter { limits[$0] != nil }
+        let tasks: [AgentTask]
+        if limited.isEmpty {
+            tasks = try await lock.withLock {
+                try await Self.claimDue(taskTypes, limit: limit, workerID: workerID, leaseUntil: leaseUntil, now: now, on: connection)
+            }
+        } else {
+            tasks = try await transaction { connection in
+                let paused = Set(try await connection.rows("SELECT task_type FROM agent_task_type_pauses", []).map {
+                    try SQLiteValue.string($0, "task_type")
+                })
+                var tasks: [AgentTask] = []
+                for type in limited where tasks.count < limit && !paused.contains(type) {
+                    let typeLimit = limits[type] ?? TaskLimit()
+                    let allowed = try await Self.allowedStarts(of: type, typeLimit, now: now, on: connection)
+                    let claimed = try await Self.claimDue(
+                        [type], limit: min(allowed, limit - tasks.count), workerID: workerID, leaseUntil: leaseUntil,
+                        now: now, on: connection)
+                    if typeLimit.rate != nil {
+                        for _ in claimed {
+                            _ = try await connection.rows(
+                                "INSERT INTO agent_task_starts (task_type, started_at) VALUES (?1, ?2)",
+                                [.text(type), SQLiteValue.bind(now)])
+                        }
+                    }
+                    tasks += claimed
+                }
+                tasks += try await Self.claimDue(
+                    taskTypes.filter { limits[$0] == nil }, limit: limit - tasks.count, workerID: workerID,
+                    leaseUntil: leaseUntil, now: now, on: connection)
+                return tasks
+            }
+        }
+        let ordered = tasks.sorted(by: AgentTask.claimOrder)
+        events.publish(ordered.map { .changed(.started, $0, at: now) })
+        return ordered
+    }
+
+    /// Marks up to `limit` due tasks of `taskTypes` as claimed.
+    private static func claimDue(
+        _ taskTypes: [String], limit: Int, workerID: String, leaseUntil: Date, now: Date, on connection: SQLiteConnection
+    ) async throws -> [AgentTask] {
+        guard limit > 0, !taskTypes.isEmpty else { return [] }
+        return try await connection.rows(
             """
             UPDATE agent_tasks
             SET status = 'processing', locked_by = ?1, locked_until = ?2, last_attempted_at = ?3, updated_at = ?3
@@ -221,10 +269,30 @@ public final class SQLiteTaskStore: TaskStore {
                 .text(workerID), SQLiteValue.bind(leaseUntil), SQLiteValue.bind(now),
                 SQLiteValue.bindList(taskTypes), SQLiteValue.bind(limit),
             ]
-        )
-        let tasks = try rows.map(SQLiteTaskRow.task(from:)).sorted(by: AgentTask.claimOrder)
-        events.publish(tasks.map { .changed(.started, $0, at: now) })
-        return tasks
+        ).map(SQLiteTaskRow.task(from:))
+    }
+
+    /// How many tasks of `type` may start now under its limit: its running tasks and its
+    /// starts within the rate's period (older starts are dropped) counted in the claim's
+    /// transaction, which SQLite runs alone.
+    private static func allowedStarts(
+        of type: String, _ typeLimit: TaskLimit, now: Date, on connection: SQLiteConnection
+    ) async throws -> Int {
+        var allowed = Int.max
+        if let concurrency = typeLimit.concurrency {
+            let rows = try await connection.rows(
+                "SELECT count(*) AS n FROM agent_tasks WHERE status = 'processing' AND task_type = ?1", [.text(type)])
+            allowed = concurrency - (try rows.first.map { try SQLiteValue.int($0, "n") } ?? 0)
+        }
+        if let rate = typeLimit.rate {
+            _ = try await connection.rows(
+                "DELETE FROM agent_task_starts WHERE task_type = ?1 AND started_at <= ?2",
+                [.text(type), SQLiteValue.bind(now.addingTimeInterval(-rate.period))])
+            let rows = try await connection.rows(
+                "SELECT count(*) AS n FROM agent_task_starts WHERE task_type = ?1", [.text(type)])
+            allowed = min(allowed, rate.starts - (try rows.first.map { try SQLiteValue.int($0, "n") } ?? 0))
+        }
+        return max(0, allowed)
     }
 
     public func claim(id: UUID, workerID: String, leaseUntil: Date, now: Date) async throws -> AgentTask? {
@@ -525,6 +593,7 @@ public final class SQLiteTaskStore: TaskStore {
             SELECT scheduled_for FROM agent_tasks
             WHERE status = 'pending' AND priority_rank = r.value
               AND task_type IN (SELECT value FROM json_each(?1))
+              AND task_type NOT IN (SELECT task_type FROM agent_task_type_pauses)
             ORDER BY scheduled_for
             LIMIT 1)) AS next
         FROM json_each(?2) AS r

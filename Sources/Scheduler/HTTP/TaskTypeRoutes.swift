@@ -1,0 +1,39 @@
+import Foundation
+import Hummingbird
+
+/// `GET /task-types` and pausing or resuming a type for every instance
+/// (``TaskTypeControl``).
+struct TaskTypeRoutes {
+    let environment: APIEnvironment
+
+    private var control: TaskTypeControl {
+        TaskTypeControl(store: environment.store, registry: environment.registry, limits: environment.configuration.taskLimits)
+    }
+
+    /// `GET /task-types`: `{"task_types": [...]}`.
+    func list() async throws -> Response {
+        try JSONResponse.make(.ok, TaskTypeList(taskTypes: try await control.list()))
+    }
+
+    /// `POST /task-types/{type}/pause`: the type's state, now paused.
+    func pause(_ context: some RequestContext) async throws -> Response {
+        try JSONResponse.make(.ok, try await control.pause(try Self.taskType(context), now: environment.clock.now))
+    }
+
+    /// `POST /task-types/{type}/resume`: the type's state, running again.
+    func resume(_ context: some RequestContext) async throws -> Response {
+        try JSONResponse.make(.ok, try await control.resume(try Self.taskType(context)))
+    }
+
+    private static func taskType(_ context: some RequestContext) throws -> String {
+        try context.parameters.require("type")
+    }
+
+    struct TaskTypeList: Encodable {
+        var taskTypes: [TaskTypeState]
+
+        enum CodingKeys: String, CodingKey {
+            case taskTypes = "task_types"
+        }
+    }
+}
