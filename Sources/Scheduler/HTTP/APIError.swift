@@ -57,7 +57,7 @@ public struct APIError: HTTPResponseError, Sendable, Equatable {
     init(_ error: SchedulerError) {
         let status: HTTPResponse.Status =
             switch error {
-            case .taskNotFound, .taskTypeNotFound: .notFound
+            case .taskNotFound, .taskTypeNotFound, .scheduleNotFound: .notFound
             case .invalidTransition, .leaseNotHeld, .resultRefused: .conflict
             case .unknownTaskType, .invalidContext, .invalidInput: .unprocessableContent
             }

@@ -22,6 +22,8 @@ public enum SchedulerError: Error, Sendable, Equatable, CustomStringConvertible 
     case resultRefused(id: UUID, reason: String)
     /// An action names a task type this deployment neither runs nor declares.
     case taskTypeNotFound(String)
+    /// No schedule has this name.
+    case scheduleNotFound(String)
 
     /// A task of a type that is about a user came without a `user_id`.
     static func userRequired(taskType: String) -> SchedulerError {
@@ -39,6 +41,7 @@ public enum SchedulerError: Error, Sendable, Equatable, CustomStringConvertible 
         case .leaseNotHeld: "lease_not_held"
         case .resultRefused: "task_cancelled"
         case .taskTypeNotFound: "task_type_not_found"
+        case .scheduleNotFound: "schedule_not_found"
         }
     }
 
@@ -60,6 +63,8 @@ public enum SchedulerError: Error, Sendable, Equatable, CustomStringConvertible 
             "task \(id.lowercasedString) was cancelled: \(reason)"
         case .taskTypeNotFound(let type):
             "no task type '\(type)': it has no handler here and is not declared (see GET /task-types)"
+        case .scheduleNotFound(let name):
+            "no schedule named '\(name)' (see GET /schedules)"
         }
     }
 }

@@ -166,4 +166,20 @@ public protocol TaskStore: Service {
 
     /// The paused task types, with when each was paused.
     func pausedTaskTypes() async throws -> [String: Date]
+
+    /// Creates or replaces the schedule of `schedule.name` (keeping its creation time);
+    /// returns whether it is new.
+    @discardableResult
+    func saveSchedule(_ schedule: Schedule) async throws -> Bool
+
+    /// Every schedule, by name.
+    func schedules() async throws -> [Schedule]
+
+    /// Deletes a schedule and returns it, or `nil` if there was none.
+    func deleteSchedule(named name: String) async throws -> Schedule?
+
+    /// Moves a schedule's next tick from `from` to `to` (and its last run to `ranAt`) if
+    /// it is still `from`: how one instance takes a tick. Returns whether it did.
+    @discardableResult
+    func advanceSchedule(named name: String, from: Date, to: Date?, ranAt: Date) async throws -> Bool
 }

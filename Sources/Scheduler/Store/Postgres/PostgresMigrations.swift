@@ -207,5 +207,24 @@ enum PostgresMigrations {
             PostgresFlowControlSQL.pausingClaimFunction,
             PostgresFlowControlSQL.limitedClaimFunction,
         ]),
+        // Recurring schedules: each tick is taken by moving next_run_at forward with a
+        // compare-and-set, and its task carries an idempotency key from name and tick.
+        Migration(version: 13, name: "recurring schedules", statements: [
+            """
+            CREATE TABLE IF NOT EXISTS agent_schedules (
+                name TEXT PRIMARY KEY,
+                task_type TEXT NOT NULL,
+                cron TEXT NOT NULL,
+                timezone TEXT NOT NULL,
+                context_json TEXT NOT NULL,
+                priority TEXT NOT NULL,
+                paused BOOLEAN NOT NULL DEFAULT false,
+                next_run_at TIMESTAMPTZ,
+                last_run_at TIMESTAMPTZ,
+                created_at TIMESTAMPTZ NOT NULL,
+                updated_at TIMESTAMPTZ NOT NULL
+            )
+            """,
+        ]),
     ]
 }

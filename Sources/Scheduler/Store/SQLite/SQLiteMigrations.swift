@@ -182,5 +182,23 @@ public enum SQLiteMigrations {
             "CREATE TABLE agent_task_starts (task_type TEXT NOT NULL, started_at TEXT NOT NULL)",
             "CREATE INDEX agent_task_starts_idx ON agent_task_starts (task_type, started_at)",
         ]),
+        // Recurring schedules, each tick taken by a compare-and-set on next_run_at.
+        Migration(version: 13, name: "recurring schedules", statements: [
+            """
+            CREATE TABLE agent_schedules (
+                name TEXT PRIMARY KEY,
+                task_type TEXT NOT NULL,
+                cron TEXT NOT NULL,
+                timezone TEXT NOT NULL,
+                context_json TEXT NOT NULL,
+                priority TEXT NOT NULL,
+                paused INTEGER NOT NULL DEFAULT 0,
+                next_run_at TEXT,
+                last_run_at TEXT,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL
+            )
+            """,
+        ]),
     ]
 }
