@@ -58,6 +58,18 @@ struct MetricsTests {
         }
     }
 
+    @Test("a task scheduled for the year 1 runs and lands in the top wait bucket instead of trapping", arguments: StoreKind.available)
+    func ancientTask(kind: StoreKind) async throws {
+        try await APIHarness.with(kind) { harness, client in
+            let ancient = Date(timeIntervalSince1970: -62_135_596_800)
+            _ = try await harness.db.store.enqueue(NewTask(taskType: "noop", scheduledFor: ancient), now: harness.clock.now)
+            #expect(await harness.engine.processDueTasks().count == 1)
+            let text = try await client.send(.get, "/metrics").text
+            #expect(value(#"agent_scheduler_task_wait_seconds_count{task_type="noop"}"#, in: text) == 1)
+            #expect(value(#"agent_scheduler_task_wait_seconds_bucket{task_type="noop",le="+Inf"}"#, in: text) == 1)
+        }
+    }
+
     @Test("queue gauges are read at most every few seconds, and a type whose tasks are gone shows 0")
     func queueRefresh() async throws {
         try await APIHarness.with(.sqlite) { harness, client in

@@ -76,8 +76,8 @@ public final class SchedulerMetrics: Sendable {
     /// registered types run here).
     func attemptFinished(_ record: AttemptRecord) {
         let type = record.task.taskType
-        timer(Name.attemptDuration, type).recordNanoseconds(nanoseconds(record.finishedAt.timeIntervalSince(record.startedAt)))
-        timer(Name.taskWait, type).recordNanoseconds(nanoseconds(record.startedAt.timeIntervalSince(record.task.scheduledFor)))
+        timer(Name.attemptDuration, type).recordNanoseconds(Self.nanoseconds(record.finishedAt.timeIntervalSince(record.startedAt)))
+        timer(Name.taskWait, type).recordNanoseconds(Self.nanoseconds(record.startedAt.timeIntervalSince(record.task.scheduledFor)))
     }
 
     func streamOpened() { streamClients.increment() }
@@ -97,9 +97,15 @@ public final class SchedulerMetrics: Sendable {
     /// Counts a failed database call (a claim, a write, a lease renewal, an API query).
     public func databaseError() { databaseErrors.increment() }
 
-    private func nanoseconds(_ seconds: TimeInterval) -> Int64 {
-        Int64(max(0, seconds) * 1_000_000_000)
+    /// `seconds` in nanoseconds, clamped to what an `Int64` holds (292 years): a task
+    /// may be scheduled for any date, the year 1 included, and its wait must not trap.
+    static func nanoseconds(_ seconds: TimeInterval) -> Int64 {
+        let clamped = min(max(0, seconds), Self.longestRecordedSeconds)
+        return Int64(clamped * 1_000_000_000)
     }
+
+    /// The longest duration recorded, a little under `Int64.max` nanoseconds.
+    static let longestRecordedSeconds: TimeInterval = 9_000_000_000
 
     private func counter(_ name: String, _ taskType: String) -> Counter {
         counters.withLock { counters in
