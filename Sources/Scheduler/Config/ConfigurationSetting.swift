@@ -29,6 +29,7 @@ public enum ConfigurationSetting: String, CaseIterable, Sendable {
     case taskTypesFile = "TASK_TYPES_FILE"
     case webhookURLs = "WEBHOOK_URLS"
     case taskLimits = "TASK_LIMITS"
+    case scheduleMissed = "SCHEDULE_MISSED"
     case webhookSecret = "WEBHOOK_SECRET"
     case webhookAllowPrivateAddresses = "WEBHOOK_ALLOW_PRIVATE_ADDRESSES"
     case webhookTimeoutMs = "WEBHOOK_TIMEOUT_MS"

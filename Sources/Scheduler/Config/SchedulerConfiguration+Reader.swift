@@ -33,6 +33,10 @@ extension SchedulerConfiguration {
         taskTypes = try values.taskTypes()
         webhooks = try values.webhooks()
         taskLimits = try values.taskLimits(declarations: taskTypes)
+        scheduleMissed = try values.choice(
+            .scheduleMissed, as: MissedTicks.self,
+            expected: "once (a tick missed while nothing ran is enqueued once at start) or skip"
+        ) ?? scheduleMissed
         engine.workerID = values.string(.workerID) ?? engine.workerID
         if databasePoolMode == .transaction { engine.pollInterval = DatabasePoolMode.transactionPollInterval }
         engine.pollInterval = try values.milliseconds(.pollingIntervalMs, in: 1...86_400_000) ?? engine.pollInterval

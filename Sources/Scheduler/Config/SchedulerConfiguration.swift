@@ -40,6 +40,9 @@ public struct SchedulerConfiguration: Sendable {
     /// How many tasks of a type may run at once and start per period, across every
     /// instance: the task-types file's limits with `TASK_LIMITS` laid over them.
     public var taskLimits: TaskLimits
+    /// Whether a schedule's tick missed while no instance ran is enqueued once at start
+    /// or skipped (`SCHEDULE_MISSED`).
+    public var scheduleMissed: MissedTicks
     public var engine: EngineConfiguration
 
     public init(
@@ -58,6 +61,7 @@ public struct SchedulerConfiguration: Sendable {
         taskTypes: [TaskTypeDeclaration] = [],
         webhooks: WebhookConfiguration = WebhookConfiguration(),
         taskLimits: TaskLimits = .none,
+        scheduleMissed: MissedTicks = .once,
         engine: EngineConfiguration = EngineConfiguration()
     ) {
         self.databaseURL = databaseURL
@@ -75,6 +79,7 @@ public struct SchedulerConfiguration: Sendable {
         self.taskTypes = taskTypes
         self.webhooks = webhooks
         self.taskLimits = taskLimits
+        self.scheduleMissed = scheduleMissed
         self.engine = engine
     }
 

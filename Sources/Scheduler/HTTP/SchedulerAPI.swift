@@ -47,6 +47,12 @@ public enum SchedulerAPI {
         api.get("/task-types") { _, _ in try await taskTypes.list() }
         api.post("/task-types/{type}/pause") { _, context in try await taskTypes.pause(context) }
         api.post("/task-types/{type}/resume") { _, context in try await taskTypes.resume(context) }
+        let schedules = ScheduleRoutes(environment: environment)
+        api.post("/schedules") { request, context in try await schedules.create(request, context: context) }
+        api.get("/schedules") { _, _ in try await schedules.list() }
+        api.delete("/schedules/{name}") { _, context in try await schedules.remove(context) }
+        api.post("/schedules/{name}/pause") { _, context in try await schedules.pause(context) }
+        api.post("/schedules/{name}/resume") { _, context in try await schedules.resume(context) }
         api.post("/process-task") { request, context in try await tasks.processNow(request, context: context) }
         api.post("/trigger-poll") { _, _ in try tasks.triggerPoll() }
         return router
@@ -61,6 +67,8 @@ public enum SchedulerAPI {
         (.post, "/workers/claim"), (.get, "/workers"), (.post, "/tasks/{id}/heartbeat"),
         (.post, "/tasks/{id}/complete"), (.post, "/tasks/{id}/fail"),
         (.get, "/task-types"), (.post, "/task-types/{type}/pause"), (.post, "/task-types/{type}/resume"),
+        (.post, "/schedules"), (.get, "/schedules"), (.delete, "/schedules/{name}"),
+        (.post, "/schedules/{name}/pause"), (.post, "/schedules/{name}/resume"),
         (.post, "/process-task"), (.post, "/trigger-poll"),
     ]
 

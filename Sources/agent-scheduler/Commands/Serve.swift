@@ -77,6 +77,9 @@ struct Serve: AsyncParsableCommand {
             webhooks: WebhookDispatcher(
                 store: store, configuration: configuration.webhooks, dispatcherID: configuration.engine.workerID,
                 metrics: metrics, logger: logger),
+            schedules: ScheduleTicker(
+                store: store, registry: registry, missed: configuration.scheduleMissed, maxRetries: configuration.maxRetries,
+                logger: logger, enqueued: { engine.triggerPoll() }),
             serverListening: listening,
             migrate: { if !noMigrate { _ = try await runtime.migrate(store) } },
             logger: logger)

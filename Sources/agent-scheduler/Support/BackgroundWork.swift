@@ -4,14 +4,15 @@ import ServiceLifecycle
 
 /// What `serve` runs beside the HTTP server, started only once the server listens (so a
 /// port in use stops the process before any task is claimed): wait for the database,
-/// apply migrations, then the engine, the rescuer, the wake-up listener and the webhook
-/// dispatcher until shutdown. While it waits, `/health` answers 503.
+/// apply migrations, then the engine, the rescuer, the wake-up listener, the webhook
+/// dispatcher and the schedule ticker until shutdown. While it waits, `/health` answers 503.
 struct BackgroundWork: Service {
     let store: any TaskStore
     let engine: Engine
     let rescuer: Rescuer
     let listener: (any Service)?
     let webhooks: WebhookDispatcher
+    let schedules: ScheduleTicker
     let serverListening: Gate
     let migrate: @Sendable () async throws -> Void
     let logger: Logger
@@ -33,6 +34,7 @@ struct BackgroundWork: Service {
             group.addTask { await rescuer.run() }
             if let listener { group.addTask { try await listener.run() } }
             group.addTask { await webhooks.run() }
+            group.addTask { try await schedules.run() }
         }
     }
 }

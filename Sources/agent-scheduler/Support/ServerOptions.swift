@@ -69,6 +69,10 @@ struct ServerOptions: SettingFlags {
             help: "How long a failing webhook is retried (env WEBHOOK_RETRY_WINDOW_SECONDS; default 86400).")
     var webhookRetryWindowSeconds: String?
 
+    @Option(name: .customLong("schedule-missed"),
+            help: "once: a schedule's tick missed while nothing ran is enqueued once at start; skip: not at all (env SCHEDULE_MISSED; default once).")
+    var scheduleMissed: String?
+
     var flags: [ConfigurationSetting: String] {
         database.flags.merging(givenFlags([
             (.host, host), (.port, port), (.pollingIntervalMs, pollingIntervalMs),
@@ -78,7 +82,7 @@ struct ServerOptions: SettingFlags {
             (.logAttempts, logAttempts), (.eventsHeartbeatMs, eventsHeartbeatMs), (.metricsPublic, metricsPublic),
             (.webhookURLs, webhookURLs), (.webhookSecret, webhookSecret),
             (.webhookAllowPrivateAddresses, webhookAllowPrivateAddresses), (.webhookTimeoutMs, webhookTimeoutMs),
-            (.webhookRetryWindowSeconds, webhookRetryWindowSeconds),
+            (.webhookRetryWindowSeconds, webhookRetryWindowSeconds), (.scheduleMissed, scheduleMissed),
         ])) { _, server in server }
     }
 }
