@@ -37,6 +37,9 @@ extension SchedulerConfiguration {
             .scheduleMissed, as: MissedTicks.self,
             expected: "once (a tick missed while nothing ran is enqueued once at start) or skip"
         ) ?? scheduleMissed
+        retention.completed = try values.retention(.retentionCompleted) ?? retention.completed
+        retention.failed = try values.retention(.retentionFailed) ?? retention.failed
+        retention.log = try values.retention(.retentionLog) ?? retention.log
         engine.workerID = values.string(.workerID) ?? engine.workerID
         if databasePoolMode == .transaction { engine.pollInterval = DatabasePoolMode.transactionPollInterval }
         engine.pollInterval = try values.milliseconds(.pollingIntervalMs, in: 1...86_400_000) ?? engine.pollInterval

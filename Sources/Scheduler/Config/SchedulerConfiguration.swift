@@ -43,6 +43,9 @@ public struct SchedulerConfiguration: Sendable {
     /// Whether a schedule's tick missed while no instance ran is enqueued once at start
     /// or skipped (`SCHEDULE_MISSED`).
     public var scheduleMissed: MissedTicks
+    /// How long finished work is kept (`RETENTION_COMPLETED`, `RETENTION_FAILED`,
+    /// `RETENTION_LOG`).
+    public var retention: RetentionPolicy
     public var engine: EngineConfiguration
 
     public init(
@@ -62,6 +65,7 @@ public struct SchedulerConfiguration: Sendable {
         webhooks: WebhookConfiguration = WebhookConfiguration(),
         taskLimits: TaskLimits = .none,
         scheduleMissed: MissedTicks = .once,
+        retention: RetentionPolicy = RetentionPolicy(),
         engine: EngineConfiguration = EngineConfiguration()
     ) {
         self.databaseURL = databaseURL
@@ -80,6 +84,7 @@ public struct SchedulerConfiguration: Sendable {
         self.webhooks = webhooks
         self.taskLimits = taskLimits
         self.scheduleMissed = scheduleMissed
+        self.retention = retention
         self.engine = engine
     }
 

@@ -68,6 +68,15 @@ struct SettingValues {
         return declarations
     }
 
+    /// A retention age: `.some(nil)` for `off`, `nil` when the setting is absent.
+    func retention(_ setting: ConfigurationSetting) throws(ConfigurationError) -> TimeInterval?? {
+        guard let text = string(setting) else { return nil }
+        guard let age = RetentionPolicy.age(parsing: text) else {
+            throw .invalidValue(setting: setting.displayName, value: text, expected: "off, or \(DurationText.expected)")
+        }
+        return .some(age)
+    }
+
     /// The limits of the task-types file's declarations with `TASK_LIMITS` over them.
     func taskLimits(declarations: [TaskTypeDeclaration]) throws(ConfigurationError) -> TaskLimits {
         let declared = TaskLimits(Dictionary(uniqueKeysWithValues: declarations.compactMap { declaration in

@@ -167,6 +167,14 @@ public protocol TaskStore: Service {
     /// The paused task types, with when each was paused.
     func pausedTaskTypes() async throws -> [String: Date]
 
+    /// Deletes up to `limit` rows of `target` last changed before `before` (never a
+    /// pending or processing task) in one short transaction; returns how many, or `nil`
+    /// when another instance is pruning now.
+    func prune(_ target: PruneTarget, before: Date, limit: Int) async throws -> Int?
+
+    /// How many rows ``prune(_:before:limit:)`` would delete in all.
+    func countPrunable(_ target: PruneTarget, before: Date) async throws -> Int
+
     /// Creates or replaces the schedule of `schedule.name` (keeping its creation time);
     /// returns whether it is new.
     @discardableResult

@@ -80,6 +80,7 @@ struct Serve: AsyncParsableCommand {
             schedules: ScheduleTicker(
                 store: store, registry: registry, missed: configuration.scheduleMissed, maxRetries: configuration.maxRetries,
                 logger: logger, enqueued: { engine.triggerPoll() }),
+            pruner: Pruner(store: store, policy: configuration.retention, logger: logger),
             serverListening: listening,
             migrate: { if !noMigrate { _ = try await runtime.migrate(store) } },
             logger: logger)

@@ -5,7 +5,7 @@ import ServiceLifecycle
 /// What `serve` runs beside the HTTP server, started only once the server listens (so a
 /// port in use stops the process before any task is claimed): wait for the database,
 /// apply migrations, then the engine, the rescuer, the wake-up listener, the webhook
-/// dispatcher and the schedule ticker until shutdown. While it waits, `/health` answers 503.
+/// dispatcher, the schedule ticker and the pruner until shutdown. While it waits, `/health` answers 503.
 struct BackgroundWork: Service {
     let store: any TaskStore
     let engine: Engine
@@ -13,6 +13,7 @@ struct BackgroundWork: Service {
     let listener: (any Service)?
     let webhooks: WebhookDispatcher
     let schedules: ScheduleTicker
+    let pruner: Pruner
     let serverListening: Gate
     let migrate: @Sendable () async throws -> Void
     let logger: Logger
@@ -35,6 +36,7 @@ struct BackgroundWork: Service {
             if let listener { group.addTask { try await listener.run() } }
             group.addTask { await webhooks.run() }
             group.addTask { try await schedules.run() }
+            group.addTask { try await pruner.run() }
         }
     }
 }

@@ -1,0 +1,95 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Deletes finished tasks, action-log rows and settled webhook deliveries past their
+/// ``RetentionPolicy`` age: in batches of ``batchSize`` rows, each its own short
+/// transaction, with a pause between batches so the deletes never come as one burst of
+/// I/O or hold long locks. On PostgreSQL one instance prunes at a time (each batch
+/// takes a transaction-level advisory lock and another instance holding it ends the
+/// round); SQLite has one writer anyway.
+public struct Pruner: Service {
+    let store: any TaskStore
+    let policy: RetentionPolicy
+    let clock: any WallClock
+    let logger: Logger
+    /// The pause between two batches.
+    let pause: Duration
+    /// How often a serving instance prunes.
+    let interval: Duration
+
+    /// Rows one batch deletes at most.
+    public static let batchSize = 1_000
+
+    public init(
+        store: any TaskStore, policy: RetentionPolicy, clock: any WallClock = SystemClock(), pause: Duration = .milliseconds(20),
+        interval: Duration = .seconds(300), logger: Logger
+    ) {
+        self.store = store
+        self.policy = policy
+        self.clock = clock
+        self.pause = pause
+        self.interval = interval
+        self.logger = logger
+    }
+
+    /// What a round deleted (or, dry, would delete), by target.
+    public struct Report: Sendable, Encodable, Equatable {
+        public var deleted: [String: Int] = [:]
+        public var dryRun = false
+        /// Whether another instance was pruning, so this round stopped.
+        public var yielded = false
+
+        enum CodingKeys: String, CodingKey {
+            case deleted
+            case dryRun = "dry_run"
+            case yielded
+        }
+    }
+
+    /// Prunes every target until nothing is past its age; with `dryRun`, counts instead.
+    public func prune(dryRun: Bool = false) async throws -> Report {
+        var report = Report(dryRun: dryRun)
+        let now = clock.now
+        for (target, before) in policy.cutoffs(now: now) {
+            if dryRun {
+                report.deleted[target.rawValue] = try await store.countPrunable(target, before: before)
+                continue
+            }
+            var total = 0
+            while !Task.isCancelled {
+                guard let deleted = try await store.prune(target, before: before, limit: Self.batchSize) else {
+                    report.yielded = true
+                    break
+                }
+                total += deleted
+                if deleted < Self.batchSize { break }
+                if pause > .zero { try await Task.sleep(for: pause) }
+            }
+            report.deleted[target.rawValue] = total
+        }
+        return report
+    }
+
+    public func run() async throws {
+        guard policy != .off else { return }
+        try await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    let report = try await prune()
+                    let total = report.deleted.values.reduce(0, +)
+                    if total > 0 {
+                        logger.info("pruned finished work past its retention", metadata: [
+                            "deleted": "\(report.deleted.filter { $0.value > 0 }.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ","))",
+                        ])
+                    }
+                } catch is CancellationError {
+                    return
+                } catch {
+                    logger.error("pruning failed; will try again", metadata: ["error": "\(DatabaseErrorDescription.describe(error))"])
+                }
+                try await Task.sleep(for: interval)
+            }
+        }
+    }
+}
