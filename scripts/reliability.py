@@ -771,6 +771,67 @@ def webhooks_receiver_down():
             "duplicates": 0, "bad_signatures": 0}
 
 
+def flow_control():
+    """Two instances for 20 s: a schedule ticking every second and a type limited to 3
+    running and 10 starts per 2 s, with an unlimited type beside it. Checked in the
+    database: one task per tick, neither limit ever exceeded (running tasks from the
+    action log's start and end times, starts from the claim times), and the unlimited
+    type not held back."""
+    url = postgres_database("flow")
+    settings = {"TASK_LIMITS": "probe:concurrency=3,rate=10/2s"}
+    engines = [EngineProcess(f"flow-{n}", url, **settings) for n in (1, 2)]
+    status, body = api(engines[0], "POST", "/schedules",
+                       {"name": "every-second", "task_type": "noop", "cron": "* * * * * *", "timezone": "Europe/Zurich"})
+    expect(status == 201, f"POST /schedules answered {status}: {body}")
+    insert_probes(url, 120, "'{\"duration_ms\": 300}'")
+    insert_probes(url, 200, "'{}'", task_type="noop")
+    time.sleep(20)
+    status, _ = api(engines[1], "DELETE", "/schedules/every-second")
+    expect(status == 200, f"DELETE /schedules/every-second answered {status}")
+    wait_for(lambda: scalar(url, "SELECT count(*) FROM agent_tasks WHERE task_type = 'noop' AND status <> 'completed'") == "0",
+             30, "every noop task to complete")
+    ticks = psql(url, """
+        SELECT count(*), count(DISTINCT scheduled_for), min(scheduled_for), max(scheduled_for),
+               count(DISTINCT idempotency_key)
+        FROM agent_tasks WHERE created_by = 'schedule:every-second'""")[0]
+    tasks, distinct_ticks, keys = int(ticks[0]), int(ticks[1]), int(ticks[4])
+    span = float(scalar(url, """
+        SELECT extract(epoch FROM max(scheduled_for) - min(scheduled_for)) FROM agent_tasks
+        WHERE created_by = 'schedule:every-second'"""))
+    expect(tasks == distinct_ticks == keys, f"{tasks} tasks for {distinct_ticks} ticks")
+    expect(tasks == int(span) + 1, f"{tasks} tasks over {span} s of ticks: a tick was missed")
+    expect(tasks >= 18, f"only {tasks} ticks in 20 s")
+    # The limited type: every start and end from the action log.
+    attempts = psql(url, """
+        SELECT extract(epoch FROM started_at), extract(epoch FROM created_at) FROM agent_actions_log
+        WHERE action_type = 'process_probe' ORDER BY started_at""")
+    spans = [(float(start), float(end)) for start, end in attempts]
+    expect(len(spans) >= 60, f"only {len(spans)} probe attempts ran")
+    events = sorted([(start, 1) for start, _ in spans] + [(end, -1) for _, end in spans], key=lambda e: (e[0], e[1]))
+    running = most_running = 0
+    for _, change in events:
+        running += change
+        most_running = max(most_running, running)
+    # Starts as the limit counts them: the claim times (each probe runs once, so its
+    # last_attempted_at); the log's handler start comes a few milliseconds later.
+    starts = [float(row[0]) for row in psql(url, """
+        SELECT extract(epoch FROM last_attempted_at) FROM agent_tasks WHERE task_type = 'probe' AND attempts > 0""")]
+    most_in_window = max(sum(1 for other in starts if start - 2 < other <= start) for start in starts)
+    expect(most_running <= 3, f"{most_running} probe tasks ran at once (limit 3)")
+    expect(most_in_window <= 10, f"{most_in_window} probe tasks started within 2 s (limit 10)")
+    noop_done = float(scalar(url, """
+        SELECT extract(epoch FROM max(completed_at) - min(created_at)) FROM agent_tasks
+        WHERE task_type = 'noop' AND created_by IS DISTINCT FROM 'schedule:every-second'"""))
+    expect(noop_done < 10, f"the 200 unlimited tasks took {noop_done} s beside the limited type")
+    for engine in engines:
+        engine.stop_cleanly()
+    workers = int(scalar(url, "SELECT count(DISTINCT worker_id) FROM agent_actions_log WHERE action_type = 'process_probe'"))
+    return {"instances": 2, "ticks": tasks, "tasks_per_tick": 1, "probe_attempts": len(spans),
+            "most_probe_running_at_once": most_running, "concurrency_limit": 3,
+            "most_probe_starts_in_2s": most_in_window, "rate_limit": "10/2s", "instances_running_probe": workers,
+            "seconds_for_200_unlimited_tasks": round(noop_done, 2)}
+
+
 SCENARIOS = {
     "instances": many_instances,
     "crash": crash,
@@ -784,6 +845,7 @@ SCENARIOS = {
     "remote-crash": remote_worker_crash,
     "cancel-elsewhere": cancel_elsewhere,
     "webhooks": webhooks_receiver_down,
+    "flow": flow_control,
 }
 
 

@@ -71,25 +71,35 @@ public struct Pruner: Service {
         return report
     }
 
+    /// Prunes every ``interval`` until graceful shutdown, which ends it quietly.
     public func run() async throws {
         guard policy != .off else { return }
-        try await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    let report = try await prune()
-                    let total = report.deleted.values.reduce(0, +)
-                    if total > 0 {
-                        logger.info("pruned finished work past its retention", metadata: [
-                            "deleted": "\(report.deleted.filter { $0.value > 0 }.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ","))",
-                        ])
-                    }
-                } catch is CancellationError {
-                    return
-                } catch {
-                    logger.error("pruning failed; will try again", metadata: ["error": "\(DatabaseErrorDescription.describe(error))"])
+        do {
+            try await cancelWhenGracefulShutdown {
+                while !Task.isCancelled {
+                    await pruneAndLog()
+                    try await Task.sleep(for: interval)
                 }
-                try await Task.sleep(for: interval)
             }
+        } catch is CancellationError {
+            return
+        }
+    }
+
+    /// One round, its outcome logged: a failure is retried next round.
+    private func pruneAndLog() async {
+        do {
+            let report = try await prune()
+            let deleted = report.deleted.filter { $0.value > 0 }.sorted { $0.key < $1.key }
+            if !deleted.isEmpty {
+                logger.info("pruned finished work past its retention", metadata: [
+                    "deleted": "\(deleted.map { "\($0.key)=\($0.value)" }.joined(separator: ","))",
+                ])
+            }
+        } catch is CancellationError {
+            return
+        } catch {
+            logger.error("pruning failed; will try again", metadata: ["error": "\(DatabaseErrorDescription.describe(error))"])
         }
     }
 }

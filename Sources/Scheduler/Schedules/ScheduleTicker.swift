@@ -37,9 +37,10 @@ public struct ScheduleTicker: Service {
         self.enqueued = enqueued
     }
 
-    public func run() async throws {
+    /// Ticks until graceful shutdown or cancellation.
+    public func run() async {
         let wake = WakeSignal()
-        try await withGracefulShutdownHandler {
+        await withGracefulShutdownHandler {
             while !Task.isCancelled, !Task.isShuttingDownGracefully {
                 let next = await tickSafely()
                 await wake.wait(timeout: ClaimWait.duration(nextDue: next, now: clock.now, maximum: Self.longestSleep))
@@ -55,6 +56,7 @@ public struct ScheduleTicker: Service {
         do {
             return try await tick().next
         } catch {
+            if Task.isCancelled { return nil }
             logger.error("schedule tick failed; will try again", metadata: ["error": "\(DatabaseErrorDescription.describe(error))"])
             return nil
         }

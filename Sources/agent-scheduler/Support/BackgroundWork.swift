@@ -35,7 +35,7 @@ struct BackgroundWork: Service {
             group.addTask { await rescuer.run() }
             if let listener { group.addTask { try await listener.run() } }
             group.addTask { await webhooks.run() }
-            group.addTask { try await schedules.run() }
+            group.addTask { await schedules.run() }
             group.addTask { try await pruner.run() }
         }
     }
