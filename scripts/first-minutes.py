@@ -8,6 +8,7 @@ Every check is made on exit codes, printed lines and the database; waits poll a
 condition with a deadline.
 """
 
+import json
 import os
 import signal
 import socket
@@ -146,6 +147,9 @@ def task_type_and_webhook_refusals():
         ({"TASK_TYPES_FILE": bad_file}, "task_types.transcribe.lease_seconds must be a whole number from 1 to 86400"),
         ({"WEBHOOK_URLS": "ftp://example.com/hook"}, "WEBHOOK_URLS (--webhook-urls)"),
         ({"WEBHOOK_URLS": "http://127.0.0.1:9/hook"}, "WEBHOOK_ALLOW_PRIVATE_ADDRESSES=true"),
+        ({"TASK_LIMITS": "noop:concurrency=0"}, "concurrency must be a whole number above zero, not '0'"),
+        ({"TASK_LIMITS": "nope:concurrency=2"}, "limits task type 'nope', which no handler here runs"),
+        ({"RETENTION_COMPLETED": "two weeks"}, "RETENTION_COMPLETED (--retention-completed) has the invalid value"),
     ]
     for settings, phrase in cases:
         code, _, stderr, seconds = run("serve", DATABASE_URL=os.path.join(WORK, "declarations.sqlite"), **settings)
@@ -153,6 +157,27 @@ def task_type_and_webhook_refusals():
         expect(phrase in stderr, f"{settings}: the refusal does not say why:\n{stderr}")
         expect(seconds < 5, f"{settings}: the refusal took {seconds:.1f} s")
     return {"cases": len(cases)}
+
+
+def schedule_refusals():
+    """`schedules add` with a cron expression or time zone that is wrong: exit code 1, the
+    field named, a caret under the fault, nothing stored; a good one shows its next runs."""
+    database = os.path.join(WORK, "schedules.sqlite")
+    code, _, stderr, _ = run("schedules", "add", "digest", "--type", "noop", "--cron", "0 25 * * *", DATABASE_URL=database)
+    expect(code == 1, f"a bad cron: exit code {code}\n{stderr}")
+    expect("the hour field at column 3: '25' is out of range 0-23" in stderr and "\n    ^^" in stderr,
+           f"a bad cron is not shown where it is wrong:\n{stderr}")
+    code, _, stderr, _ = run("schedules", "add", "digest", "--type", "noop", "--cron", "0 9 * * 1-5",
+                             "--timezone", "Europe/Zurch", DATABASE_URL=database)
+    expect(code == 1 and "'Europe/Zurch' is not an IANA time zone" in stderr, f"a bad time zone:\n{stderr}")
+    code, stdout, stderr, _ = run("schedules", "list", DATABASE_URL=database)
+    expect(code == 0 and "no schedules" in stdout, f"refused schedules were stored:\n{stdout}{stderr}")
+    code, stdout, stderr, _ = run("schedules", "add", "digest", "--type", "noop", "--cron", "0 9 * * 1-5",
+                                  "--timezone", "Europe/Zurich", DATABASE_URL=database)
+    expect(code == 0, f"a good schedule was refused:\n{stderr}")
+    runs = json.loads(stdout)["next_runs"]
+    expect(len(runs) == 5, f"next_runs: {runs}")
+    return {"next_runs_shown": len(runs)}
 
 
 def port_in_use():
@@ -303,6 +328,7 @@ def quick_start():
 CHECKS = {
     "refusals": refusals,
     "declaration-refusals": task_type_and_webhook_refusals,
+    "schedule-refusals": schedule_refusals,
     "port-in-use": port_in_use,
     "sqlite-one-server": one_server_per_sqlite_file,
     "unreachable-database": unreachable_database,
