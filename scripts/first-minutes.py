@@ -161,7 +161,9 @@ def task_type_and_webhook_refusals():
 
 def schedule_refusals():
     """`schedules add` with a cron expression or time zone that is wrong: exit code 1, the
-    field named, a caret under the fault, nothing stored; a good one shows its next runs."""
+    field named, a caret under the fault, nothing stored; a good one shows its next runs.
+    Then `task-types pause` of an unknown type and of noop, `task-types list`, and
+    `prune --dry-run`."""
     database = os.path.join(WORK, "schedules.sqlite")
     code, _, stderr, _ = run("schedules", "add", "digest", "--type", "noop", "--cron", "0 25 * * *", DATABASE_URL=database)
     expect(code == 1, f"a bad cron: exit code {code}\n{stderr}")
@@ -177,6 +179,15 @@ def schedule_refusals():
     expect(code == 0, f"a good schedule was refused:\n{stderr}")
     runs = json.loads(stdout)["next_runs"]
     expect(len(runs) == 5, f"next_runs: {runs}")
+    code, _, stderr, _ = run("task-types", "pause", "nope", DATABASE_URL=database)
+    expect(code == 1 and "no task type 'nope'" in stderr, f"pausing an unknown type:\n{stderr}")
+    code, stdout, stderr, _ = run("task-types", "pause", "noop", DATABASE_URL=database)
+    expect(code == 0 and json.loads(stdout)["paused"] is True, f"pausing noop:\n{stdout}{stderr}")
+    code, stdout, _, _ = run("task-types", "list", DATABASE_URL=database)
+    expect(any(line.split()[:1] == ["noop"] and "paused since" in line for line in stdout.splitlines()),
+           f"task-types list does not show noop paused:\n{stdout}")
+    code, stdout, stderr, _ = run("prune", "--dry-run", DATABASE_URL=database)
+    expect(code == 0 and json.loads(stdout)["dry_run"] is True, f"prune --dry-run:\n{stdout}{stderr}")
     return {"next_runs_shown": len(runs)}
 
 

@@ -26,17 +26,16 @@ struct BenchRunner: Sendable {
             actionLogRows: try await database.actionLogCount())
     }
 
-    /// W1 beside a history of finished tasks (not emptied first): `tasks` noop tasks
-    /// inserted, the engine timed until none is left unfinished; `alreadyCompleted` is
-    /// how many completed tasks the history holds, for the final check.
-    func throughputBesideHistory(tasks: Int, alreadyCompleted: Int) async throws -> BenchReport.Throughput {
+    /// W1 beside a history of finished tasks (not emptied first, perhaps being pruned):
+    /// `tasks` noop tasks inserted, the engine timed until none is left unfinished.
+    func throughputBesideHistory(tasks: Int) async throws -> BenchReport.Throughput {
         try await database.insertNoops(tasks)
         let start = ContinuousClock.now
         try await withEngine { _ in
             while try await database.unfinishedRemain() { try await Task.sleep(for: .milliseconds(10)) }
         }
         let seconds = (ContinuousClock.now - start).timeInterval
-        try await database.checkAllCompleted(alreadyCompleted + tasks)
+        try await database.checkWorkloadCompleted(tasks)
         return .init(
             tasks: tasks, seconds: seconds, tasksPerSecond: Double(tasks) / seconds,
             actionLogRows: try await database.actionLogCount())

@@ -40,10 +40,9 @@ struct PruneBench: AsyncParsableCommand {
                 logger: ScratchDatabase.logger)
             let pruner = Pruner(store: store, policy: RetentionPolicy(), logger: ScratchDatabase.logger)
             let kind = store.databaseKind.rawValue
-            let completedInHistory = history - history / 50
 
             try await fill(database)
-            let baseline = try await runner.throughputBesideHistory(tasks: tasks, alreadyCompleted: completedInHistory)
+            let baseline = try await runner.throughputBesideHistory(tasks: tasks)
             print(String(format: "\(kind): W1 beside %d finished tasks, no pruning: %.0f tasks/s", history, baseline.tasksPerSecond))
 
             let alone = try await timed { try await pruner.prune() }
@@ -52,7 +51,7 @@ struct PruneBench: AsyncParsableCommand {
             try await database.reset()
             try await fill(database)
             async let pruning = timed { try await pruner.prune() }
-            let beside = try await runner.throughputBesideHistory(tasks: tasks, alreadyCompleted: completedInHistory)
+            let beside = try await runner.throughputBesideHistory(tasks: tasks)
             let during = try await pruning
             print(String(format: "\(kind): W1 while pruning: %.0f tasks/s (%.0f without); pruning beside W1: %.1f s, deleted %@",
                          beside.tasksPerSecond, baseline.tasksPerSecond, during.seconds, describe(during.value)))

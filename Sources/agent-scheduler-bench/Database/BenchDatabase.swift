@@ -46,6 +46,14 @@ struct BenchDatabase: Sendable {
         guard completed == expected else { throw BenchError.notAllCompleted(expected: expected, completed: completed) }
     }
 
+    /// Throws unless `expected` of the workload's own tasks (not the history's, which
+    /// `fillHistory` marks `bench-history`) are completed.
+    func checkWorkloadCompleted(_ expected: Int) async throws {
+        let completed = try await sql.integer(
+            "SELECT count(*) FROM agent_tasks WHERE status = 'completed' AND agent_type = 'bench'")
+        guard completed == expected else { throw BenchError.notAllCompleted(expected: expected, completed: completed) }
+    }
+
     func actionLogCount() async throws -> Int {
         try await sql.integer("SELECT count(*) FROM agent_actions_log")
     }

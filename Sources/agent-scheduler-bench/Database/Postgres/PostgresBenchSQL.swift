@@ -35,7 +35,7 @@ struct PostgresBenchSQL: BenchSQL {
             INSERT INTO agent_tasks (
                 task_type, agent_type, status, scheduled_for, created_at, updated_at, completed_at, attempts,
                 context_json, result_json, error_log)
-            SELECT (ARRAY['noop', 'probe', 'research_solution', 'schedule_followup'])[1 + i % 4], 'bench',
+            SELECT (ARRAY['noop', 'probe', 'research_solution', 'schedule_followup'])[1 + i % 4], 'bench-history',
                    CASE WHEN i % 50 = 0 THEN 'failed' ELSE 'completed' END, t, t, t,
                    CASE WHEN i % 50 = 0 THEN NULL ELSE t END, 1, '{}'::jsonb,
                    CASE WHEN i % 50 = 0 THEN NULL ELSE '{}'::jsonb END, CASE WHEN i % 50 = 0 THEN 'boom' END

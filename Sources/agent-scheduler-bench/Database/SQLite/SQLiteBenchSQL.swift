@@ -53,7 +53,7 @@ struct SQLiteBenchSQL: BenchSQL {
                     context_json, result_json, error_log)
                 SELECT \(SQLiteMigrations.newUUID),
                        CASE i % 4 WHEN 0 THEN 'noop' WHEN 1 THEN 'probe' WHEN 2 THEN 'research_solution'
-                                  ELSE 'schedule_followup' END, 'bench',
+                                  ELSE 'schedule_followup' END, 'bench-history',
                        CASE WHEN i % 50 = 0 THEN 'failed' ELSE 'completed' END, \(at), \(at), \(at),
                        CASE WHEN i % 50 = 0 THEN NULL ELSE \(at) END, 1, '{}',
                        CASE WHEN i % 50 = 0 THEN NULL ELSE '{}' END, CASE WHEN i % 50 = 0 THEN 'boom' END
