@@ -15,6 +15,7 @@ public struct ScheduleBook: Sendable {
 
     /// Stores the schedule, replacing one of the same name (its next tick recomputed);
     /// returns it and whether it is new.
+    @discardableResult
     public func save(_ request: ScheduleRequest, now: Date) async throws -> (schedule: Schedule, created: Bool) {
         guard Schedule.isValidName(request.name) else {
             throw SchedulerError.invalidInput(field: "name", reason: "must be 1-100 letters, digits, _, - or .")
