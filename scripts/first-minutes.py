@@ -141,7 +141,15 @@ def task_type_and_webhook_refusals():
     bad_file = os.path.join(WORK, "task-types.json")
     with open(bad_file, "w") as out:
         out.write('{"task_types": {"transcribe": {"remote": true, "lease_seconds": 0}}}')
+    bad_schedules = os.path.join(WORK, "schedules.json")
+    with open(bad_schedules, "w") as out:
+        out.write('{"schedules": [{"name": "digest", "task_type": "noop", "cron": "0 9 * * MON-FRY"}]}')
+    unknown_type = os.path.join(WORK, "schedules-unknown.json")
+    with open(unknown_type, "w") as out:
+        out.write('{"schedules": [{"name": "digest", "task_type": "daily_digest", "cron": "0 9 * * 1-5"}]}')
     cases = [
+        ({"SCHEDULES_FILE": bad_schedules}, "schedule 'digest': cron '0 9 * * MON-FRY': the day-of-week field"),
+        ({"SCHEDULES_FILE": unknown_type}, "schedule 'digest': unknown task type 'daily_digest'"),
         ({"REMOTE_TASK_TYPES": "noop"}, "task type 'noop' is declared remote"),
         ({"TASK_TYPES_FILE": os.path.join(WORK, "missing.json")}, "TASK_TYPES_FILE (--task-types-file)"),
         ({"TASK_TYPES_FILE": bad_file}, "task_types.transcribe.lease_seconds must be a whole number from 1 to 86400"),
@@ -188,7 +196,18 @@ def schedule_refusals():
            f"task-types list does not show noop paused:\n{stdout}")
     code, stdout, stderr, _ = run("prune", "--dry-run", DATABASE_URL=database)
     expect(code == 0 and json.loads(stdout)["dry_run"] is True, f"prune --dry-run:\n{stdout}{stderr}")
-    return {"next_runs_shown": len(runs)}
+    # A schedules file: written when serve starts, the API-added schedule left in place.
+    declared = os.path.join(WORK, "schedules-good.json")
+    with open(declared, "w") as out:
+        out.write('{"schedules": [{"name": "hourly", "task_type": "noop", "cron": "@hourly", "context": {"k": 1}}]}')
+    server = Server("schedules", database, SCHEDULES_FILE=declared)
+    server.wait_healthy()
+    wait_for(lambda: "wrote declared schedules" in server.text(), 10, "the declared schedules to be written")
+    code, stdout, stderr, _ = run("schedules", "list", "--json", DATABASE_URL=database)
+    names = sorted(schedule["name"] for schedule in json.loads(stdout))
+    expect(code == 0 and names == ["digest", "hourly"], f"schedules after serve with SCHEDULES_FILE: {names}\n{stderr}")
+    server.stop()
+    return {"next_runs_shown": len(runs), "schedules": names}
 
 
 def port_in_use():

@@ -135,10 +135,15 @@ def insert_probes(url, count, context, priority="'medium'", task_type="probe"):
 # MARK: engine processes
 
 
+ENGINES = []
+
+
 class EngineProcess:
-    """One `agent-scheduler serve` process, its log in the work folder."""
+    """One `agent-scheduler serve` process, its log in the work folder; those a failed
+    scenario leaves running are killed before the next one starts."""
 
     def __init__(self, name, database_url, **settings):
+        ENGINES.append(self)
         self.name = name
         self.port = free_port()
         self.log_path = os.path.join(WORK, f"{name}.log")
@@ -864,6 +869,10 @@ def main():
             failed.append(name)
             results[name] = {"passed": False, "failure": str(failure)}
             print(f"FAIL {name}: {failure}\n(engine logs in {WORK})", flush=True)
+        for engine in ENGINES:
+            if engine.alive():
+                engine.kill()
+        ENGINES.clear()
         results[name]["scenario_seconds"] = round(time.monotonic() - started, 1)
         print(json.dumps(results[name], indent=2), flush=True)
     with open(RESULTS, "w") as out:

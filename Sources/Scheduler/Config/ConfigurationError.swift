@@ -13,6 +13,8 @@ public enum ConfigurationError: Error, Sendable, Equatable, CustomStringConverti
     case undeclaredTaskType(String)
     /// The task-types file cannot be used.
     case taskTypesFile(path: String, problem: String)
+    /// The schedules file cannot be used.
+    case schedulesFile(path: String, problem: String)
     /// A limit names a task type that is neither compiled in nor declared.
     case unknownLimitedType(String)
 
@@ -28,6 +30,8 @@ public enum ConfigurationError: Error, Sendable, Equatable, CustomStringConverti
             "TASK_TYPES_FILE declares task type '\(type)', which no handler here runs: mark it \"remote\": true if workers outside run it"
         case .taskTypesFile(let path, let problem):
             "TASK_TYPES_FILE (--task-types-file) \(path): \(problem)"
+        case .schedulesFile(let path, let problem):
+            "SCHEDULES_FILE (--schedules-file) \(path): \(problem)"
         case .unknownLimitedType(let type):
             "TASK_LIMITS (--task-limits) limits task type '\(type)', which no handler here runs and no declaration names"
         }

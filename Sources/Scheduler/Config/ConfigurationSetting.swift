@@ -30,6 +30,7 @@ public enum ConfigurationSetting: String, CaseIterable, Sendable {
     case webhookURLs = "WEBHOOK_URLS"
     case taskLimits = "TASK_LIMITS"
     case scheduleMissed = "SCHEDULE_MISSED"
+    case schedulesFile = "SCHEDULES_FILE"
     case retentionCompleted = "RETENTION_COMPLETED"
     case retentionFailed = "RETENTION_FAILED"
     case retentionLog = "RETENTION_LOG"

@@ -40,6 +40,8 @@ extension SchedulerConfiguration {
         retention.completed = try values.retention(.retentionCompleted) ?? retention.completed
         retention.failed = try values.retention(.retentionFailed) ?? retention.failed
         retention.log = try values.retention(.retentionLog) ?? retention.log
+        schedulesFile = values.string(.schedulesFile)
+        schedules = try schedulesFile.map { path throws(ConfigurationError) in try ScheduleFile.load(path: path) } ?? []
         engine.workerID = values.string(.workerID) ?? engine.workerID
         if databasePoolMode == .transaction { engine.pollInterval = DatabasePoolMode.transactionPollInterval }
         engine.pollInterval = try values.milliseconds(.pollingIntervalMs, in: 1...86_400_000) ?? engine.pollInterval

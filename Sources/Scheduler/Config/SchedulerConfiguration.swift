@@ -46,6 +46,10 @@ public struct SchedulerConfiguration: Sendable {
     /// How long finished work is kept (`RETENTION_COMPLETED`, `RETENTION_FAILED`,
     /// `RETENTION_LOG`).
     public var retention: RetentionPolicy
+    /// Schedules declared in `SCHEDULES_FILE`, written at `serve`'s start.
+    public var schedules: [ScheduleRequest]
+    /// Where they were read from, for messages.
+    public var schedulesFile: String?
     public var engine: EngineConfiguration
 
     public init(
@@ -66,6 +70,8 @@ public struct SchedulerConfiguration: Sendable {
         taskLimits: TaskLimits = .none,
         scheduleMissed: MissedTicks = .once,
         retention: RetentionPolicy = RetentionPolicy(),
+        schedules: [ScheduleRequest] = [],
+        schedulesFile: String? = nil,
         engine: EngineConfiguration = EngineConfiguration()
     ) {
         self.databaseURL = databaseURL
@@ -85,6 +91,8 @@ public struct SchedulerConfiguration: Sendable {
         self.taskLimits = taskLimits
         self.scheduleMissed = scheduleMissed
         self.retention = retention
+        self.schedules = schedules
+        self.schedulesFile = schedulesFile
         self.engine = engine
     }
 

@@ -17,6 +17,21 @@ public struct ScheduleBook: Sendable {
     /// returns it and whether it is new.
     @discardableResult
     public func save(_ request: ScheduleRequest, now: Date) async throws -> (schedule: Schedule, created: Bool) {
+        let (cron, zone) = try check(request)
+        let existing = try await store.schedules().first { $0.name == request.name }
+        let schedule = Schedule(
+            name: request.name, taskType: request.taskType, cron: cron, timeZone: zone, contextJSON: request.contextJSON,
+            priority: request.priority, paused: existing?.paused ?? false,
+            nextRunAt: existing?.paused == true ? nil : cron.next(after: now, in: zone), lastRunAt: existing?.lastRunAt,
+            createdAt: existing?.createdAt ?? now, updatedAt: now)
+        let created = try await store.saveSchedule(schedule)
+        return (schedule, created)
+    }
+
+    /// Checks a schedule without storing it: its name, a known task type whose context
+    /// it meets, its cron expression and time zone (returned parsed).
+    @discardableResult
+    public func check(_ request: ScheduleRequest) throws -> (CronExpression, TimeZone) {
         guard Schedule.isValidName(request.name) else {
             throw SchedulerError.invalidInput(field: "name", reason: "must be 1-100 letters, digits, _, - or .")
         }
@@ -32,14 +47,30 @@ public struct ScheduleBook: Sendable {
             throw SchedulerError.invalidInput(
                 field: "timezone", reason: "'\(request.timeZone)' is not an IANA time zone such as Europe/Zurich or UTC")
         }
-        let existing = try await store.schedules().first { $0.name == request.name }
-        let schedule = Schedule(
-            name: request.name, taskType: request.taskType, cron: cron, timeZone: zone, contextJSON: request.contextJSON,
-            priority: request.priority, paused: existing?.paused ?? false,
-            nextRunAt: existing?.paused == true ? nil : cron.next(after: now, in: zone), lastRunAt: existing?.lastRunAt,
-            createdAt: existing?.createdAt ?? now, updatedAt: now)
-        let created = try await store.saveSchedule(schedule)
-        return (schedule, created)
+        return (cron, zone)
+    }
+
+    /// Writes the schedules a deployment declares (``ScheduleFile``): new ones, and those
+    /// whose definition changed; one unchanged since the last start keeps its next tick,
+    /// so a tick missed while nothing ran still runs once. Returns the names written.
+    @discardableResult
+    public func declare(_ requests: [ScheduleRequest], now: Date) async throws -> [String] {
+        let existing = Dictionary(uniqueKeysWithValues: try await store.schedules().map { ($0.name, $0) })
+        var written: [String] = []
+        for request in requests where !(existing[request.name].map { Self.matches($0, request) } ?? false) {
+            try await save(request, now: now)
+            written.append(request.name)
+        }
+        return written
+    }
+
+    /// Whether `schedule` already is what `request` asks for.
+    static func matches(_ schedule: Schedule, _ request: ScheduleRequest) -> Bool {
+        schedule.taskType == request.taskType
+            && schedule.cron.description == request.cron.trimmingCharacters(in: .whitespaces)
+            && schedule.timeZone.identifier == TimeZone(identifier: request.timeZone)?.identifier
+            && schedule.priority == request.priority
+            && JSONValue(parsing: schedule.contextJSON) == JSONValue(parsing: request.contextJSON)
     }
 
     /// Every schedule, by name.

@@ -62,6 +62,15 @@ struct Serve: AsyncParsableCommand {
         let configuration = runtime.configuration
         let logger = runtime.logger
         let registry = try runtime.registry(for: store)
+        let book = ScheduleBook(store: store, registry: registry)
+        for request in configuration.schedules {
+            do {
+                try book.check(request)
+            } catch {
+                throw ConfigurationError.schedulesFile(
+                    path: configuration.schedulesFile ?? "", problem: "schedule '\(request.name)': \(error)")
+            }
+        }
         // One registry for this process: Hummingbird's request metrics go through the
         // bootstrapped factory, the engine's through the same one.
         let export = PrometheusExport()
@@ -82,7 +91,13 @@ struct Serve: AsyncParsableCommand {
                 logger: logger, enqueued: { engine.triggerPoll() }),
             pruner: Pruner(store: store, policy: configuration.retention, logger: logger),
             serverListening: listening,
-            migrate: { if !noMigrate { _ = try await runtime.migrate(store) } },
+            prepare: {
+                if !noMigrate { _ = try await runtime.migrate(store) }
+                let written = try await book.declare(configuration.schedules, now: Date())
+                if !written.isEmpty {
+                    logger.info("wrote declared schedules", metadata: ["schedules": "\(written.joined(separator: ","))"])
+                }
+            },
             logger: logger)
         let environment = APIEnvironment(
             store: store, engine: engine, registry: registry, configuration: configuration, export: export)

@@ -4,7 +4,7 @@ import ServiceLifecycle
 
 /// What `serve` runs beside the HTTP server, started only once the server listens (so a
 /// port in use stops the process before any task is claimed): wait for the database,
-/// apply migrations, then the engine, the rescuer, the wake-up listener, the webhook
+/// apply migrations and write the declared schedules (`prepare`), then the engine, the rescuer, the wake-up listener, the webhook
 /// dispatcher, the schedule ticker and the pruner until shutdown. While it waits, `/health` answers 503.
 struct BackgroundWork: Service {
     let store: any TaskStore
@@ -15,7 +15,7 @@ struct BackgroundWork: Service {
     let schedules: ScheduleTicker
     let pruner: Pruner
     let serverListening: Gate
-    let migrate: @Sendable () async throws -> Void
+    let prepare: @Sendable () async throws -> Void
     let logger: Logger
 
     func run() async throws {
@@ -24,7 +24,7 @@ struct BackgroundWork: Service {
                 await serverListening.wait()
                 try Task.checkCancellation()
                 try await store.waitUntilReachable(limit: nil, logger: logger)
-                try await migrate()
+                try await prepare()
             }
         } catch is CancellationError {
             return

@@ -73,6 +73,10 @@ struct ServerOptions: SettingFlags {
             help: "once: a schedule's tick missed while nothing ran is enqueued once at start; skip: not at all (env SCHEDULE_MISSED; default once).")
     var scheduleMissed: String?
 
+    @Option(name: .customLong("schedules-file"),
+            help: "JSON file of schedules written at start; unchanged ones keep their next tick (env SCHEDULES_FILE).")
+    var schedulesFile: String?
+
     var flags: [ConfigurationSetting: String] {
         database.flags.merging(givenFlags([
             (.host, host), (.port, port), (.pollingIntervalMs, pollingIntervalMs),
@@ -83,6 +87,7 @@ struct ServerOptions: SettingFlags {
             (.webhookURLs, webhookURLs), (.webhookSecret, webhookSecret),
             (.webhookAllowPrivateAddresses, webhookAllowPrivateAddresses), (.webhookTimeoutMs, webhookTimeoutMs),
             (.webhookRetryWindowSeconds, webhookRetryWindowSeconds), (.scheduleMissed, scheduleMissed),
+            (.schedulesFile, schedulesFile),
         ])) { _, server in server }
     }
 }
