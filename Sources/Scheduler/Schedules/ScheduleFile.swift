@@ -16,15 +16,7 @@ public enum ScheduleFile {
 
     /// Reads and checks the file at `path`.
     public static func load(path: String) throws(ConfigurationError) -> [ScheduleRequest] {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw .schedulesFile(path: path, problem: "cannot be read (\(error.localizedDescription))")
-        }
-        guard let text = String(data: data, encoding: .utf8), let document = JSONValue(parsing: text) else {
-            throw .schedulesFile(path: path, problem: "is not valid JSON")
-        }
+        let document = try JSONSettingsFile.read(path: path) { .schedulesFile(path: path, problem: $0) }
         return try parse(document, path: path)
     }
 

@@ -16,15 +16,7 @@ public enum TaskTypeFile {
 
     /// Reads and checks the file at `path`.
     public static func load(path: String) throws(ConfigurationError) -> [TaskTypeDeclaration] {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw .taskTypesFile(path: path, problem: "cannot be read (\(error.localizedDescription))")
-        }
-        guard let text = String(data: data, encoding: .utf8), let document = JSONValue(parsing: text) else {
-            throw .taskTypesFile(path: path, problem: "is not valid JSON")
-        }
+        let document = try JSONSettingsFile.read(path: path) { .taskTypesFile(path: path, problem: $0) }
         return try parse(document, path: path)
     }
 
