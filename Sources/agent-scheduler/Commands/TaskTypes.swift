@@ -11,6 +11,18 @@ struct TaskTypes: AsyncParsableCommand {
         subcommands: [List.self, Pause.self, Resume.self]
     )
 
+    /// Runs `body` with the task types of the configured database and prints what it
+    /// returns as JSON (as the HTTP API answers).
+    static func run<T: Encodable & Sendable>(
+        _ settings: DatabaseOptions, _ body: @Sendable (TaskTypeControl) async throws -> T
+    ) async throws {
+        let runtime = try Runtime(settings)
+        let shown = try await runtime.withStore { store, registry in
+            try await body(TaskTypeControl(store: store, registry: registry, limits: runtime.configuration.taskLimits))
+        }
+        try Output.json(shown)
+    }
+
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the task types: remote or not, paused, limits.")
 
@@ -43,12 +55,7 @@ struct TaskTypes: AsyncParsableCommand {
         @OptionGroup var settings: DatabaseOptions
 
         func run() async throws {
-            let runtime = try Runtime(settings)
-            let state = try await runtime.withStore { store, registry in
-                try await TaskTypeControl(store: store, registry: registry, limits: runtime.configuration.taskLimits)
-                    .pause(taskType, now: Date())
-            }
-            try Output.json(state)
+            try await TaskTypes.run(settings) { control in try await control.pause(taskType, now: Date()) }
         }
     }
 
@@ -60,12 +67,7 @@ struct TaskTypes: AsyncParsableCommand {
         @OptionGroup var settings: DatabaseOptions
 
         func run() async throws {
-            let runtime = try Runtime(settings)
-            let state = try await runtime.withStore { store, registry in
-                try await TaskTypeControl(store: store, registry: registry, limits: runtime.configuration.taskLimits)
-                    .resume(taskType)
-            }
-            try Output.json(state)
+            try await TaskTypes.run(settings) { control in try await control.resume(taskType) }
         }
     }
 }

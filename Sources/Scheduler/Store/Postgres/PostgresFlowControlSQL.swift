@@ -21,6 +21,27 @@ enum PostgresFlowControlSQL {
 
     static let startsIndex = "CREATE INDEX IF NOT EXISTS agent_task_starts_idx ON agent_task_starts (task_type, started_at)"
 
+    /// The `UPDATE` both claim functions share (migration 5's, which may not change, spells
+    /// it out): the first `limit` due tasks whose type meets `types`, one priority rank
+    /// after another (see ``PostgresClaimStatement``), marked as claimed.
+    static func claimDue(types: String, limit: String) -> String {
+        """
+        UPDATE agent_tasks
+        SET status = 'processing', locked_by = worker, locked_until = lease_until,
+            last_attempted_at = claim_time, updated_at = claim_time
+        WHERE id = ANY(ARRAY(
+            SELECT due.id FROM unnest(ARRAY[0, 1, 2, 3]::smallint[]) AS r(rank)
+            CROSS JOIN LATERAL (
+                SELECT id FROM agent_tasks
+                WHERE status = 'pending' AND priority_rank = r.rank AND scheduled_for <= claim_time
+                  AND \(types)
+                ORDER BY scheduled_for
+                LIMIT \(limit)
+                FOR UPDATE SKIP LOCKED) AS due
+            LIMIT \(limit)))
+        """
+    }
+
     /// Migration 5's claim (``PostgresClaimStatement``), leaving out paused types: their
     /// names are looked up once per claim in a table of a few rows.
     static let pausingClaimFunction = """
@@ -37,19 +58,7 @@ enum PostgresFlowControlSQL {
         BEGIN
             PERFORM set_config('synchronous_commit', 'off', true);
             RETURN QUERY
-            UPDATE agent_tasks
-            SET status = 'processing', locked_by = worker, locked_until = lease_until,
-                last_attempted_at = claim_time, updated_at = claim_time
-            WHERE id = ANY(ARRAY(
-                SELECT due.id FROM unnest(ARRAY[0, 1, 2, 3]::smallint[]) AS r(rank)
-                CROSS JOIN LATERAL (
-                    SELECT id FROM agent_tasks
-                    WHERE status = 'pending' AND priority_rank = r.rank AND scheduled_for <= claim_time
-                      AND task_type = ANY(claimable)
-                    ORDER BY scheduled_for
-                    LIMIT max_tasks
-                    FOR UPDATE SKIP LOCKED) AS due
-                LIMIT max_tasks))
+            \(claimDue(types: "task_type = ANY(claimable)", limit: "max_tasks"))
             RETURNING *;
         END
         $$
@@ -89,19 +98,7 @@ enum PostgresFlowControlSQL {
             END IF;
             RETURN QUERY
             WITH claimed AS (
-                UPDATE agent_tasks
-                SET status = 'processing', locked_by = worker, locked_until = lease_until,
-                    last_attempted_at = claim_time, updated_at = claim_time
-                WHERE id = ANY(ARRAY(
-                    SELECT due.id FROM unnest(ARRAY[0, 1, 2, 3]::smallint[]) AS r(rank)
-                    CROSS JOIN LATERAL (
-                        SELECT id FROM agent_tasks
-                        WHERE status = 'pending' AND priority_rank = r.rank AND scheduled_for <= claim_time
-                          AND task_type = one_type
-                        ORDER BY scheduled_for
-                        LIMIT allowed
-                        FOR UPDATE SKIP LOCKED) AS due
-                    LIMIT allowed))
+                \(claimDue(types: "task_type = one_type", limit: "allowed"))
                 RETURNING *),
             recorded AS (
                 INSERT INTO agent_task_starts (task_type, started_at)

@@ -222,12 +222,10 @@ public final class SQLiteTaskStore: TaskStore {
                 try await Self.claimDue(taskTypes, limit: limit, workerID: workerID, leaseUntil: leaseUntil, now: now, on: connection)
             }
         } else {
+            // `dueTasks` leaves paused types out, limited or not.
             tasks = try await transaction { connection in
-                let paused = Set(try await connection.rows("SELECT task_type FROM agent_task_type_pauses", []).map {
-                    try SQLiteValue.string($0, "task_type")
-                })
                 var tasks: [AgentTask] = []
-                for type in limited where tasks.count < limit && !paused.contains(type) {
+                for type in limited where tasks.count < limit {
                     let typeLimit = limits[type] ?? TaskLimit()
                     let allowed = try await Self.allowedStarts(of: type, typeLimit, now: now, on: connection)
                     let claimed = try await Self.claimDue(
