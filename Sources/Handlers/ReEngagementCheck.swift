@@ -52,6 +52,31 @@ public struct ReEngagementCheck: TaskHandler {
 
     public static let taskType = "re_engagement_check"
 
+    public static let taskDescription =
+        "Checks whether a user who went quiet during onboarding has answered; if not, nudges them (at most twice, scheduling the next check) and then pauses the conversation."
+
+    public static let contextSchema = ContextSchema.object([
+        .integer("attempt_count", "Which check this is: 1 for the first (default 1).", minimum: 1),
+        .string("onboarding_context", "Where the user is in onboarding, passed on to the agent writing the nudge."),
+        .number("check_interval_hours", "Hours until the next check (default 24, at most 8760).", above: 0, atMost: 8760),
+    ])
+
+    /// Refuses at enqueue the attempt numbers and intervals a run would refuse.
+    public static func validate(_ context: Context) throws {
+        _ = try checked(context)
+    }
+
+    /// The attempt number and interval, defaults applied; throws for either out of range.
+    private static func checked(_ context: Context) throws -> (attempt: Int, hours: Double) {
+        let attempt = context.attemptCount ?? 1
+        guard attempt >= 1 else { throw HandlerError.permanent("context field 'attempt_count' must be 1 or more") }
+        let hours = context.checkIntervalHours ?? 24
+        guard hours > 0, hours <= 24 * 365 else {
+            throw HandlerError.permanent("context field 'check_interval_hours' must be between 0 and 8760")
+        }
+        return (attempt, hours)
+    }
+
     public static let requiresUser = true
     /// Nudges sent before the conversation is paused.
     public static let maximumNudges = 2
@@ -63,12 +88,7 @@ public struct ReEngagementCheck: TaskHandler {
     }
 
     public func handle(_ context: Context, invocation: TaskInvocation) async throws -> Result {
-        let attempt = context.attemptCount ?? 1
-        guard attempt >= 1 else { throw HandlerError.permanent("context field 'attempt_count' must be 1 or more") }
-        let hours = context.checkIntervalHours ?? 24
-        guard hours > 0, hours <= 24 * 365 else {
-            throw HandlerError.permanent("context field 'check_interval_hours' must be between 0 and 8760")
-        }
+        let (attempt, hours) = try Self.checked(context)
         let task = invocation.task
         let user = try await domain.readableUser(id: try invocation.requireUser())
         if user.verified { return .skipped("user is verified") }

@@ -36,6 +36,28 @@ public struct ResearchSolution: TaskHandler {
     public static let eventType = "user.inquiry.solution_needed"
     public static let taskType = "research_solution"
 
+    public static let taskDescription =
+        "Hands a user's request to the research workflow, which looks for a solution (a person, a service, an answer) and reports back in the user's conversation."
+
+    public static let contextSchema = ContextSchema.object([
+        .string("description", "What the user needs, in a sentence or two, as they asked for it.", required: true, nonBlank: true),
+        .string("category", "The kind of help, e.g. legal, hiring, investment, technical."),
+        .string("urgency", "How soon the user needs it, e.g. low, medium, high."),
+        .uuid("conversation_id", "The conversation the request came from, so the answer lands there."),
+    ])
+
+    /// Refuses a blank description at enqueue, as the run would.
+    public static func validate(_ context: Context) throws {
+        try requireText(context.description)
+    }
+
+    /// The description without surrounding white space; throws when nothing is left.
+    private static func requireText(_ description: String) throws -> String {
+        let text = description.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { throw HandlerError.permanent("context field 'description' is empty") }
+        return text
+    }
+
     public static let requiresUser = true
 
     let domain: any DomainStore
@@ -45,8 +67,7 @@ public struct ResearchSolution: TaskHandler {
     }
 
     public func handle(_ context: Context, invocation: TaskInvocation) async throws -> Result {
-        let description = context.description.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !description.isEmpty else { throw HandlerError.permanent("context field 'description' is empty") }
+        let description = try Self.requireText(context.description)
         let userID = try invocation.requireUser()
         let payload = Payload(
             userID: userID.lowercasedString,

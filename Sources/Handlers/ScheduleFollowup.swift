@@ -30,6 +30,27 @@ public struct ScheduleFollowup: TaskHandler {
 
     public static let taskType = "schedule_followup"
 
+    public static let taskDescription =
+        "Writes a follow-up message to the user in their active conversation (\"Hi <first name>, following up about <reason>.\"); skipped when they have none."
+
+    public static let contextSchema = ContextSchema.object([
+        .string("reason", "What the follow-up is about, completing \"following up about …\", e.g. \"the intro to Dana\".",
+            required: true, nonBlank: true),
+        .string("message", "Extra text appended to the message."),
+    ])
+
+    /// Refuses a blank reason at enqueue, as the run would.
+    public static func validate(_ context: Context) throws {
+        try requireText(context.reason)
+    }
+
+    /// The reason without surrounding white space; throws when nothing is left.
+    private static func requireText(_ reason: String) throws -> String {
+        let text = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { throw HandlerError.permanent("context field 'reason' is empty") }
+        return text
+    }
+
     public static let requiresUser = true
 
     let domain: any DomainStore
@@ -39,8 +60,7 @@ public struct ScheduleFollowup: TaskHandler {
     }
 
     public func handle(_ context: Context, invocation: TaskInvocation) async throws -> Result {
-        let reason = context.reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !reason.isEmpty else { throw HandlerError.permanent("context field 'reason' is empty") }
+        let reason = try Self.requireText(context.reason)
         let user = try await domain.readableUser(id: try invocation.requireUser())
         guard let conversation = try await domain.activeConversation(userID: user.id) else {
             return Result(messageID: nil, skipped: "no active conversation")

@@ -25,6 +25,14 @@ public struct UpdateUserProfile: TaskHandler {
 
     public static let taskType = "update_user_profile"
 
+    public static let taskDescription =
+        "Sets fields of the user's profile (names, email, phone, company, title, LinkedIn, time zone); null clears one."
+
+    public static let contextSchema = ContextSchema.object([
+        .stringMap("fields", "The fields to change and their new values (a string, or null to clear it).",
+            keys: ProfileField.allCases.map(\.rawValue), required: true)
+    ])
+
     public static let requiresUser = true
 
     /// Refuses at enqueue what the run would refuse: an empty

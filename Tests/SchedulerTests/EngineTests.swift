@@ -274,6 +274,8 @@ struct HungHandler: TaskHandler {
     typealias Context = NoopHandler.Context
     struct Result: Encodable, Sendable {}
     static let taskType = "hung"
+    static let taskDescription = "Never returns."
+    static let contextSchema = ContextSchema.anyObject("Not read.")
     static let timeout: Duration? = .milliseconds(50)
 
     func handle(_ context: Context, invocation: TaskInvocation) async throws -> Result {

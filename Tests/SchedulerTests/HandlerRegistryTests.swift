@@ -52,6 +52,8 @@ struct HandlerRegistryTests {
             struct Context: Codable, Sendable { var items: [Item] }
             struct Result: Encodable, Sendable {}
             static let taskType = "nested"
+            static let taskDescription = "Has a nested context."
+            static let contextSchema = ContextSchema.anyObject("Items with labels.")
             func handle(_ context: Context, invocation: TaskInvocation) async throws -> Result { Result() }
         }
         let registry = try HandlerRegistry([Nested()])

@@ -17,6 +17,8 @@ struct EchoHandler: TaskHandler {
     }
 
     static let taskType = "echo"
+    static let taskDescription = "Echoes its text."
+    static let contextSchema = ContextSchema.object([.string("text", "What to echo.", required: true), .boolean("fail", "Whether to fail with it.", required: true)])
 
     func handle(_ context: Context, invocation: TaskInvocation) async throws -> Result {
         let text = context.text.replacingOccurrences(of: "|", with: "\0")

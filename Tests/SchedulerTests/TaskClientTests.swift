@@ -10,6 +10,8 @@ private struct RemindHandler: TaskHandler {
     struct Context: Codable, Sendable { var text: String }
     struct Result: Encodable, Sendable {}
     static let taskType = "remind"
+    static let taskDescription = "Reminds a user."
+    static let contextSchema = ContextSchema.object([.string("text", "The reminder.", required: true, nonBlank: true)])
     static let requiresUser = true
 
     static func validate(_ context: Context) throws {

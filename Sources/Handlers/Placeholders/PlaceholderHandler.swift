@@ -12,6 +12,12 @@ public struct PlaceholderHandler<Name: PlaceholderTaskType>: TaskHandler {
 
     public static var taskType: String { Name.taskType }
 
+    public static var taskDescription: String {
+        "Not built yet: every task of this type fails at once with \"handler not implemented\". Do not schedule one."
+    }
+
+    public static var contextSchema: ContextSchema { .anyObject("Any JSON object; it is not read.") }
+
     public init() {}
 
     public func handle(_ context: Context, invocation: TaskInvocation) async throws -> Result {

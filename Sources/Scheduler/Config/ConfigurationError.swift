@@ -17,6 +17,8 @@ public enum ConfigurationError: Error, Sendable, Equatable, CustomStringConverti
     case schedulesFile(path: String, problem: String)
     /// A limit names a task type that is neither compiled in nor declared.
     case unknownLimitedType(String)
+    /// A handler's declared context schema uses what ``JSONSchema`` cannot check.
+    case invalidContextSchema(taskType: String, problem: String)
 
     public var description: String {
         switch self {
@@ -34,6 +36,8 @@ public enum ConfigurationError: Error, Sendable, Equatable, CustomStringConverti
             "SCHEDULES_FILE (--schedules-file) \(path): \(problem)"
         case .unknownLimitedType(let type):
             "TASK_LIMITS (--task-limits) limits task type '\(type)', which no handler here runs and no declaration names"
+        case .invalidContextSchema(let type, let problem):
+            "the context schema of the handler for task type '\(type)' cannot be used: \(problem)"
         }
     }
 }

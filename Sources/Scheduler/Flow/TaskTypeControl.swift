@@ -6,12 +6,12 @@ import Foundation
 public struct TaskTypeControl: Sendable {
     let store: any TaskStore
     let registry: HandlerRegistry
-    let limits: TaskLimits
+    let configuration: SchedulerConfiguration
 
-    public init(store: any TaskStore, registry: HandlerRegistry, limits: TaskLimits) {
+    public init(store: any TaskStore, registry: HandlerRegistry, configuration: SchedulerConfiguration) {
         self.store = store
         self.registry = registry
-        self.limits = limits
+        self.configuration = configuration
     }
 
     /// Every known type with its state, sorted by name.
@@ -39,33 +39,13 @@ public struct TaskTypeControl: Sendable {
     }
 
     private func state(_ taskType: String, pausedAt: Date?) -> TaskTypeState {
-        TaskTypeState(
-            taskType: taskType, remote: registry.isRemote(taskType),
-            description: registry.declaration(for: taskType)?.description, pausedAt: pausedAt, limit: limits[taskType])
-    }
-}
-
-/// A task type as `GET /task-types` and `agent-scheduler task-types list` show it.
-public struct TaskTypeState: Sendable, Encodable, Equatable {
-    public var taskType: String
-    public var remote: Bool
-    public var description: String?
-    public var pausedAt: Date?
-    public var limit: TaskLimit?
-
-    enum CodingKeys: String, CodingKey {
-        case remote, description, paused, limit
-        case taskType = "task_type"
-        case pausedAt = "paused_at"
+        TaskTypeState(profile: profile(taskType), pausedAt: pausedAt, limit: configuration.taskLimits[taskType])
     }
 
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(taskType, forKey: .taskType)
-        try container.encode(remote, forKey: .remote)
-        try container.encodeIfPresent(description, forKey: .description)
-        try container.encode(pausedAt != nil, forKey: .paused)
-        try container.encodeIfPresent(pausedAt.map(Timestamp.string(from:)), forKey: .pausedAt)
-        try container.encodeIfPresent(limit.map(QueueStats.LimitStats.init), forKey: .limit)
+    /// What the type does, its context schema and its defaults.
+    public func profile(_ taskType: String) -> TaskTypeProfile {
+        TaskTypeProfile(
+            taskType, registry: registry, maxRetries: configuration.maxRetries,
+            handlerTimeout: configuration.engine.handlerTimeout)
     }
 }

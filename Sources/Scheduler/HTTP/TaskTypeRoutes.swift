@@ -7,7 +7,7 @@ struct TaskTypeRoutes {
     let environment: APIEnvironment
 
     private var control: TaskTypeControl {
-        TaskTypeControl(store: environment.store, registry: environment.registry, limits: environment.configuration.taskLimits)
+        TaskTypeControl(store: environment.store, registry: environment.registry, configuration: environment.configuration)
     }
 
     /// `GET /task-types`: `{"task_types": [...]}`.

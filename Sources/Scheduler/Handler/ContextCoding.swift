@@ -4,8 +4,10 @@ import Foundation
 /// the offending field, and the handler's result back into JSON text.
 enum ContextCoding {
     /// Decodes `json` into `Context`, or throws a `HandlerError.permanent` whose message
-    /// names the field that is missing or has the wrong type.
-    static func decode<Context: Decodable>(_ type: Context.Type, from json: String) throws -> Context {
+    /// names the field that is missing or has the wrong type. Where the decoder cannot
+    /// say which field it refused (Foundation reports a fractional number for an `Int`
+    /// as "not valid JSON"), `schema` names it.
+    static func decode<Context: Decodable>(_ type: Context.Type, from json: String, schema: JSONSchema? = nil) throws -> Context {
         let data = Data(json.utf8)
         // The usual case, an object that fits, is parsed once. Anything else is parsed
         // again to say exactly what is wrong: not JSON, not an object, or which field.
@@ -23,6 +25,12 @@ enum ContextCoding {
         do {
             return try decoder.decode(Context.self, from: data)
         } catch let error as DecodingError {
+            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty, let schema,
+                let value = JSONValue(parsing: json), let problem = schema.problem(with: value, at: "context")
+            {
+                let field = problem.path.dropFirst("context.".count)
+                throw HandlerError.permanent("context field '\(field)' \(problem.problem)")
+            }
             throw HandlerError.permanent(describe(error))
         }
     }

@@ -14,6 +14,8 @@ public struct HandlerRegistry: Sendable {
         let run: @Sendable (String, TaskInvocation) async throws -> String
         let validate: @Sendable (String) throws -> Void
         let requiresUser: Bool
+        let description: String
+        let schema: JSONSchema
     }
 
     private let entries: [String: Entry]
@@ -35,7 +37,7 @@ public struct HandlerRegistry: Sendable {
         for handler in handlers {
             let type = Swift.type(of: handler).taskType
             guard entries[type] == nil else { throw .duplicateHandler(type) }
-            entries[type] = Self.entry(for: handler)
+            entries[type] = try Self.entry(for: handler)
         }
         var declared: [String: TaskTypeDeclaration] = [:]
         for declaration in declarations {
@@ -63,6 +65,21 @@ public struct HandlerRegistry: Sendable {
 
     /// The timeout a handler declared, if it declared one.
     public func timeout(for taskType: String) -> Duration? { entries[taskType]?.timeout }
+
+    /// Whether a task of the type must name a user (`user_id`).
+    public func requiresUser(_ taskType: String) -> Bool { entries[taskType]?.requiresUser ?? false }
+
+    /// What a task of the type does: the deployment's declared description, else the
+    /// handler's; `nil` for a remote type declared without one.
+    public func description(for taskType: String) -> String? {
+        declarations[taskType]?.description ?? entries[taskType]?.description
+    }
+
+    /// The schema of the type's context: the handler's, or a remote type's declared one;
+    /// any object for a remote type declared without one.
+    public func contextSchema(for taskType: String) -> JSONSchema {
+        entries[taskType]?.schema ?? declarations[taskType]?.contextSchema ?? .anyObject
+    }
 
     /// Checks that `contextJSON` decodes into the context type of the handler for
     /// `taskType` and passes its checks, and that the task has the user its type needs,
@@ -111,16 +128,24 @@ public struct HandlerRegistry: Sendable {
         return try await entry.run(contextJSON, invocation)
     }
 
-    private static func entry<H: TaskHandler>(for handler: H) -> Entry {
-        Entry(
+    private static func entry<H: TaskHandler>(for handler: H) throws(ConfigurationError) -> Entry {
+        let schema: JSONSchema
+        do {
+            schema = try JSONSchema(H.contextSchema.document)
+        } catch {
+            throw .invalidContextSchema(taskType: H.taskType, problem: error.description)
+        }
+        return Entry(
             timeout: H.timeout,
             run: { json, invocation in
-                let context = try ContextCoding.decode(H.Context.self, from: json)
+                let context = try ContextCoding.decode(H.Context.self, from: json, schema: schema)
                 let result = try await handler.handle(context, invocation: invocation)
                 return try ContextCoding.encode(result)
             },
-            validate: { json in try H.validate(try ContextCoding.decode(H.Context.self, from: json)) },
-            requiresUser: H.requiresUser
+            validate: { json in try H.validate(try ContextCoding.decode(H.Context.self, from: json, schema: schema)) },
+            requiresUser: H.requiresUser,
+            description: H.taskDescription,
+            schema: schema
         )
     }
 }

@@ -13,6 +13,10 @@ public struct NoopHandler: TaskHandler {
 
     public static let taskType = "noop"
 
+    public static let taskDescription = "Does nothing and completes at once: for checking that the scheduler runs tasks."
+
+    public static let contextSchema = ContextSchema.anyObject("Any JSON object; it is not read.")
+
     public init() {}
 
     public func handle(_ context: Context, invocation: TaskInvocation) async throws -> Result {

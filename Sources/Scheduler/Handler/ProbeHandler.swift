@@ -41,15 +41,37 @@ public struct ProbeHandler: TaskHandler {
 
     public static let taskType = "probe"
 
+    public static let taskDescription =
+        "Rehearses a real task: runs for duration_ms, reporting progress_steps times, fails its first fail_attempts attempts retryably, then completes."
+
+    public static let contextSchema = ContextSchema.object([
+        .integer("duration_ms", "How long each attempt runs, in milliseconds (default 0).",
+            minimum: durationRange.lowerBound, maximum: durationRange.upperBound),
+        .integer("fail_attempts", "How many attempts fail retryably before one succeeds (default 0).", minimum: 0),
+        .integer("progress_steps", "How many times each attempt reports progress, evenly over duration_ms (default 0: none).",
+            minimum: progressRange.lowerBound, maximum: progressRange.upperBound),
+    ])
+
+    static let durationRange = 0...3_600_000
+    static let progressRange = 0...10_000
+
+    /// Refuses at enqueue the durations, step counts and failure counts a run would refuse.
+    public static func validate(_ context: Context) throws {
+        guard durationRange.contains(context.durationMs) else {
+            throw HandlerError.permanent("context field 'duration_ms' must be from 0 to 3600000, not \(context.durationMs)")
+        }
+        guard progressRange.contains(context.progressSteps) else {
+            throw HandlerError.permanent("context field 'progress_steps' must be from 0 to 10000, not \(context.progressSteps)")
+        }
+        guard context.failAttempts >= 0 else {
+            throw HandlerError.permanent("context field 'fail_attempts' must be 0 or more, not \(context.failAttempts)")
+        }
+    }
+
     public init() {}
 
     public func handle(_ context: Context, invocation: TaskInvocation) async throws -> Result {
-        guard (0...3_600_000).contains(context.durationMs) else {
-            throw HandlerError.permanent("context field 'duration_ms' must be from 0 to 3600000, not \(context.durationMs)")
-        }
-        guard (0...10_000).contains(context.progressSteps) else {
-            throw HandlerError.permanent("context field 'progress_steps' must be from 0 to 10000, not \(context.progressSteps)")
-        }
+        try Self.validate(context)
         try await run(for: .milliseconds(context.durationMs), steps: context.progressSteps, invocation: invocation)
         if invocation.attempt <= context.failAttempts {
             throw HandlerError.retryable(

@@ -16,6 +16,15 @@ public protocol TaskHandler: Sendable {
     /// The `task_type` this handler serves; unique within a registry.
     static var taskType: String { get }
 
+    /// What a task of this type does, for the agent deciding whether to schedule one
+    /// (`GET /task-types`, the MCP tool's description).
+    static var taskDescription: String { get }
+
+    /// The JSON Schema of `Context`, with a description of each field: what an agent
+    /// must send. It must accept what `Context` decodes and ``validate(_:)`` passes, and
+    /// refuse the rest for the same field.
+    static var contextSchema: ContextSchema { get }
+
     /// How long one attempt may run before it is cancelled and counted as a retryable
     /// failure; `nil` uses the engine's default.
     static var timeout: Duration? { get }

@@ -7,7 +7,7 @@ import Foundation
 /// Supported: `type` (one or a list), `properties`, `required`, `additionalProperties`
 /// (true, false or a schema), `items`, `enum`, `const`, `minimum`, `maximum`,
 /// `exclusiveMinimum`, `exclusiveMaximum`, `minLength`, `maxLength`, `pattern`,
-/// `minItems`, `maxItems`; annotations (`$schema`, `$id`, `title`, `description`,
+/// `minItems`, `maxItems`, `minProperties`, `maxProperties`; annotations (`$schema`, `$id`, `title`, `description`,
 /// `default`, `examples`, `format`) are allowed and not checked. Any other keyword is
 /// refused when the schema is loaded, so a schema never silently checks less than its
 /// author meant.
@@ -30,12 +30,22 @@ public struct JSONSchema: Sendable, Hashable {
         case pattern(String)
         case minItems(Int)
         case maxItems(Int)
+        case minProperties(Int)
+        case maxProperties(Int)
     }
 
     private static let annotations: Set<String> = [
         "$schema", "$id", "$comment", "title", "description", "default", "examples", "format",
     ]
     private static let typeNames: Set<String> = ["object", "array", "string", "number", "integer", "boolean", "null"]
+
+    /// Any JSON object: the context schema of a type declared without one.
+    public static let anyObject = JSONSchema(document: ["type": "object"], rules: [.types(["object"])])
+
+    private init(document: JSONValue, rules: [Rule]) {
+        self.document = document
+        self.rules = rules
+    }
 
     /// Reads a schema; the error names the keyword (with its path) that cannot be used.
     public init(_ document: JSONValue, at path: String = "") throws(JSONSchemaError) {
@@ -97,6 +107,8 @@ public struct JSONSchema: Sendable, Hashable {
             case "maxLength": rules.append(.maxLength(try count()))
             case "minItems": rules.append(.minItems(try count()))
             case "maxItems": rules.append(.maxItems(try count()))
+            case "minProperties": rules.append(.minProperties(try count()))
+            case "maxProperties": rules.append(.maxProperties(try count()))
             case "pattern":
                 guard case .string(let pattern) = value, (try? NSRegularExpression(pattern: pattern)) != nil else {
                     throw JSONSchemaError(path: here, problem: "must be a valid regular expression")
@@ -105,7 +117,7 @@ public struct JSONSchema: Sendable, Hashable {
             default:
                 throw JSONSchemaError(
                     path: here,
-                    problem: "is not a keyword this scheduler checks (use type, properties, required, additionalProperties, items, enum, const, minimum, maximum, exclusiveMinimum, exclusiveMaximum, minLength, maxLength, pattern, minItems, maxItems)")
+                    problem: "is not a keyword this scheduler checks (use type, properties, required, additionalProperties, items, enum, const, minimum, maximum, exclusiveMinimum, exclusiveMaximum, minLength, maxLength, pattern, minItems, maxItems, minProperties, maxProperties)")
             }
         }
         self.rules = rules
@@ -161,6 +173,10 @@ public struct JSONSchema: Sendable, Hashable {
             return items.count >= limit ? nil : fail("must have at least \(limit) items")
         case (.maxItems(let limit), .array(let items)):
             return items.count <= limit ? nil : fail("must have at most \(limit) items")
+        case (.minProperties(let limit), .object(let object)):
+            return object.count >= limit ? nil : fail("must have at least \(limit) field\(limit == 1 ? "" : "s")")
+        case (.maxProperties(let limit), .object(let object)):
+            return object.count <= limit ? nil : fail("must have at most \(limit) field\(limit == 1 ? "" : "s")")
         default:
             // A rule about another kind of value (e.g. maxLength of a number) does not apply.
             return nil

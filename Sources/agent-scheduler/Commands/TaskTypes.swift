@@ -18,7 +18,7 @@ struct TaskTypes: AsyncParsableCommand {
     ) async throws {
         let runtime = try Runtime(settings)
         let shown = try await runtime.withStore { store, registry in
-            try await body(TaskTypeControl(store: store, registry: registry, limits: runtime.configuration.taskLimits))
+            try await body(TaskTypeControl(store: store, registry: registry, configuration: runtime.configuration))
         }
         try Output.json(shown)
     }
@@ -32,7 +32,7 @@ struct TaskTypes: AsyncParsableCommand {
         func run() async throws {
             let runtime = try Runtime(settings)
             let states = try await runtime.withStore { store, registry in
-                try await TaskTypeControl(store: store, registry: registry, limits: runtime.configuration.taskLimits).list()
+                try await TaskTypeControl(store: store, registry: registry, configuration: runtime.configuration).list()
             }
             if json { return try Output.json(states) }
             print(TextTable.render(

@@ -19,6 +19,8 @@ struct ProgressHandler: TaskHandler {
     struct Result: Encodable, Sendable {}
 
     static let taskType = "progress"
+    static let taskDescription = "Reports progress several times, then completes."
+    static let contextSchema = ContextSchema.object([.integer("reports", "How many reports.", required: true), .integer("data_bytes", "Padding in each report.")])
 
     func handle(_ context: Context, invocation: TaskInvocation) async throws -> Result {
         for step in 1...context.reports {

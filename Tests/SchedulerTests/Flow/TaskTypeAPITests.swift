@@ -42,6 +42,35 @@ struct TaskTypeAPITests {
         }
     }
 
+    @Test("GET /task-types gives each type's description, context schema, defaults and whether it needs a user", arguments: StoreKind.available)
+    func profiles(kind: StoreKind) async throws {
+        let schema: JSONValue = ["type": "object", "required": ["url"], "properties": ["url": ["type": "string"]]]
+        try await APIHarness.with(kind, configure: { configuration in
+            configuration.maxRetries = 5
+            configuration.taskTypes = [
+                TaskTypeDeclaration(
+                    name: "transcribe", remote: true, description: "Turns audio into text.",
+                    contextSchema: try? JSONSchema(schema), maxRetries: 2, lease: .seconds(90)),
+                TaskTypeDeclaration(name: "render", remote: true),
+            ]
+        }) { _, client in
+            let listed = try await client.send(.get, "/task-types")
+            let greet = try #require(Self.entry("greet", in: listed["task_types"]))
+            #expect(greet["description"] == .string(GreetHandler.taskDescription))
+            #expect(greet["context_schema"] == GreetHandler.contextSchema.document)
+            #expect(greet["requires_user"] == .bool(false))
+            #expect(greet["remote"] == .bool(false))
+            #expect(greet["defaults"] == ["priority": "medium", "max_retries": 5, "timeout_seconds": 300])
+
+            let transcribe = try #require(Self.entry("transcribe", in: listed["task_types"]))
+            #expect(transcribe["description"] == "Turns audio into text.")
+            #expect(transcribe["context_schema"] == schema)
+            #expect(transcribe["defaults"] == ["priority": "medium", "max_retries": 2, "lease_seconds": 90])
+            let render = try #require(Self.entry("render", in: listed["task_types"]))
+            #expect(render["context_schema"] == ["type": "object"], "a remote type declared without a schema takes any object")
+        }
+    }
+
     /// The object of `type` in a `task_types` array.
     static func entry(_ type: String, in list: JSONValue?) -> [String: JSONValue]? {
         guard case .array(let items)? = list else { return nil }

@@ -19,6 +19,8 @@ struct FlakyHandler: TaskHandler {
     }
 
     static let taskType = "flaky"
+    static let taskDescription = "Fails its first attempts."
+    static let contextSchema = ContextSchema.object([.integer("fail_times", "Attempts that fail.", required: true), .boolean("permanent", "Whether failures are permanent.")])
 
     func handle(_ context: Context, invocation: TaskInvocation) async throws -> Result {
         if invocation.attempt <= context.failTimes {

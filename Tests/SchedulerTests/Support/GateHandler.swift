@@ -9,6 +9,8 @@ struct GateHandler: TaskHandler {
     struct Result: Encodable, Sendable {}
 
     static let taskType = "gate"
+    static let taskDescription = "Waits until the test opens its gate."
+    static let contextSchema = ContextSchema.anyObject("Not read.")
 
     let gate: Gate
     let started: AsyncStream<UUID>.Continuation

@@ -14,6 +14,8 @@ struct GreetHandler: TaskHandler {
     }
 
     static let taskType = "greet"
+    static let taskDescription = "Greets someone."
+    static let contextSchema = ContextSchema.object([.string("name", "Who.", required: true), .integer("times", "How often.", required: true)])
 
     func handle(_ context: Context, invocation: TaskInvocation) async throws -> Result {
         Result(greeting: Array(repeating: "hello \(context.name)", count: context.times).joined(separator: " "))
