@@ -18,8 +18,9 @@ RUN swift build -c release --static-swift-stdlib --product agent-scheduler \
 
 # ---- run --------------------------------------------------------------------------
 FROM debian:bookworm-slim
+# libcurl4: FoundationNetworking, which the MCP SDK links, calls libcurl.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends ca-certificates tzdata libstdc++6 \
+    && apt-get install -y --no-install-recommends ca-certificates tzdata libstdc++6 libcurl4 \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --user-group --create-home --system --home-dir /app scheduler
 WORKDIR /app

@@ -48,7 +48,7 @@ public struct ResearchSolution: TaskHandler {
 
     /// Refuses a blank description at enqueue, as the run would.
     public static func validate(_ context: Context) throws {
-        try requireText(context.description)
+        _ = try requireText(context.description)
     }
 
     /// The description without surrounding white space; throws when nothing is left.

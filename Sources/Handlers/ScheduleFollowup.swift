@@ -41,7 +41,7 @@ public struct ScheduleFollowup: TaskHandler {
 
     /// Refuses a blank reason at enqueue, as the run would.
     public static func validate(_ context: Context) throws {
-        try requireText(context.reason)
+        _ = try requireText(context.reason)
     }
 
     /// The reason without surrounding white space; throws when nothing is left.

@@ -7,7 +7,7 @@ struct AgentScheduler: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "agent-scheduler",
         abstract: "Runs scheduled tasks for AI agents from an agent_tasks table (SQLite or PostgreSQL).",
-        subcommands: [Serve.self, Migrate.self, Enqueue.self, Tasks.self, Stats.self, TaskTypes.self, Schedules.self, Prune.self, Handlers.self, LoadSQL.self, LoadTasks.self],
+        subcommands: [Serve.self, Migrate.self, Enqueue.self, Tasks.self, Stats.self, TaskTypes.self, Schedules.self, Prune.self, Handlers.self, AgentToolsCommand.self, LoadSQL.self, LoadTasks.self],
         defaultSubcommand: Serve.self
     )
 

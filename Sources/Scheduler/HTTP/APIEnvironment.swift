@@ -2,7 +2,8 @@ import Foundation
 import Logging
 
 /// What the HTTP routes act on: the store, the engine, the handler registry (to check
-/// contexts at enqueue time), the settings `/health` reports and the metrics export.
+/// contexts at enqueue time), the settings `/health` reports, the metrics export and the
+/// MCP sessions.
 public struct APIEnvironment: Sendable {
     public let store: any TaskStore
     public let engine: Engine
@@ -11,6 +12,8 @@ public struct APIEnvironment: Sendable {
     public let clock: any WallClock
     /// The registry `GET /metrics` shows; `nil` serves no metrics (404).
     public let export: PrometheusExport?
+    /// The MCP sessions of `/mcp`.
+    public let agentSessions: AgentToolSessions
 
     public init(
         store: any TaskStore,
@@ -26,6 +29,11 @@ public struct APIEnvironment: Sendable {
         self.configuration = configuration
         self.clock = clock
         self.export = export
+        agentSessions = AgentToolSessions(
+            tools: AgentTools(
+                store: store, registry: registry, configuration: configuration, clock: clock, logger: engine.logger,
+                wake: { [engine] in engine.triggerPoll() }),
+            loopbackOnly: configuration.apiToken == nil, logger: engine.logger)
     }
 
     /// The engine's metrics, which the event streams count their clients in.

@@ -53,6 +53,10 @@ public enum SchedulerAPI {
         api.delete("/schedules/{name}") { _, context in try await schedules.remove(context) }
         api.post("/schedules/{name}/pause") { _, context in try await schedules.pause(context) }
         api.post("/schedules/{name}/resume") { _, context in try await schedules.resume(context) }
+        let agentTools = AgentToolRoute(sessions: environment.agentSessions)
+        for method in [HTTPRequest.Method.post, .get, .delete] {
+            api.on("/mcp", method: method) { request, context in try await agentTools.respond(request, context: context) }
+        }
         api.post("/process-task") { request, context in try await tasks.processNow(request, context: context) }
         api.post("/trigger-poll") { _, _ in try tasks.triggerPoll() }
         return router
@@ -69,7 +73,7 @@ public enum SchedulerAPI {
         (.get, "/task-types"), (.post, "/task-types/{type}/pause"), (.post, "/task-types/{type}/resume"),
         (.post, "/schedules"), (.get, "/schedules"), (.delete, "/schedules/{name}"),
         (.post, "/schedules/{name}/pause"), (.post, "/schedules/{name}/resume"),
-        (.post, "/process-task"), (.post, "/trigger-poll"),
+        (.post, "/mcp"), (.get, "/mcp"), (.delete, "/mcp"), (.post, "/process-task"), (.post, "/trigger-poll"),
     ]
 
     /// The application serving the router on `HOST`:`PORT`, running `services` (store,

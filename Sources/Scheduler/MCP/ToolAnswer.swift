@@ -1,0 +1,45 @@
+import Foundation
+import Logging
+import MCP
+
+/// How a tool's outcome reaches the agent: the JSON both as text (which every client
+/// shows the model) and as `structuredContent`; a failure as a tool error whose text
+/// names the field or the state at fault, never as a protocol failure.
+enum ToolAnswer {
+    /// `value` as JSON, the way the HTTP API encodes it.
+    static func json(_ value: some Encodable) throws -> JSONValue {
+        guard let json = JSONValue(parsing: try JSONText.encode(value)) else {
+            throw SchedulerError.invalidInput(field: "result", reason: "could not be encoded as JSON")
+        }
+        return json
+    }
+
+    static func result(_ answer: Result<JSONValue, any Error>, tool: String, logger: Logger) -> CallTool.Result {
+        switch answer {
+        case .success(let value):
+            let text = (try? JSONText.encode(value)) ?? "{}"
+            let structured: MCP.Value? = MCP.Value(value)
+            return CallTool.Result(content: [.text(text: text, annotations: nil, _meta: nil)], structuredContent: structured)
+        case .failure(let error):
+            let (code, message) = describe(error, tool: tool, logger: logger)
+            let structured: MCP.Value? = MCP.Value(["error": ["code": .string(code), "message": .string(message)]])
+            return CallTool.Result(
+                content: [.text(text: "\(code): \(message)", annotations: nil, _meta: nil)], structuredContent: structured,
+                isError: true)
+        }
+    }
+
+    /// A stable code and a message the agent can act on. An unexpected error (the
+    /// database unreachable) is logged in full and answered without its details.
+    private static func describe(_ error: any Error, tool: String, logger: Logger) -> (String, String) {
+        switch error {
+        case let error as APIError: (error.code, error.message.replacingOccurrences(of: "field '", with: "argument '"))
+        case let error as SchedulerError: (error.code, error.description)
+        default:
+            {
+                logger.error("MCP tool failed", metadata: ["tool": "\(tool)", "error": "\(error)"])
+                return ("unavailable", "the scheduler could not complete \(tool) just now (its database did not answer); try again shortly")
+            }()
+        }
+    }
+}
