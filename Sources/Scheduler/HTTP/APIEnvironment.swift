@@ -33,7 +33,7 @@ public struct APIEnvironment: Sendable {
             tools: AgentTools(
                 store: store, registry: registry, configuration: configuration, clock: clock, logger: engine.logger,
                 wake: { [engine] in engine.triggerPoll() }),
-            loopbackOnly: configuration.apiToken == nil, logger: engine.logger)
+            loopbackOnly: configuration.apiToken == nil, clock: clock, logger: engine.logger)
     }
 
     /// The engine's metrics, which the event streams count their clients in.

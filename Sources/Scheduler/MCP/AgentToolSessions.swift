@@ -4,20 +4,20 @@ import MCP
 
 /// The MCP sessions of `/mcp` (Streamable HTTP): a session begins with an `initialize`
 /// request, gets its own server and transport, and ends with a `DELETE`, after
-/// ``idleLimit`` without a request, or at shutdown.
+/// `idleLimit` without a request (checked when a session opens), or at shutdown.
 ///
-/// At most ``sessionLimit`` live at once, so that clients that never hang up cannot
+/// At most `sessionLimit` live at once, so that clients that never hang up cannot
 /// exhaust the process; beyond it a new session is refused with 503.
 public actor AgentToolSessions {
     struct Session {
         let server: MCP.Server
         let transport: StatefulHTTPServerTransport
-        var lastUsed: ContinuousClock.Instant
+        var lastUsed: Date
     }
 
-    static let sessionLimit = 1_000
-    static let idleLimit = Duration.seconds(3_600)
-
+    private let sessionLimit: Int
+    private let idleLimit: TimeInterval
+    private let clock: any WallClock
     private let tools: AgentTools
     private let validation: any HTTPRequestValidationPipeline
     private let logger: Logger
@@ -26,8 +26,14 @@ public actor AgentToolSessions {
     /// `loopbackOnly` checks the `Host` and `Origin` headers against loopback names, so a
     /// web page cannot reach a server without a token through DNS rebinding; with a token
     /// the token guards the endpoint instead.
-    public init(tools: AgentTools, loopbackOnly: Bool, logger: Logger) {
+    public init(
+        tools: AgentTools, loopbackOnly: Bool, sessionLimit: Int = 1_000, idleLimit: Duration = .seconds(3_600),
+        clock: any WallClock = SystemClock(), logger: Logger
+    ) {
         self.tools = tools
+        self.sessionLimit = sessionLimit
+        self.idleLimit = idleLimit.timeInterval
+        self.clock = clock
         self.logger = logger
         var validators: [any HTTPRequestValidator] = [
             AcceptHeaderValidator(mode: .sseRequired), ContentTypeValidator(), ProtocolVersionValidator(), SessionValidator(),
@@ -41,7 +47,7 @@ public actor AgentToolSessions {
 
     /// Answers one HTTP request to `/mcp`.
     public func handle(_ request: MCP.HTTPRequest) async -> MCP.HTTPResponse {
-        let now = ContinuousClock.now
+        let now = clock.now
         if let id = request.header(HTTPHeaderName.sessionID), var session = sessions[id] {
             session.lastUsed = now
             sessions[id] = session
@@ -70,10 +76,10 @@ public actor AgentToolSessions {
         for id in sessions.keys { await close(id) }
     }
 
-    private func open(_ request: MCP.HTTPRequest, now: ContinuousClock.Instant) async -> MCP.HTTPResponse {
-        for (id, session) in sessions where now - session.lastUsed > Self.idleLimit { await close(id) }
-        guard sessions.count < Self.sessionLimit else {
-            return .error(statusCode: 503, .internalError("Service Unavailable: \(Self.sessionLimit) MCP sessions are open; end one (DELETE) or retry later"))
+    private func open(_ request: MCP.HTTPRequest, now: Date) async -> MCP.HTTPResponse {
+        for (id, session) in sessions where now.timeIntervalSince(session.lastUsed) > idleLimit { await close(id) }
+        guard sessions.count < sessionLimit else {
+            return .error(statusCode: 503, .internalError("Service Unavailable: \(sessionLimit) MCP sessions are open; end one (DELETE) or retry later"))
         }
         let transport = StatefulHTTPServerTransport(validationPipeline: validation, logger: logger)
         do {

@@ -185,3 +185,59 @@ struct AgentToolsTests {
         return inner
     }
 }
+
+/// `/mcp`'s sessions: opened by `initialize`, ended by `DELETE`, capped, and expired
+/// when idle.
+@Suite("MCP sessions over HTTP")
+struct AgentToolSessionsTests {
+    static let initialize = Data(#"""
+        {"jsonrpc": "2.0", "id": 1, "method": "initialize",
+         "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}}
+        """#.utf8)
+    static let headers = ["Accept": "application/json, text/event-stream", "Content-Type": "application/json", "Host": "127.0.0.1:8080"]
+
+    static func open(_ sessions: AgentToolSessions) async -> MCP.HTTPResponse {
+        await sessions.handle(MCP.HTTPRequest(method: "POST", headers: headers, body: initialize, path: "/mcp"))
+    }
+
+    @Test("a session opens with initialize and ends with DELETE; others get 400 or 404; the cap gives 503 until idle ones expire")
+    func lifecycle() async throws {
+        try await TestDatabase.with(.sqlite) { db in
+            let clock = ManualClock(Date())
+            let tools = AgentTools(
+                store: db.store, registry: try HandlerRegistry(testHandlers), configuration: SchedulerConfiguration(databaseURL: db.url),
+                clock: clock, logger: TestDatabase.logger)
+            let sessions = AgentToolSessions(
+                tools: tools, loopbackOnly: true, sessionLimit: 2, idleLimit: .seconds(60), clock: clock, logger: TestDatabase.logger)
+            let first = await Self.open(sessions)
+            #expect(first.statusCode == 200)
+            let id = try #require(first.headers["MCP-Session-Id"])
+            #expect(await Self.open(sessions).statusCode == 200)
+            #expect(await sessions.count == 2)
+            let refused = await Self.open(sessions)
+            #expect(refused.statusCode == 503, "a third session beyond the cap of 2")
+
+            let list = Data(#"{"jsonrpc": "2.0", "id": 2, "method": "tools/list"}"#.utf8)
+            let noSession = await sessions.handle(MCP.HTTPRequest(method: "POST", headers: Self.headers, body: list, path: "/mcp"))
+            #expect(noSession.statusCode == 400)
+            let unknown = await sessions.handle(MCP.HTTPRequest(
+                method: "POST", headers: Self.headers.merging(["MCP-Session-Id": "nope"]) { $1 }, body: list, path: "/mcp"))
+            #expect(unknown.statusCode == 404)
+
+            let ended = await sessions.handle(MCP.HTTPRequest(
+                method: "DELETE", headers: Self.headers.merging(["MCP-Session-Id": id, "MCP-Protocol-Version": "2025-06-18"]) { $1 },
+                path: "/mcp"))
+            #expect(ended.statusCode == 200)
+            #expect(await sessions.count == 1)
+            let foreign = await sessions.handle(MCP.HTTPRequest(
+                method: "POST", headers: Self.headers.merging(["Host": "evil.example:8080"]) { $1 }, body: Self.initialize, path: "/mcp"))
+            #expect(foreign.statusCode == 421, "a non-loopback Host is refused without a token (DNS rebinding)")
+            #expect(await sessions.count == 1, "a refused initialize leaves no session")
+            clock.advance(by: .seconds(61))
+            #expect(await Self.open(sessions).statusCode == 200)
+            #expect(await sessions.count == 1, "the idle session expired when this one opened")
+            await sessions.closeAll()
+            #expect(await sessions.count == 0)
+        }
+    }
+}
