@@ -30,16 +30,13 @@ enum ToolAnswer {
     }
 
     /// A stable code and a message the agent can act on. An unexpected error (the
-    /// database unreachable) is logged in full and answered without its details.
+    /// database unreachable, say) is logged in full and answered without its details.
     private static func describe(_ error: any Error, tool: String, logger: Logger) -> (String, String) {
-        switch error {
-        case let error as APIError: (error.code, error.message.replacingOccurrences(of: "field '", with: "argument '"))
-        case let error as SchedulerError: (error.code, error.description)
-        default:
-            {
-                logger.error("MCP tool failed", metadata: ["tool": "\(tool)", "error": "\(error)"])
-                return ("unavailable", "the scheduler could not complete \(tool) just now (its database did not answer); try again shortly")
-            }()
+        if let error = error as? APIError {
+            return (error.code, error.message.replacingOccurrences(of: "field '", with: "argument '"))
         }
+        if let error = error as? SchedulerError { return (error.code, error.description) }
+        logger.error("MCP tool failed", metadata: ["tool": "\(tool)", "error": "\(error)"])
+        return ("unavailable", "the scheduler could not complete \(tool) just now; try again shortly (its log has the cause)")
     }
 }
