@@ -14,6 +14,7 @@ public enum SchedulerAPI {
         router.add(middleware: JSONErrorMiddleware(routes: operations))
         let health = HealthRoute(environment: environment)
         router.get("/health") { _, _ in try await health.response() }
+        DashboardRoutes(environment: environment).register(on: router)
 
         let api = router.group()
         if let token = environment.configuration.apiToken {
@@ -74,7 +75,7 @@ public enum SchedulerAPI {
         (.post, "/schedules"), (.get, "/schedules"), (.delete, "/schedules/{name}"),
         (.post, "/schedules/{name}/pause"), (.post, "/schedules/{name}/resume"),
         (.post, "/mcp"), (.get, "/mcp"), (.delete, "/mcp"), (.post, "/process-task"), (.post, "/trigger-poll"),
-    ]
+    ] + DashboardRoutes.operations
 
     /// The application serving the router on `HOST`:`PORT`, running `services` (store,
     /// rescuer, engine) alongside the server so that SIGTERM stops them all in order;

@@ -53,6 +53,8 @@ struct OpenAPIContract: @unchecked Sendable {
         }
         response = resolve(response)
         let content = response["content"] as? [String: Any] ?? [:]
+        // A response documented without a body (a redirect) must have none.
+        if content.isEmpty { return body.isEmpty ? [] : ["\(method) \(template) \(status) has an undocumented body"] }
         // A stream or text body is documented by its media type; its events are checked
         // one by one with ``problems(schema:value:)``.
         if content["application/json"] == nil, !content.isEmpty { return [] }

@@ -1,0 +1,333 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Mustache
+
+/// `/dashboard`: the operator's pages, rendered on the server from the same reads as the
+/// API: an overview (counts, due work, workers, schedules), the task list and a task's
+/// detail with the actions that apply to it.
+///
+/// Not behind the bearer token (a browser cannot send one): with a token set, a session
+/// cookie from `/dashboard/login` admits the operator; every action is a POST carrying
+/// the session's CSRF token.
+struct DashboardRoutes {
+    let environment: APIEnvironment
+    let auth: DashboardAuth
+
+    init(environment: APIEnvironment) {
+        self.environment = environment
+        auth = DashboardAuth(apiToken: environment.configuration.apiToken)
+    }
+
+    /// Every dashboard route, for the router's 405 answers and the contract test.
+    static let operations: [(method: HTTPRequest.Method, path: String)] = [
+        (.get, "/dashboard"), (.get, "/dashboard/login"), (.post, "/dashboard/login"), (.post, "/dashboard/logout"),
+        (.get, "/dashboard/tasks"), (.get, "/dashboard/tasks/{id}"), (.post, "/dashboard/tasks/{id}/{action}"),
+    ]
+
+    func register(on router: Router<SchedulerRequestContext>) {
+        router.get("/dashboard") { request, _ in try await page(request) { try await overview($0) } }
+        router.get("/dashboard/login") { _, _ in loginPage(failed: false) }
+        router.post("/dashboard/login") { request, context in try await login(request, context: context) }
+        router.post("/dashboard/logout") { request, context in try await action(request, context: context) { _ in logout() } }
+        router.get("/dashboard/tasks") { request, _ in try await page(request) { try await taskList(request, $0) } }
+        router.get("/dashboard/tasks/{id}") { request, context in
+            try await page(request) { try await taskDetail(try Self.taskID(context), $0) }
+        }
+        router.post("/dashboard/tasks/{id}/{action}") { request, context in
+            try await action(request, context: context) { _ in try await act(on: try Self.taskID(context), context: context) }
+        }
+    }
+
+    // MARK: Sessions
+
+    /// The page `render` builds for a visitor with a session; a visitor without one is
+    /// sent to the login page (or, without a token, given a session).
+    private func page(_ request: Request, _ render: (Visit) async throws -> String) async throws -> Response {
+        let now = environment.clock.now
+        var session = Self.session(in: request)
+        var issued: String?
+        if !auth.isValid(session: session, now: now) {
+            guard auth.token == nil else { return Self.redirect("/dashboard/login") }
+            issued = auth.newSession(now: now)
+            session = issued
+        }
+        let visit = Visit(csrf: auth.csrfToken(for: session ?? ""), loggedIn: auth.token != nil, notice: Self.notice(in: request))
+        do {
+            return Self.html(.ok, try await render(visit), cookie: issued.map(DashboardAuth.cookie))
+        } catch let redirect as Redirect {
+            return Self.redirect(redirect.to)
+        } catch let error as SchedulerError {
+            let status: HTTPResponse.Status = if case .taskNotFound = error { .notFound } else { .unprocessableContent }
+            return Self.html(status, Self.render("problem", visit.fields(["title": "Not found", "message": error.description])))
+        } catch let error as APIError {
+            return Self.html(error.status, Self.render("problem", visit.fields(["title": "Cannot show that", "message": error.message])))
+        }
+    }
+
+    /// Runs a state-changing form post: only with a valid session and its CSRF token.
+    private func action(
+        _ request: Request, context: SchedulerRequestContext, _ perform: (FormBody) async throws -> Response
+    ) async throws -> Response {
+        let body = try await request.body.collect(upTo: 64 * 1024)
+        let form = FormBody(String(buffer: body))
+        guard let session = Self.session(in: request), auth.isValid(session: session, now: environment.clock.now) else {
+            return Self.redirect("/dashboard/login")
+        }
+        guard auth.acceptsCSRF(form["csrf"], session: session) else {
+            return Self.html(.forbidden, Self.render("problem", [
+                "title": "Refused", "message": "The form's CSRF token is missing or stale: reload the page and try again.",
+            ]))
+        }
+        return try await perform(form)
+    }
+
+    private func login(_ request: Request, context: SchedulerRequestContext) async throws -> Response {
+        let form = FormBody(String(buffer: try await request.body.collect(upTo: 64 * 1024)))
+        guard auth.acceptsToken(form["token"] ?? "") else { return loginPage(failed: true, status: .unauthorized) }
+        var response = Self.redirect("/dashboard")
+        response.headers[.setCookie] = DashboardAuth.cookie(auth.newSession(now: environment.clock.now))
+        return response
+    }
+
+    private func logout() -> Response {
+        var response = Self.redirect("/dashboard/login")
+        response.headers[.setCookie] = DashboardAuth.expiredCookie
+        return response
+    }
+
+    private func loginPage(failed: Bool, status: HTTPResponse.Status = .ok) -> Response {
+        guard auth.token != nil else { return Self.redirect("/dashboard") }
+        return Self.html(status, Self.render("login", ["title": "Log in", "failed": failed]))
+    }
+
+    // MARK: Pages
+
+    private func overview(_ visit: Visit) async throws -> String {
+        let store = environment.store
+        let now = environment.clock.now
+        let stats = try await QueueStats.read(from: store, limits: environment.configuration.taskLimits, now: now)
+        let types = stats.taskTypes.map { type -> [String: Any] in
+            [
+                "name": type.taskType, "pending": type.pending, "due": type.due, "processing": type.processing,
+                "failed": type.failed, "completedHour": type.completedLast["60m"] ?? 0,
+                "oldestDue": type.oldestDueAgeSeconds.map { DurationText.text(max(1, $0.rounded())) } ?? "–",
+                "failureRate": type.failureRate.map { String(format: "%.0f %%", $0 * 100) } ?? "–",
+                "state": [type.paused ? "paused" : "running", type.limit.map { "limited (\(Self.describe($0)))" }]
+                    .compactMap { $0 }.joined(separator: ", "),
+            ]
+        }
+        let sum = { (value: (QueueStats.TypeStats) -> Int) in stats.taskTypes.map(value).reduce(0, +) }
+        let totals: [[String: Any]] = [
+            ["label": "Pending", "count": sum(\.pending)], ["label": "Due now", "count": sum(\.due)],
+            ["label": "Running", "count": sum(\.processing)], ["label": "Failed", "count": sum(\.failed)],
+            ["label": "Completed (1 h)", "count": sum { $0.completedLast["60m"] ?? 0 }],
+        ]
+        let workers = try await store.workers().map { worker -> [String: Any] in
+            [
+                "id": worker.workerID, "kind": "\(worker.kind)", "types": worker.taskTypes.joined(separator: ", "),
+                "lastSeen": Timestamp.string(from: worker.lastSeenAt), "state": worker.isGone(at: now) ? "gone" : "active",
+            ]
+        }
+        let schedules = try await store.schedules().map { schedule -> [String: Any] in
+            var fields: [String: Any] = [
+                "name": schedule.name, "taskType": schedule.taskType, "cron": schedule.cron.description,
+                "timezone": schedule.timeZone.identifier,
+            ]
+            if !schedule.paused, let next = schedule.nextRunAt { fields["nextRun"] = Timestamp.string(from: next) }
+            return fields
+        }
+        return Self.render("overview", visit.fields([
+            "title": "Overview", "totals": totals, "types": types, "workers": workers, "schedules": schedules,
+        ]))
+    }
+
+    private func taskList(_ request: Request, _ visit: Visit) async throws -> String {
+        let query = request.uri.queryParameters
+        func text(_ name: String) -> String? {
+            query[Substring(name)].map { String($0).trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
+        }
+        if let id = text("id") {
+            guard let uuid = UUID(uuidString: id) else { throw APIError.invalidQuery("id", "must be a task id (a UUID)") }
+            throw Redirect(to: "/dashboard/tasks/\(uuid.lowercasedString)")
+        }
+        var filter = TaskFilter()
+        filter.limit = 50
+        if let status = text("status") {
+            guard let value = TaskStatus(rawValue: status) else { throw APIError.invalidQuery("status", "is not a task status") }
+            filter.status = value
+        }
+        filter.taskType = text("task_type")
+        if let user = text("user_id") {
+            guard let id = UUID(uuidString: user) else { throw APIError.invalidQuery("user_id", "must be a UUID") }
+            filter.userID = id
+        }
+        if let cursor = text("cursor") {
+            guard let id = UUID(uuidString: cursor) else { throw APIError.invalidQuery("cursor", "must come from an earlier page") }
+            filter.after = id
+        }
+        let tasks = try await environment.store.tasks(matching: filter)
+        let rows = try tasks.map { task -> [String: Any] in
+            var row = DashboardValues.fields(try ToolAnswer.json(TaskRepresentation(task)))
+            row["shortID"] = String(task.id.lowercasedString.prefix(8))
+            return row
+        }
+        var next: String?
+        if tasks.count == filter.limit, let last = tasks.last {
+            var components = URLComponents()
+            components.queryItems = [
+                filter.status.map { URLQueryItem(name: "status", value: $0.rawValue) },
+                filter.taskType.map { URLQueryItem(name: "task_type", value: $0) },
+                filter.userID.map { URLQueryItem(name: "user_id", value: $0.lowercasedString) },
+                URLQueryItem(name: "cursor", value: last.id.lowercasedString),
+            ].compactMap { $0 }
+            next = "/dashboard/tasks" + (components.string ?? "")
+        }
+        var page: [String: Any] = [
+            "title": "Tasks", "rows": rows,
+            "statuses": TaskStatus.allCases.map { ["value": $0.rawValue, "selected": $0 == filter.status] },
+            "taskTypes": environment.registry.allTaskTypes.map { ["value": $0, "selected": $0 == filter.taskType] },
+            "userID": filter.userID?.lowercasedString ?? "",
+        ]
+        if let next { page["next"] = next }
+        return Self.render("tasks", visit.fields(page))
+    }
+
+    private func taskDetail(_ id: UUID, _ visit: Visit) async throws -> String {
+        let store = environment.store
+        guard let task = try await store.task(id: id) else { throw SchedulerError.taskNotFound(id) }
+        let log = try await store.actionLog(taskID: id)
+        let webhooks = try await store.deliveries(taskID: id)
+        let representation = try ToolAnswer.json(TaskRepresentation(task, actionLog: log, webhooks: webhooks))
+        var fields = DashboardValues.fields(representation)
+        let path = "/dashboard/tasks/\(id.lowercasedString)"
+        var actions: [[String: Any]] = []
+        if !task.status.isFinal, task.cancelRequestedAt == nil { actions.append(["label": "Cancel", "path": "\(path)/cancel"]) }
+        if task.status == .failed || task.status == .cancelled { actions.append(["label": "Retry", "path": "\(path)/retry"]) }
+        if task.status == .pending { actions.append(["label": "Run now", "path": "\(path)/run"]) }
+        let paused = try await store.pausedTaskTypes()[task.taskType] != nil
+        if environment.registry.allTaskTypes.contains(task.taskType) {
+            actions.append([
+                "label": paused ? "Resume \(task.taskType)" : "Pause \(task.taskType)",
+                "path": "\(path)/\(paused ? "resume-type" : "pause-type")",
+            ])
+        }
+        let attempts = (fields["action_log"] as? [Any]) ?? []
+        fields.removeValue(forKey: "action_log")
+        var page: [String: Any] = [
+            "title": "Task \(id.lowercasedString.prefix(8))", "task": fields, "context": DashboardValues.pretty(task.contextJSON),
+            "attempts": attempts, "actions": actions.map { $0.merging(["csrf": visit.csrf]) { $1 } },
+        ]
+        if let result = task.resultJSON { page["result"] = DashboardValues.pretty(result) }
+        if !webhooks.isEmpty {
+            page["webhooks"] = DashboardValues.pretty(try JSONText.encode(webhooks.map(WebhookDeliveryRepresentation.init)))
+        }
+        return Self.render("task", visit.fields(page))
+    }
+
+    /// Cancel, retry, run now, or pause or resume the task's type, then back to the task.
+    private func act(on id: UUID, context: SchedulerRequestContext) async throws -> Response {
+        let action = context.parameters.get("action") ?? ""
+        let store = environment.store
+        let now = environment.clock.now
+        let back = "/dashboard/tasks/\(id.lowercasedString)"
+        do {
+            let notice: String
+            switch action {
+            case "cancel":
+                let task = try await store.cancel(id: id, now: now)
+                notice = task.status == .processing ? "Asked the running task to stop." : "Cancelled."
+            case "retry":
+                _ = try await store.retry(id: id, now: now)
+                environment.engine.triggerPoll()
+                notice = "Queued again, due now."
+            case "run":
+                let task = try await environment.engine.processNow(id: id)
+                notice = "Ran it: \(task.status.rawValue)."
+            case "pause-type", "resume-type":
+                guard let task = try await store.task(id: id) else { throw SchedulerError.taskNotFound(id) }
+                let control = TaskTypeControl(store: store, registry: environment.registry, configuration: environment.configuration)
+                if action == "pause-type" {
+                    _ = try await control.pause(task.taskType, now: now)
+                    notice = "Paused \(task.taskType) on every instance."
+                } else {
+                    _ = try await control.resume(task.taskType)
+                    notice = "Resumed \(task.taskType)."
+                }
+            default:
+                return Self.html(.notFound, Self.render("problem", ["title": "Not found", "message": "No action '\(action)'."]))
+            }
+            return Self.redirect("\(back)?notice=\(Self.queryEscaped(notice))")
+        } catch let error as SchedulerError {
+            return Self.redirect("\(back)?notice=\(Self.queryEscaped(error.description))")
+        }
+    }
+
+    // MARK: Helpers
+
+    /// What every page shows besides its content.
+    struct Visit {
+        var csrf: String
+        var loggedIn: Bool
+        var notice: String?
+
+        func fields(_ page: [String: Any]) -> [String: Any] {
+            var fields = page
+            fields["csrf"] = csrf
+            fields["loggedIn"] = loggedIn
+            if let notice { fields["notice"] = notice }
+            return fields
+        }
+    }
+
+    /// A page that sends the browser elsewhere (a task id searched for).
+    struct Redirect: Error {
+        let to: String
+    }
+
+    static func render(_ template: String, _ fields: [String: Any]) -> String {
+        DashboardTemplates.library.render(fields, withTemplate: template) ?? ""
+    }
+
+    static func html(_ status: HTTPResponse.Status, _ body: String, cookie: String? = nil) -> Response {
+        var headers: HTTPFields = [
+            .contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
+            .contentSecurityPolicy: "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+            HTTPField.Name("X-Content-Type-Options")!: "nosniff",
+        ]
+        if let cookie { headers[.setCookie] = cookie }
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    static func redirect(_ location: String) -> Response {
+        Response(status: .seeOther, headers: [.location: location, .cacheControl: "no-store"])
+    }
+
+    private static func session(in request: Request) -> String? {
+        for header in request.headers[values: .cookie] {
+            for pair in header.split(separator: ";") {
+                let parts = pair.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
+                if parts.count == 2, parts[0] == DashboardAuth.cookieName { return String(parts[1]) }
+            }
+        }
+        return nil
+    }
+
+    private static func notice(in request: Request) -> String? {
+        request.uri.queryParameters["notice"].map { String($0).removingPercentEncoding ?? String($0) }
+    }
+
+    private static func queryEscaped(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+    }
+
+    private static func describe(_ limit: QueueStats.LimitStats) -> String {
+        [limit.concurrency.map { "\($0) at once" }, limit.rate.map { "\($0)" }].compactMap { $0 }.joined(separator: ", ")
+    }
+
+    private static func taskID(_ context: SchedulerRequestContext) throws -> UUID {
+        let text = context.parameters.get("id") ?? ""
+        guard let id = UUID(uuidString: text) else { throw APIError.invalidID(text) }
+        return id
+    }
+}

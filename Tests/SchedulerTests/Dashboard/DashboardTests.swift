@@ -1,0 +1,157 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import Scheduler
+import TestSupport
+import Testing
+
+/// `/dashboard` through the router: the login and its cookie, the pages and what they
+/// show, escaping, and actions that need the session's CSRF token.
+@Suite("Dashboard")
+struct DashboardTests {
+    /// A page or redirect, with what a browser would keep.
+    struct Page {
+        let status: Int
+        let body: String
+        let location: String?
+        let setCookie: String?
+
+        /// The session cookie's value, when this answer sets one.
+        var session: String? {
+            guard let setCookie, let value = setCookie.split(separator: ";").first else { return nil }
+            let parts = value.split(separator: "=", maxSplits: 1)
+            return parts.count == 2 && !parts[1].isEmpty ? String(parts[1]) : nil
+        }
+
+        /// The CSRF token the page's forms carry.
+        var csrf: String? {
+            guard let range = body.range(of: #"name="csrf" value=""#) else { return nil }
+            return String(body[range.upperBound...].prefix { $0 != "\"" })
+        }
+    }
+
+    static func send(
+        _ client: APIHarness.Client, _ method: HTTPRequest.Method, _ uri: String, session: String? = nil, form: String? = nil,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> Page {
+        var headers: HTTPFields = [:]
+        if let session { headers[.cookie] = "agent_scheduler_session=\(session)" }
+        if form != nil { headers[.contentType] = "application/x-www-form-urlencoded" }
+        let response = try await client.client.executeRequest(
+            uri: uri, method: method, headers: headers, body: form.map { ByteBuffer(string: $0) })
+        let body = String(buffer: response.body)
+        let path = String(uri.split(separator: "?", maxSplits: 1).first ?? "")
+        let problems = client.contract.problems(method: method.rawValue, path: path, status: Int(response.status.code), body: body)
+        #expect(problems.isEmpty, "\(problems)", sourceLocation: sourceLocation)
+        return Page(
+            status: Int(response.status.code), body: body, location: response.headers[.location],
+            setCookie: response.headers[.setCookie])
+    }
+
+    static func logIn(_ client: APIHarness.Client) async throws -> String {
+        let answer = try await send(client, .post, "/dashboard/login", form: "token=dash%2Btoken")
+        return try #require(answer.session, "no session cookie: \(answer.setCookie ?? "none")")
+    }
+
+    @Test("with a token, the dashboard asks for it once and keeps an HttpOnly, SameSite=Strict session", arguments: StoreKind.available)
+    func login(kind: StoreKind) async throws {
+        try await APIHarness.with(kind, token: "dash+token") { _, client in
+            let anonymous = try await Self.send(client, .get, "/dashboard")
+            #expect(anonymous.status == 303 && anonymous.location == "/dashboard/login")
+            let form = try await Self.send(client, .get, "/dashboard/login")
+            #expect(form.status == 200 && form.body.contains(#"type="password""#))
+            let wrong = try await Self.send(client, .post, "/dashboard/login", form: "token=guess")
+            #expect(wrong.status == 401 && wrong.session == nil)
+            let right = try await Self.send(client, .post, "/dashboard/login", form: "token=dash%2Btoken")
+            #expect(right.status == 303 && right.location == "/dashboard")
+            let cookie = try #require(right.setCookie)
+            for attribute in ["HttpOnly", "SameSite=Strict", "Path=/dashboard"] {
+                #expect(cookie.contains(attribute), "the session cookie lacks \(attribute): \(cookie)")
+            }
+            let session = try #require(right.session)
+            #expect(try await Self.send(client, .get, "/dashboard", session: session).status == 200)
+            #expect(try await Self.send(client, .get, "/dashboard", session: session + "0").status == 303, "a forged session")
+            let overview = try await Self.send(client, .get, "/dashboard", session: session)
+            let out = try await Self.send(client, .post, "/dashboard/logout", session: session, form: "csrf=\(overview.csrf ?? "")")
+            #expect(out.status == 303 && out.setCookie?.contains("Max-Age=0") == true)
+        }
+    }
+
+    @Test("pages show counts, the task list and a task; a context holding <script> shows as text", arguments: StoreKind.available)
+    func pages(kind: StoreKind) async throws {
+        try await APIHarness.with(kind, token: "dash+token") { harness, client in
+            let hostile = #"{"task_type": "noop", "agent_type": "test", "scheduled_for": "2099-01-01T00:00:00Z", "context": {"note": "<script>alert(1)</script>"}}"#
+            let created = try await client.send(.post, "/tasks", body: hostile)
+            let id = try #require(created["id"].flatMap { if case .string(let id) = $0 { id } else { nil } })
+            _ = try await client.send(.post, "/tasks", body: #"{"task_type": "greet", "agent_type": "test", "context": {"name": "Ada", "times": 1}}"#)
+            _ = await harness.engine.processDueTasks()
+            let session = try await Self.logIn(client)
+
+            let overview = try await Self.send(client, .get, "/dashboard", session: session)
+            #expect(overview.body.contains(#"<a href="/dashboard/tasks?task_type=noop">noop</a></th><td class="num">1</td>"#),
+                "noop's pending count: \(overview.body)")
+            let workers = try await harness.db.store.workers()
+            #expect(workers.allSatisfy { overview.body.contains($0.workerID) })
+            #expect(overview.body.contains("No worker has been seen.") == workers.isEmpty)
+
+            let list = try await Self.send(client, .get, "/dashboard/tasks?status=pending", session: session)
+            #expect(list.body.contains(id) && !list.body.contains("greet</td>"), "only the pending task is listed")
+            let jump = try await Self.send(client, .get, "/dashboard/tasks?id=\(id.uppercased())", session: session)
+            #expect(jump.status == 303 && jump.location == "/dashboard/tasks/\(id)")
+            let bad = try await Self.send(client, .get, "/dashboard/tasks?status=stuck", session: session)
+            #expect(bad.status == 400 && bad.body.contains("status"))
+
+            let detail = try await Self.send(client, .get, "/dashboard/tasks/\(id)", session: session)
+            #expect(detail.status == 200)
+            #expect(detail.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+            #expect(!detail.body.contains("<script>alert"), "the context's script must not reach the page as markup")
+            #expect(detail.body.contains("/cancel") && detail.body.contains("/run") && !detail.body.contains("/retry\""))
+            let missing = try await Self.send(client, .get, "/dashboard/tasks/\(UUID().uuidString)", session: session)
+            #expect(missing.status == 404)
+        }
+    }
+
+    @Test("an action needs the session's CSRF token; with it, cancel and retry change the task", arguments: StoreKind.available)
+    func actions(kind: StoreKind) async throws {
+        try await APIHarness.with(kind, token: "dash+token") { harness, client in
+            let created = try await client.send(
+                .post, "/tasks", body: #"{"task_type": "noop", "agent_type": "test", "scheduled_for": "2099-01-01T00:00:00Z"}"#)
+            let id = try #require(created["id"].flatMap { if case .string(let id) = $0 { id } else { nil } })
+            let session = try await Self.logIn(client)
+            let page = try await Self.send(client, .get, "/dashboard/tasks/\(id)", session: session)
+            let csrf = try #require(page.csrf)
+
+            #expect(try await Self.send(client, .post, "/dashboard/tasks/\(id)/cancel", session: session, form: "").status == 403)
+            #expect(try await Self.send(client, .post, "/dashboard/tasks/\(id)/cancel", session: session, form: "csrf=\(csrf.dropLast())0").status == 403)
+            #expect(try await Self.send(client, .post, "/dashboard/tasks/\(id)/cancel", form: "csrf=\(csrf)").status == 303,
+                "no session: to the login page")
+            #expect(try await client.send(.get, "/tasks/\(id)")["status"] == "pending", "nothing refused changed the task")
+
+            let cancelled = try await Self.send(client, .post, "/dashboard/tasks/\(id)/cancel", session: session, form: "csrf=\(csrf)")
+            #expect(cancelled.status == 303 && cancelled.location?.hasPrefix("/dashboard/tasks/\(id)?notice=") == true)
+            #expect(try await client.send(.get, "/tasks/\(id)")["status"] == "cancelled")
+            let after = try await Self.send(client, .get, cancelled.location ?? "", session: session)
+            #expect(after.body.contains("Cancelled.") && after.body.contains("/retry"))
+
+            _ = try await Self.send(client, .post, "/dashboard/tasks/\(id)/retry", session: session, form: "csrf=\(csrf)")
+            #expect(try await client.send(.get, "/tasks/\(id)")["status"] == "pending")
+            _ = try await Self.send(client, .post, "/dashboard/tasks/\(id)/pause-type", session: session, form: "csrf=\(csrf)")
+            #expect(try await client.send(.get, "/health")["pausedTaskTypes"] == ["noop"])
+            _ = harness
+        }
+    }
+
+    @Test("without a token the dashboard needs no login but still binds actions to a session", arguments: StoreKind.available)
+    func withoutToken(kind: StoreKind) async throws {
+        try await APIHarness.with(kind) { _, client in
+            let first = try await Self.send(client, .get, "/dashboard")
+            #expect(first.status == 200)
+            let session = try #require(first.session, "a visitor gets a session cookie")
+            #expect(try await Self.send(client, .get, "/dashboard/login").location == "/dashboard")
+            let logout = try await Self.send(client, .post, "/dashboard/logout", form: "csrf=\(first.csrf ?? "")")
+            #expect(logout.status == 303 && logout.location == "/dashboard/login", "no session cookie, no action")
+            #expect(try await Self.send(client, .get, "/dashboard/tasks", session: session).status == 200)
+        }
+    }
+}
