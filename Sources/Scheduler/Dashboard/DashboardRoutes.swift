@@ -23,6 +23,7 @@ struct DashboardRoutes {
     static let operations: [(method: HTTPRequest.Method, path: String)] = [
         (.get, "/dashboard"), (.get, "/dashboard/login"), (.post, "/dashboard/login"), (.post, "/dashboard/logout"),
         (.get, "/dashboard/tasks"), (.get, "/dashboard/tasks/{id}"), (.post, "/dashboard/tasks/{id}/{action}"),
+        (.get, "/dashboard/events"),
     ]
 
     func register(on router: Router<SchedulerRequestContext>) {
@@ -34,6 +35,7 @@ struct DashboardRoutes {
         router.get("/dashboard/tasks/{id}") { request, context in
             try await page(request) { try await taskDetail(try Self.taskID(context), $0) }
         }
+        router.get("/dashboard/events") { request, _ in try events(request) }
         router.post("/dashboard/tasks/{id}/{action}") { request, context in
             try await action(request, context: context) { _ in try await act(on: try Self.taskID(context), context: context) }
         }
@@ -52,7 +54,9 @@ struct DashboardRoutes {
             issued = auth.newSession(now: now)
             session = issued
         }
-        let visit = Visit(csrf: auth.csrfToken(for: session ?? ""), loggedIn: auth.token != nil, notice: Self.notice(in: request))
+        let visit = Visit(
+            csrf: auth.csrfToken(for: session ?? ""), loggedIn: auth.token != nil, notice: Self.notice(in: request),
+            live: request.uri.path)
         do {
             return Self.html(.ok, try await render(visit), cookie: issued.map(DashboardAuth.cookie))
         } catch let redirect as Redirect {
@@ -99,6 +103,15 @@ struct DashboardRoutes {
     private func loginPage(failed: Bool, status: HTTPResponse.Status = .ok) -> Response {
         guard auth.token != nil else { return Self.redirect("/dashboard") }
         return Self.html(status, Self.render("login", ["title": "Log in", "failed": failed]))
+    }
+
+    /// `GET /dashboard/events`: `GET /events` for a visitor with a session, which the
+    /// pages' script follows to update what they show.
+    private func events(_ request: Request) throws -> Response {
+        guard auth.isValid(session: Self.session(in: request), now: environment.clock.now) else {
+            return Self.html(.unauthorized, Self.render("problem", ["title": "Log in", "message": "This stream needs a dashboard session."]))
+        }
+        return try EventRoutes(environment: environment).all(request)
     }
 
     // MARK: Pages
@@ -216,6 +229,7 @@ struct DashboardRoutes {
         fields.removeValue(forKey: "action_log")
         var page: [String: Any] = [
             "title": "Task \(id.lowercasedString.prefix(8))", "task": fields, "context": DashboardValues.pretty(task.contextJSON),
+            "liveTask": id.lowercasedString,
             "attempts": attempts, "actions": actions.map { $0.merging(["csrf": visit.csrf]) { $1 } },
         ]
         if let result = task.resultJSON { page["result"] = DashboardValues.pretty(result) }
@@ -270,11 +284,15 @@ struct DashboardRoutes {
         var csrf: String
         var loggedIn: Bool
         var notice: String?
+        /// The page's path, which the script re-reads when an event concerns it.
+        var live: String
 
         func fields(_ page: [String: Any]) -> [String: Any] {
             var fields = page
             fields["csrf"] = csrf
             fields["loggedIn"] = loggedIn
+            fields["live"] = live
+            fields["eventKinds"] = TaskEvent.Kind.allCases.map(\.rawValue).joined(separator: ",")
             if let notice { fields["notice"] = notice }
             return fields
         }

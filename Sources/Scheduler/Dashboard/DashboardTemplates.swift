@@ -57,16 +57,48 @@ enum DashboardTemplates {
         </nav>
         {{#loggedIn}}<form class="inline" method="post" action="/dashboard/logout"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit">Log out</button></form>{{/loggedIn}}
         </header>
-        <main id="main">
+        <main id="main" data-live="{{live}}" data-task="{{liveTask}}" data-kinds="{{eventKinds}}">
         {{#notice}}<p class="notice" role="status">{{notice}}</p>{{/notice}}
         """
 
     static let foot = """
         </main>
         <script>
-        for (const node of document.querySelectorAll("time[datetime]")) {
-          const date = new Date(node.getAttribute("datetime"));
-          if (!isNaN(date)) { node.title = node.getAttribute("datetime"); node.textContent = date.toLocaleString(); }
+        "use strict";
+        // Times in the browser's zone, the UTC value on hover.
+        function localTimes(root) {
+          for (const node of root.querySelectorAll("time[datetime]")) {
+            const date = new Date(node.getAttribute("datetime"));
+            if (!isNaN(date)) { node.title = node.getAttribute("datetime") + " (UTC)"; node.textContent = date.toLocaleString(); }
+          }
+        }
+        localTimes(document);
+        // Live: a listed task's status changes in place; any other page is read again
+        // (at most twice a second) when an event concerns it, without reloading.
+        const main = document.getElementById("main");
+        if (window.EventSource && main.dataset.live) {
+          const task = main.dataset.task;
+          const source = new EventSource("/dashboard/events" + (task ? "?task_id=" + encodeURIComponent(task) : ""));
+          let queued = false;
+          const refresh = () => {
+            if (queued) return;
+            queued = true;
+            setTimeout(async () => {
+              queued = false;
+              const response = await fetch(location.href, {credentials: "same-origin", headers: {"Accept": "text/html"}});
+              if (!response.ok) return;
+              const next = new DOMParser().parseFromString(await response.text(), "text/html").getElementById("main");
+              if (next) { main.innerHTML = next.innerHTML; localTimes(main); }
+            }, 500);
+          };
+          for (const kind of main.dataset.kinds.split(",")) {
+            source.addEventListener(kind, (event) => {
+              if (main.dataset.live !== "/dashboard/tasks") return refresh();
+              const data = JSON.parse(event.data);
+              const cell = main.querySelector('tr[data-task-id="' + CSS.escape(data.task_id) + '"] td[data-status]');
+              if (cell) { cell.textContent = data.status; cell.className = "status-" + data.status; }
+            });
+          }
         }
         </script>
         </body>
@@ -129,7 +161,7 @@ enum DashboardTemplates {
         <div class="scroll"><table>
         <thead><tr><th scope="col">Task</th><th scope="col">Type</th><th scope="col">Status</th><th scope="col">Priority</th><th scope="col">Scheduled for</th><th scope="col">User</th><th scope="col" class="num">Retries</th></tr></thead>
         <tbody>
-        {{#rows}}<tr data-task-id="{{id}}"><td><a href="/dashboard/tasks/{{id}}"><code>{{shortID}}</code></a></td><td>{{task_type}}</td><td class="status-{{status}}">{{status}}</td><td>{{priority}}</td><td><time datetime="{{scheduled_for}}">{{scheduled_for}}</time></td><td>{{user_id}}</td><td class="num">{{retry_count}}/{{max_retries}}</td></tr>{{/rows}}
+        {{#rows}}<tr data-task-id="{{id}}"><td><a href="/dashboard/tasks/{{id}}"><code>{{shortID}}</code></a></td><td>{{task_type}}</td><td class="status-{{status}}" data-status>{{status}}</td><td>{{priority}}</td><td><time datetime="{{scheduled_for}}">{{scheduled_for}}</time></td><td>{{user_id}}</td><td class="num">{{retry_count}}/{{max_retries}}</td></tr>{{/rows}}
         {{^rows}}<tr><td colspan="7" class="muted">No tasks match.</td></tr>{{/rows}}
         </tbody></table></div>
         {{#next}}<p><a href="{{next}}">Older tasks →</a></p>{{/next}}

@@ -142,6 +142,27 @@ struct DashboardTests {
         }
     }
 
+    @Test("/dashboard/events streams a task's events to a session, and refuses a visitor without one", arguments: StoreKind.available)
+    func events(kind: StoreKind) async throws {
+        try await APIHarness.with(kind, token: "dash+token", live: true) { harness, client in
+            let session = try await Self.logIn(client)
+            let refused = try await SSEClient.withStream(port: client.port, path: "/dashboard/events") { reader in reader.status }
+            #expect(refused == 401)
+            let created = try await client.send(.post, "/tasks", body: #"{"task_type": "greet", "context": {"name": "Ada", "times": 1}}"#)
+            let id = try #require(created["id"].flatMap { if case .string(let id) = $0 { id } else { nil } })
+            try await SSEClient.withStream(
+                port: client.port, path: "/dashboard/events?task_id=\(id)", headers: [("Cookie", "agent_scheduler_session=\(session)")]
+            ) { reader in
+                #expect(reader.status == 200)
+                #expect(try await reader.next()?.comment == "connected")
+                _ = await harness.engine.processDueTasks()
+                var names: [String] = []
+                while names.last != "task.completed", let frame = try await reader.nextEvent() { names.append(frame.event ?? "") }
+                #expect(names == ["task.started", "task.completed"])
+            }
+        }
+    }
+
     @Test("without a token the dashboard needs no login but still binds actions to a session", arguments: StoreKind.available)
     func withoutToken(kind: StoreKind) async throws {
         try await APIHarness.with(kind) { _, client in
