@@ -37,7 +37,13 @@ struct DashboardRoutes {
         }
         router.get("/dashboard/events") { request, _ in try events(request) }
         router.post("/dashboard/tasks/{id}/{action}") { request, context in
-            try await action(request, context: context) { _ in try await act(on: try Self.taskID(context), context: context) }
+            let id = try Self.taskID(context)
+            guard let action = context.parameters.get("action").flatMap(TaskAction.init(rawValue:)) else {
+                return Self.html(.notFound, Self.render("problem", [
+                    "title": "Not found", "message": "No such action: use \(TaskAction.allCases.map(\.rawValue).joined(separator: ", ")).",
+                ]))
+            }
+            return try await self.action(request, context: context) { _ in try await act(action, on: id) }
         }
     }
 
@@ -239,37 +245,41 @@ struct DashboardRoutes {
         return Self.render("task", visit.fields(page))
     }
 
+    /// What a task's page can do to it.
+    enum TaskAction: String, CaseIterable {
+        case cancel, retry, run
+        case pauseType = "pause-type"
+        case resumeType = "resume-type"
+    }
+
     /// Cancel, retry, run now, or pause or resume the task's type, then back to the task.
-    private func act(on id: UUID, context: SchedulerRequestContext) async throws -> Response {
-        let action = context.parameters.get("action") ?? ""
+    private func act(_ action: TaskAction, on id: UUID) async throws -> Response {
         let store = environment.store
         let now = environment.clock.now
         let back = "/dashboard/tasks/\(id.lowercasedString)"
         do {
             let notice: String
             switch action {
-            case "cancel":
+            case .cancel:
                 let task = try await store.cancel(id: id, now: now)
                 notice = task.status == .processing ? "Asked the running task to stop." : "Cancelled."
-            case "retry":
+            case .retry:
                 _ = try await store.retry(id: id, now: now)
                 environment.engine.triggerPoll()
                 notice = "Queued again, due now."
-            case "run":
+            case .run:
                 let task = try await environment.engine.processNow(id: id)
                 notice = "Ran it: \(task.status.rawValue)."
-            case "pause-type", "resume-type":
+            case .pauseType, .resumeType:
                 guard let task = try await store.task(id: id) else { throw SchedulerError.taskNotFound(id) }
                 let control = TaskTypeControl(store: store, registry: environment.registry, configuration: environment.configuration)
-                if action == "pause-type" {
+                if action == .pauseType {
                     _ = try await control.pause(task.taskType, now: now)
                     notice = "Paused \(task.taskType) on every instance."
                 } else {
                     _ = try await control.resume(task.taskType)
                     notice = "Resumed \(task.taskType)."
                 }
-            default:
-                return Self.html(.notFound, Self.render("problem", ["title": "Not found", "message": "No action '\(action)'."]))
             }
             return Self.redirect("\(back)?notice=\(Self.queryEscaped(notice))")
         } catch let error as SchedulerError {

@@ -46,6 +46,8 @@ enum DashboardTemplates {
         .filters label { display: flex; flex-direction: column; font-size: .85rem; }
         .notice { padding: .6rem .8rem; border: 1px solid var(--line); border-radius: .4rem; margin-bottom: 1rem; }
         .muted { color: var(--muted); }
+        dl { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; }
+        dt { font-weight: 600; } dd { margin: 0; }
         </style>
         </head>
         <body>

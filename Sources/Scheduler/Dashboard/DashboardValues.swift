@@ -26,6 +26,9 @@ enum DashboardValues {
         guard let data = text.data(using: .utf8), let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]),
             let pretty = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .fragmentsAllowed, .withoutEscapingSlashes])
         else { return text }
+        // Foundation prints an empty object over three lines.
+        if let empty = object as? [String: Any], empty.isEmpty { return "{}" }
+        if let empty = object as? [Any], empty.isEmpty { return "[]" }
         return String(decoding: pretty, as: UTF8.self)
     }
 }

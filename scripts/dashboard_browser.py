@@ -1,0 +1,163 @@
+"""The dashboard in a real browser, checked by scripts/dashboard-browser: headless
+Chromium (Debian's) driven by Selenium against the release binary with a token, on a
+SQLite file. It logs in, reads the counts, opens a task whose context holds a script
+(which must show as text and not run), cancels and retries it with the buttons, watches
+a task's row turn `completed` live without a reload, checks that a phone-width page
+does not scroll sideways, and saves screenshots of the overview and a task
+(SCREENSHOTS, default docs/screenshots). Waits poll the page with a deadline; every
+check names what it found.
+"""
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+BINARY = os.environ["AGENT_SCHEDULER_BINARY"]
+SCREENSHOTS = os.environ.get("SCREENSHOTS", "docs/screenshots")
+WORK = tempfile.mkdtemp(prefix="agent-scheduler-dashboard.")
+TOKEN = "dashboard-check-token"
+
+
+class CheckFailed(Exception):
+    """A check failed; the message says which and with what values."""
+
+
+def expect(condition, message):
+    if not condition:
+        raise CheckFailed(message)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def api(port, method, path, body=None):
+    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {TOKEN}"}
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=data, method=method, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+    except OSError:
+        return None, None
+
+
+def serve():
+    port = free_port()
+    env = {"PATH": os.environ["PATH"], "DATABASE_URL": f"sqlite://{WORK}/dashboard.db", "PORT": str(port),
+           "SCHEDULER_API_TOKEN": TOKEN, "LOG_LEVEL": "info"}
+    log = open(os.path.join(WORK, "serve.log"), "w")
+    process = subprocess.Popen([BINARY, "serve"], env=env, stdout=log, stderr=subprocess.STDOUT, cwd=WORK)
+    deadline = time.monotonic() + 60
+    while api(port, "GET", "/health")[0] != 200:
+        expect(time.monotonic() < deadline and process.poll() is None, "serve did not answer /health")
+        time.sleep(0.1)
+    return process, port
+
+
+def browser():
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900"]:
+        options.add_argument(argument)
+    service = Service(shutil.which("chromedriver") or "/usr/bin/chromedriver")
+    return webdriver.Chrome(options=options, service=service)
+
+
+def wait(driver, condition, what, timeout=30):
+    try:
+        return WebDriverWait(driver, timeout, poll_frequency=0.1).until(lambda _: condition())
+    except Exception as error:
+        raise CheckFailed(f"timed out after {timeout} s waiting for {what}") from error
+
+
+def check(driver, port):
+    base = f"http://127.0.0.1:{port}"
+    _, pending = api(port, "POST", "/tasks", {"task_type": "noop", "scheduled_for": "2099-01-01T00:00:00Z",
+                                              "context": {"note": "<script>window.__injected = 1</script><img src=x onerror=\"window.__injected = 2\">"}})
+    hostile = pending["id"]
+
+    # Log in once; the overview shows the counts the API reports.
+    driver.get(f"{base}/dashboard")
+    expect(driver.current_url.endswith("/dashboard/login"), f"an anonymous visit landed on {driver.current_url}")
+    driver.find_element(By.ID, "token").send_keys(TOKEN)
+    driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    wait(driver, lambda: driver.current_url.rstrip("/").endswith("/dashboard"), "the overview after logging in")
+    cookies = {cookie["name"]: cookie for cookie in driver.get_cookies()}
+    session = cookies.get("agent_scheduler_session")
+    expect(session and session["httpOnly"] and session.get("sameSite") == "Strict", f"the session cookie is {session}")
+    cards = {card.find_element(By.TAG_NAME, "span").text: card.find_element(By.TAG_NAME, "b").text
+             for card in driver.find_elements(By.CSS_SELECTOR, ".card")}
+    expect(cards.get("Pending") == "1", f"the overview's counts are {cards}")
+    os.makedirs(SCREENSHOTS, exist_ok=True)
+    driver.save_screenshot(os.path.join(SCREENSHOTS, "overview.png"))
+
+    # The hostile context shows as text and runs nothing; cancel, then retry.
+    driver.get(f"{base}/dashboard/tasks/{hostile}")
+    context = driver.find_element(By.XPATH, "//h2[text()='Context']/following-sibling::pre[1]").text
+    expect("<script>window.__injected = 1</script>" in context, f"the context shows as {context!r}")
+    expect(driver.execute_script("return window.__injected === undefined"), "the context's script or handler ran")
+    driver.find_element(By.XPATH, "//button[text()='Cancel']").click()
+    wait(driver, lambda: "Cancelled." in driver.find_element(By.TAG_NAME, "main").text, "the cancel notice")
+    expect(api(port, "GET", f"/tasks/{hostile}")[1]["status"] == "cancelled", "the task is not cancelled")
+    driver.find_element(By.XPATH, "//button[text()='Retry']").click()
+    wait(driver, lambda: "Queued again" in driver.find_element(By.TAG_NAME, "main").text, "the retry notice")
+    # Due now again, so the engine may already have run it.
+    status = api(port, "GET", f"/tasks/{hostile}")[1]["status"]
+    expect(status in ("pending", "processing", "completed"), f"the retried task is {status}")
+    driver.save_screenshot(os.path.join(SCREENSHOTS, "task.png"))
+
+    # A row changes state live: no reload (the page's marker survives).
+    _, probe = api(port, "POST", "/tasks", {"task_type": "probe", "context": {"duration_ms": 2000, "progress_steps": 4}})
+    driver.get(f"{base}/dashboard/tasks?task_type=probe")
+    driver.execute_script("window.__marker = 42")
+    cell = f"tr[data-task-id='{probe['id']}'] td[data-status]"
+    wait(driver, lambda: driver.find_element(By.CSS_SELECTOR, cell).text == "completed", "the probe's row to turn completed")
+    expect(driver.execute_script("return window.__marker") == 42, "the page reloaded instead of updating in place")
+
+    # A phone-width page does not scroll sideways (wide tables scroll inside their box).
+    driver.set_window_size(390, 844)
+    for path in ["/dashboard", "/dashboard/tasks", f"/dashboard/tasks/{hostile}"]:
+        driver.get(base + path)
+        overflow = driver.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+        expect(overflow <= 0, f"{path} is {overflow} px wider than a phone")
+
+
+def main():
+    process, port = serve()
+    driver = None
+    try:
+        driver = browser()
+        check(driver, port)
+        print("dashboard in Chromium: all checks passed; screenshots in", SCREENSHOTS)
+    except CheckFailed as failure:
+        print(f"FAIL {failure}", file=sys.stderr)
+        with open(os.path.join(WORK, "serve.log")) as log:
+            print("".join(log.readlines()[-30:]), file=sys.stderr)
+        sys.exit(1)
+    finally:
+        if driver:
+            driver.quit()
+        process.terminate()
+        process.wait(timeout=30)
+        shutil.rmtree(WORK, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
