@@ -132,6 +132,7 @@ struct DashboardRoutes {
                 "failed": type.failed, "completedHour": type.completedLast["60m"] ?? 0,
                 "oldestDue": type.oldestDueAgeSeconds.map { DurationText.text(max(1, $0.rounded())) } ?? "–",
                 "failureRate": type.failureRate.map { String(format: "%.0f %%", $0 * 100) } ?? "–",
+                "wait": type.waitMs.map { "\($0.p50) / \($0.p95)" } ?? "–", "run": type.runMs.map { "\($0.p50) / \($0.p95)" } ?? "–",
                 "state": [type.paused ? "paused" : "running", type.limit.map { "limited (\(Self.describe($0)))" }]
                     .compactMap { $0 }.joined(separator: ", "),
             ]
@@ -166,12 +167,18 @@ struct DashboardRoutes {
         func text(_ name: String) -> String? {
             query[Substring(name)].map { String($0).trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
         }
-        if let id = text("id") {
-            guard let uuid = UUID(uuidString: id) else { throw APIError.invalidQuery("id", "must be a task id (a UUID)") }
-            throw Redirect(to: "/dashboard/tasks/\(uuid.lowercasedString)")
-        }
         var filter = TaskFilter()
         filter.limit = 50
+        // One search box: a task's id jumps to it; another UUID is a user; anything else
+        // an idempotency key.
+        if let search = text("q") {
+            if let id = UUID(uuidString: search) {
+                if try await environment.store.task(id: id) != nil { throw Redirect(to: "/dashboard/tasks/\(id.lowercasedString)") }
+                filter.userID = id
+            } else {
+                filter.idempotencyKey = search
+            }
+        }
         if let status = text("status") {
             guard let value = TaskStatus(rawValue: status) else { throw APIError.invalidQuery("status", "is not a task status") }
             filter.status = value
@@ -198,6 +205,7 @@ struct DashboardRoutes {
                 filter.status.map { URLQueryItem(name: "status", value: $0.rawValue) },
                 filter.taskType.map { URLQueryItem(name: "task_type", value: $0) },
                 filter.userID.map { URLQueryItem(name: "user_id", value: $0.lowercasedString) },
+                text("q").map { URLQueryItem(name: "q", value: $0) },
                 URLQueryItem(name: "cursor", value: last.id.lowercasedString),
             ].compactMap { $0 }
             next = "/dashboard/tasks" + (components.string ?? "")
@@ -206,7 +214,7 @@ struct DashboardRoutes {
             "title": "Tasks", "rows": rows,
             "statuses": TaskStatus.allCases.map { ["value": $0.rawValue, "selected": $0 == filter.status] },
             "taskTypes": environment.registry.allTaskTypes.map { ["value": $0, "selected": $0 == filter.taskType] },
-            "userID": filter.userID?.lowercasedString ?? "",
+            "userID": filter.userID?.lowercasedString ?? "", "search": text("q") ?? "",
         ]
         if let next { page["next"] = next }
         return Self.render("tasks", visit.fields(page))

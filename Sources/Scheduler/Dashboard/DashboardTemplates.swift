@@ -128,10 +128,10 @@ enum DashboardTemplates {
         </div></section>
         <section aria-labelledby="types"><h2 id="types">By task type</h2>
         <div class="scroll"><table>
-        <thead><tr><th scope="col">Type</th><th scope="col" class="num">Pending</th><th scope="col" class="num">Due</th><th scope="col">Oldest due</th><th scope="col" class="num">Running</th><th scope="col" class="num">Failed</th><th scope="col" class="num">Done (1 h)</th><th scope="col" class="num">Failure rate</th><th scope="col">State</th></tr></thead>
+        <thead><tr><th scope="col">Type</th><th scope="col" class="num">Pending</th><th scope="col" class="num">Due</th><th scope="col">Oldest due</th><th scope="col" class="num">Running</th><th scope="col" class="num">Failed</th><th scope="col" class="num">Done (1 h)</th><th scope="col" class="num">Failure rate</th><th scope="col" class="num">Wait ms p50 / p95</th><th scope="col" class="num">Run ms p50 / p95</th><th scope="col">State</th></tr></thead>
         <tbody>
-        {{#types}}<tr><th scope="row"><a href="/dashboard/tasks?task_type={{name}}">{{name}}</a></th><td class="num">{{pending}}</td><td class="num">{{due}}</td><td>{{oldestDue}}</td><td class="num">{{processing}}</td><td class="num">{{failed}}</td><td class="num">{{completedHour}}</td><td class="num">{{failureRate}}</td><td>{{state}}</td></tr>{{/types}}
-        {{^types}}<tr><td colspan="9" class="muted">No tasks yet.</td></tr>{{/types}}
+        {{#types}}<tr><th scope="row"><a href="/dashboard/tasks?task_type={{name}}">{{name}}</a></th><td class="num">{{pending}}</td><td class="num">{{due}}</td><td>{{oldestDue}}</td><td class="num">{{processing}}</td><td class="num">{{failed}}</td><td class="num">{{completedHour}}</td><td class="num">{{failureRate}}</td><td class="num">{{wait}}</td><td class="num">{{run}}</td><td>{{state}}</td></tr>{{/types}}
+        {{^types}}<tr><td colspan="11" class="muted">No tasks yet.</td></tr>{{/types}}
         </tbody></table></div></section>
         <section aria-labelledby="workers"><h2 id="workers">Workers</h2>
         <div class="scroll"><table>
@@ -157,7 +157,7 @@ enum DashboardTemplates {
         <label>Status <select name="status"><option value="">any</option>{{#statuses}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{value}}</option>{{/statuses}}</select></label>
         <label>Task type <select name="task_type"><option value="">any</option>{{#taskTypes}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{value}}</option>{{/taskTypes}}</select></label>
         <label>User id <input name="user_id" value="{{userID}}" size="36"></label>
-        <label>Task id <input name="id" size="36"></label>
+        <label>Search <input name="q" value="{{search}}" size="36" placeholder="task id, user id or idempotency key"></label>
         <button type="submit">Show</button>
         </form>
         <div class="scroll"><table>

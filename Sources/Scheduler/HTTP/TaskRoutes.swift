@@ -70,7 +70,7 @@ struct TaskRoutes {
         var tasks: [TaskRepresentation]
     }
 
-    /// `GET /tasks?status=&task_type=&user_id=&limit=&cursor=`, newest first.
+    /// `GET /tasks?status=&task_type=&user_id=&idempotency_key=&limit=&cursor=`, newest first.
     func list(_ request: Request) async throws -> Response {
         let query = request.uri.queryParameters
         func text(_ name: String) -> String? { query[Substring(name)].map { String($0) } }
@@ -83,6 +83,7 @@ struct TaskRoutes {
             filter.status = value
         }
         filter.taskType = text("task_type")
+        filter.idempotencyKey = text("idempotency_key")
         if let user = text("user_id") {
             guard let id = UUID(uuidString: user) else { throw APIError.invalidQuery("user_id", "must be a UUID") }
             filter.userID = id

@@ -28,11 +28,12 @@ struct TaskTools {
             "A task's status, context, result, progress, when it ran, and its attempts from the action log (each with its error): what happened to it.",
             ["task_id": taskID], required: ["task_id"], readOnly: true),
         tool(.listTasks, "List tasks",
-            "Tasks, newest first, filtered by status, task type or user; next_cursor pages on.",
+            "Tasks, newest first, filtered by status, task type, user or idempotency key; next_cursor pages on.",
             [
                 "status": ["type": "string", "enum": .array(TaskStatus.allCases.map { .string($0.rawValue) })],
                 "task_type": ["type": "string"],
                 "user_id": ["type": "string", "format": "uuid"],
+                "idempotency_key": ["type": "string", "description": "The task scheduled with this key."],
                 "limit": ["type": "integer", "minimum": 1, "maximum": 200, "description": "At most this many (default 20)."],
                 "cursor": ["type": "string", "description": "next_cursor of the page before."],
             ], required: [], readOnly: true),
@@ -79,11 +80,12 @@ struct TaskTools {
             guard let task = try await store.task(id: id) else { throw SchedulerError.taskNotFound(id) }
             return try await detail(task)
         case .listTasks:
-            try fields.rejectUnknown(["status", "task_type", "user_id", "limit", "cursor"])
+            try fields.rejectUnknown(["status", "task_type", "user_id", "idempotency_key", "limit", "cursor"])
             var filter = TaskFilter()
             filter.status = try fields.enumeration("status", TaskStatus.self)
             filter.taskType = try fields.string("task_type", maxLength: 100)
             filter.userID = try fields.uuid("user_id")
+            filter.idempotencyKey = try fields.string("idempotency_key", maxLength: 200)
             filter.limit = try fields.integer("limit", in: 1...200) ?? 20
             filter.after = try fields.uuid("cursor")
             let tasks = try await store.tasks(matching: filter)

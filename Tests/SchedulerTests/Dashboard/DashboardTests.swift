@@ -81,7 +81,7 @@ struct DashboardTests {
     @Test("pages show counts, the task list and a task; a context holding <script> shows as text", arguments: StoreKind.available)
     func pages(kind: StoreKind) async throws {
         try await APIHarness.with(kind, token: "dash+token") { harness, client in
-            let hostile = #"{"task_type": "noop", "agent_type": "test", "scheduled_for": "2099-01-01T00:00:00Z", "context": {"note": "<script>alert(1)</script>"}}"#
+            let hostile = #"{"task_type": "noop", "agent_type": "test", "scheduled_for": "2099-01-01T00:00:00Z", "idempotency_key": "hostile-key", "context": {"note": "<script>alert(1)</script>"}}"#
             let created = try await client.send(.post, "/tasks", body: hostile)
             let id = try #require(created["id"].flatMap { if case .string(let id) = $0 { id } else { nil } })
             _ = try await client.send(.post, "/tasks", body: #"{"task_type": "greet", "agent_type": "test", "context": {"name": "Ada", "times": 1}}"#)
@@ -97,8 +97,15 @@ struct DashboardTests {
 
             let list = try await Self.send(client, .get, "/dashboard/tasks?status=pending", session: session)
             #expect(list.body.contains(id) && !list.body.contains("greet</td>"), "only the pending task is listed")
-            let jump = try await Self.send(client, .get, "/dashboard/tasks?id=\(id.uppercased())", session: session)
-            #expect(jump.status == 303 && jump.location == "/dashboard/tasks/\(id)")
+            let jump = try await Self.send(client, .get, "/dashboard/tasks?q=\(id.uppercased())", session: session)
+            #expect(jump.status == 303 && jump.location == "/dashboard/tasks/\(id)", "a task id jumps to the task")
+            let byKey = try await Self.send(client, .get, "/dashboard/tasks?q=hostile-key", session: session)
+            #expect(byKey.body.contains(id) && byKey.body.components(separatedBy: "<tr data-task-id=").count == 2, "the idempotency key finds that task alone")
+            let listed = try await client.send(.get, "/tasks?idempotency_key=hostile-key")
+            guard case .array(let keyed)? = listed["tasks"] else { Issue.record("GET /tasks answered \(listed.text)"); return }
+            #expect(keyed.count == 1, "GET /tasks?idempotency_key= finds that task alone")
+            let byUser = try await Self.send(client, .get, "/dashboard/tasks?q=\(UUID().uuidString)", session: session)
+            #expect(byUser.status == 200 && byUser.body.contains("No tasks match."), "another UUID is a user without tasks")
             let bad = try await Self.send(client, .get, "/dashboard/tasks?status=stuck", session: session)
             #expect(bad.status == 400 && bad.body.contains("status"))
 

@@ -540,6 +540,7 @@ public final class PostgresTaskStore: TaskStore {
             WHERE (\(filter.status?.rawValue)::text IS NULL OR status = \(filter.status?.rawValue))
               AND (\(filter.taskType)::text IS NULL OR task_type = \(filter.taskType))
               AND (\(filter.userID)::uuid IS NULL OR user_id = \(filter.userID))
+              AND (\(filter.idempotencyKey)::text IS NULL OR idempotency_key = \(filter.idempotencyKey))
               AND (\(filter.after)::uuid IS NULL
                    OR (created_at, id) < (SELECT created_at, id FROM agent_tasks WHERE id = \(filter.after)))
             ORDER BY created_at DESC, id DESC

@@ -546,13 +546,14 @@ public final class SQLiteTaskStore: TaskStore {
             SELECT \(SQLiteTaskRow.columns) FROM agent_tasks
             WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR task_type = ?2) AND (?3 IS NULL OR user_id = ?3)
               AND (?5 IS NULL OR (created_at, id) < (SELECT created_at, id FROM agent_tasks WHERE id = ?5))
+              AND (?6 IS NULL OR idempotency_key = ?6)
             ORDER BY created_at DESC, id DESC
             LIMIT ?4
             """,
             [
                 SQLiteValue.bind(filter.status?.rawValue), SQLiteValue.bind(filter.taskType),
                 SQLiteValue.bind(filter.userID), SQLiteValue.bind(max(0, filter.limit)),
-                SQLiteValue.bind(filter.after),
+                SQLiteValue.bind(filter.after), SQLiteValue.bind(filter.idempotencyKey),
             ]
         ).map(SQLiteTaskRow.task(from:))
     }
