@@ -23,7 +23,7 @@ struct DashboardRoutes {
     static let operations: [(method: HTTPRequest.Method, path: String)] = [
         (.get, "/dashboard"), (.get, "/dashboard/login"), (.post, "/dashboard/login"), (.post, "/dashboard/logout"),
         (.get, "/dashboard/tasks"), (.get, "/dashboard/tasks/{id}"), (.post, "/dashboard/tasks/{id}/{action}"),
-        (.get, "/dashboard/events"),
+        (.get, "/dashboard/events"), (.get, "/dashboard/bulk"), (.post, "/dashboard/bulk"),
     ]
 
     func register(on router: Router<SchedulerRequestContext>) {
@@ -36,6 +36,16 @@ struct DashboardRoutes {
             try await page(request) { try await taskDetail(try Self.taskID(context), $0) }
         }
         router.get("/dashboard/events") { request, _ in try events(request) }
+        router.get("/dashboard/bulk") { request, _ in
+            let query = request.uri.queryParameters
+            let (action, taskType) = try bulk(action: query["action"].map(String.init), taskType: query["task_type"].map(String.init))
+            return try await page(request) { try await confirmBulk(action, taskType, $0) }
+        }
+        router.post("/dashboard/bulk") { request, context in
+            try await action(request, context: context, check: { form in _ = try bulk(action: form["action"], taskType: form["task_type"]) }) {
+                form in try await applyBulk(form)
+            }
+        }
         router.post("/dashboard/tasks/{id}/{action}") { request, context in
             let id = try Self.taskID(context)
             guard let action = context.parameters.get("action").flatMap(TaskAction.init(rawValue:)) else {
@@ -68,19 +78,21 @@ struct DashboardRoutes {
         } catch let redirect as Redirect {
             return Self.redirect(redirect.to)
         } catch let error as SchedulerError {
-            let status: HTTPResponse.Status = if case .taskNotFound = error { .notFound } else { .unprocessableContent }
-            return Self.html(status, Self.render("problem", visit.fields(["title": "Not found", "message": error.description])))
+            return Self.html(APIError(error).status, Self.render("problem", visit.fields(["title": "Not found", "message": error.description])))
         } catch let error as APIError {
             return Self.html(error.status, Self.render("problem", visit.fields(["title": "Cannot show that", "message": error.message])))
         }
     }
 
-    /// Runs a state-changing form post: only with a valid session and its CSRF token.
+    /// Runs a state-changing form post: only with a valid session and its CSRF token,
+    /// after `check` has refused a form that could never be right (whoever sent it).
     private func action(
-        _ request: Request, context: SchedulerRequestContext, _ perform: (FormBody) async throws -> Response
+        _ request: Request, context: SchedulerRequestContext, check: (FormBody) throws -> Void = { _ in },
+        _ perform: (FormBody) async throws -> Response
     ) async throws -> Response {
         let body = try await request.body.collect(upTo: 64 * 1024)
         let form = FormBody(String(buffer: body))
+        try check(form)
         guard let session = Self.session(in: request), auth.isValid(session: session, now: environment.clock.now) else {
             return Self.redirect("/dashboard/login")
         }
@@ -129,6 +141,7 @@ struct DashboardRoutes {
         let types = stats.taskTypes.map { type -> [String: Any] in
             [
                 "name": type.taskType, "pending": type.pending, "due": type.due, "processing": type.processing,
+                "anyFailed": type.failed > 0, "anyPending": type.pending > 0,
                 "failed": type.failed, "completedHour": type.completedLast["60m"] ?? 0,
                 "oldestDue": type.oldestDueAgeSeconds.map { DurationText.text(max(1, $0.rounded())) } ?? "–",
                 "failureRate": type.failureRate.map { String(format: "%.0f %%", $0 * 100) } ?? "–",
@@ -251,6 +264,39 @@ struct DashboardRoutes {
             page["webhooks"] = DashboardValues.pretty(try JSONText.encode(webhooks.map(WebhookDeliveryRepresentation.init)))
         }
         return Self.render("task", visit.fields(page))
+    }
+
+    /// The bulk action and task type a request names, checked.
+    private func bulk(action: String?, taskType: String?) throws -> (BulkAction, String) {
+        guard let action = action.flatMap(BulkAction.init(rawValue:)) else {
+            throw APIError.invalidQuery("action", "must be one of \(BulkAction.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard let taskType, environment.registry.allTaskTypes.contains(taskType) else {
+            throw SchedulerError.taskTypeNotFound(taskType ?? "")
+        }
+        return (action, taskType)
+    }
+
+    /// `GET /dashboard/bulk?action=&task_type=`: how many tasks it would change, and a
+    /// button to confirm.
+    private func confirmBulk(_ action: BulkAction, _ taskType: String, _ visit: Visit) async throws -> String {
+        let stats = try await QueueStats.read(from: environment.store, limits: environment.configuration.taskLimits, now: environment.clock.now)
+        let type = stats.taskTypes.first { $0.taskType == taskType }
+        let count = action == .retryFailed ? type?.failed ?? 0 : type?.pending ?? 0
+        return Self.render("bulk", visit.fields([
+            "title": "Confirm", "question": action.question(count, of: taskType), "count": count, "any": count > 0,
+            "action": action.rawValue,
+            "taskType": taskType, "limit": BulkAction.limit,
+        ]))
+    }
+
+    /// `POST /dashboard/bulk`: applies the confirmed action, then back to the overview.
+    private func applyBulk(_ form: FormBody) async throws -> Response {
+        let (action, taskType) = try bulk(action: form["action"], taskType: form["task_type"])
+        let changed = try await action.apply(to: taskType, store: environment.store, now: environment.clock.now)
+        if action == .retryFailed, changed > 0 { environment.engine.triggerPoll() }
+        let done = action == .retryFailed ? "Retried \(changed) failed \(taskType) tasks." : "Cancelled \(changed) pending \(taskType) tasks."
+        return Self.redirect("/dashboard?notice=\(Self.queryEscaped(done))")
     }
 
     /// What a task's page can do to it.

@@ -7,7 +7,7 @@ enum DashboardTemplates {
     static let library: MustacheLibrary = {
         var library = MustacheLibrary()
         for (name, text) in [("head", head), ("foot", foot), ("login", login), ("overview", overview), ("tasks", tasks),
-            ("task", task), ("problem", problem)]
+            ("task", task), ("bulk", bulk), ("problem", problem)]
         {
             // The templates are constants of this file; DashboardTests renders every one.
             try? library.register(text, named: name)
@@ -128,10 +128,10 @@ enum DashboardTemplates {
         </div></section>
         <section aria-labelledby="types"><h2 id="types">By task type</h2>
         <div class="scroll"><table>
-        <thead><tr><th scope="col">Type</th><th scope="col" class="num">Pending</th><th scope="col" class="num">Due</th><th scope="col">Oldest due</th><th scope="col" class="num">Running</th><th scope="col" class="num">Failed</th><th scope="col" class="num">Done (1 h)</th><th scope="col" class="num">Failure rate</th><th scope="col" class="num">Wait ms p50 / p95</th><th scope="col" class="num">Run ms p50 / p95</th><th scope="col">State</th></tr></thead>
+        <thead><tr><th scope="col">Type</th><th scope="col" class="num">Pending</th><th scope="col" class="num">Due</th><th scope="col">Oldest due</th><th scope="col" class="num">Running</th><th scope="col" class="num">Failed</th><th scope="col" class="num">Done (1 h)</th><th scope="col" class="num">Failure rate</th><th scope="col" class="num">Wait ms p50 / p95</th><th scope="col" class="num">Run ms p50 / p95</th><th scope="col">State</th><th scope="col">Bulk</th></tr></thead>
         <tbody>
-        {{#types}}<tr><th scope="row"><a href="/dashboard/tasks?task_type={{name}}">{{name}}</a></th><td class="num">{{pending}}</td><td class="num">{{due}}</td><td>{{oldestDue}}</td><td class="num">{{processing}}</td><td class="num">{{failed}}</td><td class="num">{{completedHour}}</td><td class="num">{{failureRate}}</td><td class="num">{{wait}}</td><td class="num">{{run}}</td><td>{{state}}</td></tr>{{/types}}
-        {{^types}}<tr><td colspan="11" class="muted">No tasks yet.</td></tr>{{/types}}
+        {{#types}}<tr><th scope="row"><a href="/dashboard/tasks?task_type={{name}}">{{name}}</a></th><td class="num">{{pending}}</td><td class="num">{{due}}</td><td>{{oldestDue}}</td><td class="num">{{processing}}</td><td class="num">{{failed}}</td><td class="num">{{completedHour}}</td><td class="num">{{failureRate}}</td><td class="num">{{wait}}</td><td class="num">{{run}}</td><td>{{state}}</td><td>{{#anyFailed}}<a href="/dashboard/bulk?action=retry-failed&amp;task_type={{name}}">Retry failed</a> {{/anyFailed}}{{#anyPending}}<a href="/dashboard/bulk?action=cancel-pending&amp;task_type={{name}}">Cancel pending</a>{{/anyPending}}</td></tr>{{/types}}
+        {{^types}}<tr><td colspan="12" class="muted">No tasks yet.</td></tr>{{/types}}
         </tbody></table></div></section>
         <section aria-labelledby="workers"><h2 id="workers">Workers</h2>
         <div class="scroll"><table>
@@ -200,6 +200,19 @@ enum DashboardTemplates {
         {{^attempts}}<tr><td colspan="5" class="muted">Not run yet.</td></tr>{{/attempts}}
         </tbody></table></div></section>
         {{#webhooks}}<section aria-labelledby="webhooks"><h2 id="webhooks">Webhook deliveries</h2><pre>{{webhooks}}</pre></section>{{/webhooks}}
+        {{> foot}}
+        """
+
+    static let bulk = """
+        {{> head}}
+        <h1>Confirm</h1>
+        <p>{{question}}</p>
+        {{#any}}<form method="post" action="/dashboard/bulk">
+        <input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="action" value="{{action}}"><input type="hidden" name="task_type" value="{{taskType}}">
+        <button type="submit">Yes, all {{count}}</button> <a href="/dashboard">No, back</a>
+        </form>
+        <p class="muted">At most {{limit}} change in one go; confirm again for the rest.</p>{{/any}}
+        {{^any}}<p><a href="/dashboard">Nothing to do: back</a></p>{{/any}}
         {{> foot}}
         """
 
