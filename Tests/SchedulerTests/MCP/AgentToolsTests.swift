@@ -101,7 +101,8 @@ struct AgentToolsTests {
             let early = try await harness.call("wait_for_task", ["task_id": .string(id), "timeout_seconds": 0])
             #expect(Self.field(early.value, "final") == false)
             #expect(await harness.engine.processDueTasks().isEmpty, "not due for two hours")
-            harness.clock.advance(by: .seconds(7_200))
+            // A second past: the stored time is kept to the millisecond, the clock is not.
+            harness.clock.advance(by: .seconds(7_201))
             #expect(await harness.engine.processDueTasks().count == 1)
             let done = try await harness.call("wait_for_task", ["task_id": .string(id)])
             #expect(Self.field(done.value, "final") == true)
