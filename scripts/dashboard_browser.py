@@ -21,6 +21,7 @@ import urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -81,10 +82,27 @@ def browser():
 
 
 def wait(driver, condition, what, timeout=30):
+    """Polls `condition` until it holds; an element replaced meanwhile (a navigation, or
+    the page's live refresh swapping <main>) is looked up again at the next poll."""
+    waiter = WebDriverWait(driver, timeout, poll_frequency=0.1,
+                           ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
     try:
-        return WebDriverWait(driver, timeout, poll_frequency=0.1).until(lambda _: condition())
+        return waiter.until(lambda _: condition())
     except Exception as error:
-        raise CheckFailed(f"timed out after {timeout} s waiting for {what}") from error
+        raise CheckFailed(f"timed out after {timeout} s waiting for {what} ({type(error).__name__})") from error
+
+
+def main_text(driver):
+    """The text of the page's <main> as it is now ('' between pages)."""
+    return driver.execute_script("const main = document.querySelector('main'); return main ? main.innerText : ''") or ""
+
+
+def click(driver, label, what):
+    """Clicks the button labelled `label`, looking it up again if the page replaced it."""
+    def attempt():
+        driver.find_element(By.XPATH, f"//button[text()='{label}']").click()
+        return True
+    wait(driver, attempt, what)
 
 
 def check(driver, port):
@@ -113,11 +131,11 @@ def check(driver, port):
     context = driver.find_element(By.XPATH, "//h2[text()='Context']/following-sibling::pre[1]").text
     expect("<script>window.__injected = 1</script>" in context, f"the context shows as {context!r}")
     expect(driver.execute_script("return window.__injected === undefined"), "the context's script or handler ran")
-    driver.find_element(By.XPATH, "//button[text()='Cancel']").click()
-    wait(driver, lambda: "Cancelled." in driver.find_element(By.TAG_NAME, "main").text, "the cancel notice")
+    click(driver, "Cancel", "the Cancel button")
+    wait(driver, lambda: "Cancelled." in main_text(driver), "the cancel notice")
     expect(api(port, "GET", f"/tasks/{hostile}")[1]["status"] == "cancelled", "the task is not cancelled")
-    driver.find_element(By.XPATH, "//button[text()='Retry']").click()
-    wait(driver, lambda: "Queued again" in driver.find_element(By.TAG_NAME, "main").text, "the retry notice")
+    click(driver, "Retry", "the Retry button")
+    wait(driver, lambda: "Queued again" in main_text(driver), "the retry notice")
     # Due now again, so the engine may already have run it.
     status = api(port, "GET", f"/tasks/{hostile}")[1]["status"]
     expect(status in ("pending", "processing", "completed"), f"the retried task is {status}")
