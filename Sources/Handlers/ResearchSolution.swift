@@ -48,14 +48,7 @@ public struct ResearchSolution: TaskHandler {
 
     /// Refuses a blank description at enqueue, as the run would.
     public static func validate(_ context: Context) throws {
-        _ = try requireText(context.description)
-    }
-
-    /// The description without surrounding white space; throws when nothing is left.
-    private static func requireText(_ description: String) throws -> String {
-        let text = description.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !text.isEmpty else { throw HandlerError.permanent("context field 'description' is empty") }
-        return text
+        _ = try context.description.nonBlank(field: "description")
     }
 
     public static let requiresUser = true
@@ -67,7 +60,7 @@ public struct ResearchSolution: TaskHandler {
     }
 
     public func handle(_ context: Context, invocation: TaskInvocation) async throws -> Result {
-        let description = try Self.requireText(context.description)
+        let description = try context.description.nonBlank(field: "description")
         let userID = try invocation.requireUser()
         let payload = Payload(
             userID: userID.lowercasedString,

@@ -41,14 +41,7 @@ public struct ScheduleFollowup: TaskHandler {
 
     /// Refuses a blank reason at enqueue, as the run would.
     public static func validate(_ context: Context) throws {
-        _ = try requireText(context.reason)
-    }
-
-    /// The reason without surrounding white space; throws when nothing is left.
-    private static func requireText(_ reason: String) throws -> String {
-        let text = reason.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !text.isEmpty else { throw HandlerError.permanent("context field 'reason' is empty") }
-        return text
+        _ = try context.reason.nonBlank(field: "reason")
     }
 
     public static let requiresUser = true
@@ -60,7 +53,7 @@ public struct ScheduleFollowup: TaskHandler {
     }
 
     public func handle(_ context: Context, invocation: TaskInvocation) async throws -> Result {
-        let reason = try Self.requireText(context.reason)
+        let reason = try context.reason.nonBlank(field: "reason")
         let user = try await domain.readableUser(id: try invocation.requireUser())
         guard let conversation = try await domain.activeConversation(userID: user.id) else {
             return Result(messageID: nil, skipped: "no active conversation")

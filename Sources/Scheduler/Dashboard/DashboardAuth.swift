@@ -34,7 +34,7 @@ struct DashboardAuth: Sendable {
     /// A new session value, valid for ``lifetime`` from `now`.
     func newSession(now: Date) -> String {
         let expires = Int(now.timeIntervalSince1970 + Self.lifetime)
-        let nonce = SymmetricKey(size: .bits128).withUnsafeBytes { Data($0) }.map { String(format: "%02x", $0) }.joined()
+        let nonce = SymmetricKey(size: .bits128).withUnsafeBytes { Data($0) }.hexString
         let body = "\(expires).\(nonce)"
         return "\(body).\(sign("session:\(body)"))"
     }
@@ -68,7 +68,7 @@ struct DashboardAuth: Sendable {
     static let expiredCookie = "\(cookieName)=; Path=/dashboard; HttpOnly; SameSite=Strict; Max-Age=0"
 
     private func sign(_ text: String) -> String {
-        Data(HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key)).map { String(format: "%02x", $0) }.joined()
+        HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key).hexString
     }
 
     private func constantTimeEqual(_ a: String, _ b: String) -> Bool {

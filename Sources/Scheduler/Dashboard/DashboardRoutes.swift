@@ -33,7 +33,7 @@ struct DashboardRoutes {
         router.post("/dashboard/logout") { request, context in try await action(request, context: context) { _ in logout() } }
         router.get("/dashboard/tasks") { request, _ in try await page(request) { try await taskList(request, $0) } }
         router.get("/dashboard/tasks/{id}") { request, context in
-            try await page(request) { try await taskDetail(try Self.taskID(context), $0) }
+            try await page(request) { try await taskDetail(try TaskRoutes.taskID(context), $0) }
         }
         router.get("/dashboard/events") { request, _ in try events(request) }
         router.get("/dashboard/bulk") { request, _ in
@@ -47,7 +47,7 @@ struct DashboardRoutes {
             }
         }
         router.post("/dashboard/tasks/{id}/{action}") { request, context in
-            let id = try Self.taskID(context)
+            let id = try TaskRoutes.taskID(context)
             guard let action = context.parameters.get("action").flatMap(TaskAction.init(rawValue:)) else {
                 return Self.html(.notFound, Self.render("problem", [
                     "title": "Not found", "message": "No such action: use \(TaskAction.allCases.map(\.rawValue).joined(separator: ", ")).",
@@ -207,7 +207,7 @@ struct DashboardRoutes {
         }
         let tasks = try await environment.store.tasks(matching: filter)
         let rows = try tasks.map { task -> [String: Any] in
-            var row = DashboardValues.fields(try ToolAnswer.json(TaskRepresentation(task)))
+            var row = DashboardValues.fields(try JSONValue(encoding: TaskRepresentation(task)))
             row["shortID"] = String(task.id.lowercasedString.prefix(8))
             return row
         }
@@ -236,9 +236,7 @@ struct DashboardRoutes {
     private func taskDetail(_ id: UUID, _ visit: Visit) async throws -> String {
         let store = environment.store
         guard let task = try await store.task(id: id) else { throw SchedulerError.taskNotFound(id) }
-        let log = try await store.actionLog(taskID: id)
-        let webhooks = try await store.deliveries(taskID: id)
-        let representation = try ToolAnswer.json(TaskRepresentation(task, actionLog: log, webhooks: webhooks))
+        let representation = try JSONValue(encoding: try await TaskRepresentation.detail(of: task, from: store))
         var fields = DashboardValues.fields(representation)
         let path = "/dashboard/tasks/\(id.lowercasedString)"
         var actions: [[String: Any]] = []
@@ -260,8 +258,8 @@ struct DashboardRoutes {
             "attempts": attempts, "actions": actions.map { $0.merging(["csrf": visit.csrf]) { $1 } },
         ]
         if let result = task.resultJSON { page["result"] = DashboardValues.pretty(result) }
-        if !webhooks.isEmpty {
-            page["webhooks"] = DashboardValues.pretty(try JSONText.encode(webhooks.map(WebhookDeliveryRepresentation.init)))
+        if case .object(let object) = representation, case .array(let webhooks)? = object["webhooks"], !webhooks.isEmpty {
+            page["webhooks"] = DashboardValues.pretty(try JSONText.encode(JSONValue.array(webhooks)))
         }
         return Self.render("task", visit.fields(page))
     }
@@ -280,9 +278,11 @@ struct DashboardRoutes {
     /// `GET /dashboard/bulk?action=&task_type=`: how many tasks it would change, and a
     /// button to confirm.
     private func confirmBulk(_ action: BulkAction, _ taskType: String, _ visit: Visit) async throws -> String {
-        let stats = try await QueueStats.read(from: environment.store, limits: environment.configuration.taskLimits, now: environment.clock.now)
-        let type = stats.taskTypes.first { $0.taskType == taskType }
-        let count = action == .retryFailed ? type?.failed ?? 0 : type?.pending ?? 0
+        let store = environment.store
+        let count = switch action {
+        case .retryFailed: try await store.endedCounts().first { $0.taskType == taskType }?.failed ?? 0
+        case .cancelPending: try await store.queue(now: environment.clock.now).first { $0.taskType == taskType }?.pending ?? 0
+        }
         return Self.render("bulk", visit.fields([
             "title": "Confirm", "question": action.question(count, of: taskType), "count": count, "any": count > 0,
             "action": action.rawValue,
@@ -405,11 +405,5 @@ struct DashboardRoutes {
 
     private static func describe(_ limit: QueueStats.LimitStats) -> String {
         [limit.concurrency.map { "\($0) at once" }, limit.rate.map { "\($0)" }].compactMap { $0 }.joined(separator: ", ")
-    }
-
-    private static func taskID(_ context: SchedulerRequestContext) throws -> UUID {
-        let text = context.parameters.get("id") ?? ""
-        guard let id = UUID(uuidString: text) else { throw APIError.invalidID(text) }
-        return id
     }
 }

@@ -44,8 +44,6 @@ public struct TaskTypeControl: Sendable {
 
     /// What the type does, its context schema and its defaults.
     public func profile(_ taskType: String) -> TaskTypeProfile {
-        TaskTypeProfile(
-            taskType, registry: registry, maxRetries: configuration.maxRetries,
-            handlerTimeout: configuration.engine.handlerTimeout)
+        TaskTypeProfile(taskType, registry: registry, configuration: configuration)
     }
 }

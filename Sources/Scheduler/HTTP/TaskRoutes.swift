@@ -120,9 +120,7 @@ struct TaskRoutes {
             wait = .seconds(min(seconds, Self.longestWait))
         }
         let task = try await FinalStateWait(store: environment.store).task(id: id, waitingUpTo: wait)
-        let log = try await environment.store.actionLog(taskID: id)
-        let webhooks = try await environment.store.deliveries(taskID: id)
-        return try JSONResponse.make(.ok, TaskRepresentation(task, actionLog: log, webhooks: webhooks))
+        return try JSONResponse.make(.ok, try await TaskRepresentation.detail(of: task, from: environment.store))
     }
 
     /// `POST /tasks/{id}/cancel`: a pending task is cancelled (200); a running one is

@@ -78,9 +78,7 @@ public struct AgentTools: Sendable {
     static let schedulingArguments: Set<String> = ["context", "user_id", "run_at", "priority", "idempotency_key"]
 
     private func enqueueTool(_ taskType: String) -> Tool {
-        let profile = TaskTypeProfile(
-            taskType, registry: registry, maxRetries: configuration.maxRetries,
-            handlerTimeout: configuration.engine.handlerTimeout)
+        let profile = TaskTypeProfile(taskType, registry: registry, configuration: configuration)
         var context = profile.contextSchema
         if case .object(var object) = context {
             object["description"] = "The task's context: what the task works on."
@@ -150,7 +148,7 @@ public struct AgentTools: Sendable {
         try registry.validate(task)
         let result = try await store.enqueue(task, now: now)
         if result.created { wake() }
-        return try ToolAnswer.json(EnqueueAnswer(created: result.created, task: TaskRepresentation(result.task)))
+        return try JSONValue(encoding: EnqueueAnswer(created: result.created, task: TaskRepresentation(result.task)))
     }
 
     /// What a scheduling tool returns: the task, and whether it is new or was found by its

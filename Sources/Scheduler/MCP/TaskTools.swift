@@ -90,7 +90,7 @@ struct TaskTools {
             filter.after = try fields.uuid("cursor")
             let tasks = try await store.tasks(matching: filter)
             let next = tasks.count == filter.limit ? tasks.last?.id.lowercasedString : nil
-            return try ToolAnswer.json(TaskRoutes.TaskPage(tasks: tasks.map { TaskRepresentation($0) }, nextCursor: next))
+            return try JSONValue(encoding: TaskRoutes.TaskPage(tasks: tasks.map { TaskRepresentation($0) }, nextCursor: next))
         case .waitForTask:
             try fields.rejectUnknown(["task_id", "timeout_seconds"])
             let id = try Self.requiredID(fields)
@@ -107,15 +107,13 @@ struct TaskTools {
             return try await detail(task)
         case .queueStats:
             try fields.rejectUnknown([])
-            return try ToolAnswer.json(try await QueueStats.read(from: store, limits: tools.configuration.taskLimits, now: now))
+            return try JSONValue(encoding: try await QueueStats.read(from: store, limits: tools.configuration.taskLimits, now: now))
         }
     }
 
     /// The task with its attempts and webhook deliveries, as `GET /tasks/{id}` shows it.
     private func detail(_ task: AgentTask, final: Bool? = nil) async throws -> JSONValue {
-        let log = try await tools.store.actionLog(taskID: task.id)
-        let webhooks = try await tools.store.deliveries(taskID: task.id)
-        return try ToolAnswer.json(TaskAnswer(final: final, task: TaskRepresentation(task, actionLog: log, webhooks: webhooks)))
+        try JSONValue(encoding: TaskAnswer(final: final, task: try await TaskRepresentation.detail(of: task, from: tools.store)))
     }
 
     private static func requiredID(_ fields: JSONFields) throws -> UUID {

@@ -6,14 +6,6 @@ import MCP
 /// shows the model) and as `structuredContent`; a failure as a tool error whose text
 /// names the field or the state at fault, never as a protocol failure.
 enum ToolAnswer {
-    /// `value` as JSON, the way the HTTP API encodes it.
-    static func json(_ value: some Encodable) throws -> JSONValue {
-        guard let json = JSONValue(parsing: try JSONText.encode(value)) else {
-            throw SchedulerError.invalidInput(field: "result", reason: "could not be encoded as JSON")
-        }
-        return json
-    }
-
     static func result(_ answer: Result<JSONValue, any Error>, tool: String, logger: Logger) -> CallTool.Result {
         switch answer {
         case .success(let value):

@@ -12,8 +12,8 @@ public struct TaskTypeProfile: Sendable, Equatable {
     public var defaults: TaskDefaults
 
     /// The profile of `taskType` as `registry` knows it; tasks enqueued without
-    /// `max_retries` get the type's declared value, else `maxRetries`.
-    public init(_ taskType: String, registry: HandlerRegistry, maxRetries: Int, handlerTimeout: Duration) {
+    /// `max_retries` get the type's declared value, else the deployment's.
+    public init(_ taskType: String, registry: HandlerRegistry, configuration: SchedulerConfiguration) {
         self.taskType = taskType
         description = registry.description(for: taskType)
         remote = registry.isRemote(taskType)
@@ -22,8 +22,8 @@ public struct TaskTypeProfile: Sendable, Equatable {
         let declaration = registry.declaration(for: taskType)
         defaults = TaskDefaults(
             priority: .medium,
-            maxRetries: registry.defaultMaxRetries(for: taskType) ?? maxRetries,
-            timeoutSeconds: remote ? nil : (registry.timeout(for: taskType) ?? handlerTimeout).timeInterval,
+            maxRetries: registry.defaultMaxRetries(for: taskType) ?? configuration.maxRetries,
+            timeoutSeconds: remote ? nil : (registry.timeout(for: taskType) ?? configuration.engine.handlerTimeout).timeInterval,
             leaseSeconds: declaration?.lease?.timeInterval)
     }
 }

@@ -14,6 +14,6 @@ public struct WebhookSignature: Sendable {
     /// The header value for `body` sent at `timestamp` (Unix seconds).
     public func header(timestamp: Int, body: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Data("\(timestamp).\(body)".utf8), using: key)
-        return "sha256=" + mac.map { String(format: "%02x", $0) }.joined()
+        return "sha256=" + mac.hexString
     }
 }

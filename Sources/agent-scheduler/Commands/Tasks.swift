@@ -45,8 +45,7 @@ struct Tasks: AsyncParsableCommand {
             let runtime = try Runtime(settings)
             let shown = try await runtime.withStore { store, _ -> TaskRepresentation in
                 guard let task = try await store.task(id: id.id) else { throw SchedulerError.taskNotFound(id.id) }
-                return TaskRepresentation(
-                    task, actionLog: try await store.actionLog(taskID: id.id), webhooks: try await store.deliveries(taskID: id.id))
+                return try await TaskRepresentation.detail(of: task, from: store)
             }
             try Output.json(shown)
         }

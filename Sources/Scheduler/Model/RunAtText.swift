@@ -1,11 +1,12 @@
 import Foundation
 
-/// When an agent wants a task to run, as it writes it: an ISO 8601 time
+/// When a task should run, as an agent or an operator writes it: an ISO 8601 time
 /// (`2026-12-03T09:00:00Z`), `now`, or an offset from now (`in 3 days`, `in 90 minutes`,
-/// `+2h`, `+30m`).
-enum RunAtText {
+/// `+2h`, `+30m`); offsets past ten years are refused. The MCP tools' `run_at` and the
+/// CLI's `enqueue --at` read it.
+public enum RunAtText {
     /// What is accepted, for error messages.
-    static let expected =
+    public static let expected =
         "an ISO 8601 time such as 2026-12-03T09:00:00Z, 'now', or an offset from now such as 'in 3 days', 'in 90 minutes' or '+2h'"
 
     private static let units: [(names: Set<String>, seconds: TimeInterval)] = [
@@ -17,7 +18,7 @@ enum RunAtText {
     ]
 
     /// The time `text` names, counted from `now`; `nil` when it names none.
-    static func date(_ text: String, now: Date) -> Date? {
+    public static func date(_ text: String, now: Date) -> Date? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if let date = Timestamp.date(from: trimmed) { return date }
         let lowered = trimmed.lowercased()
