@@ -2,13 +2,15 @@
 Chromium (Debian's) driven by Selenium against the release binary with a token, on a
 SQLite file. It logs in, reads the counts, opens a task whose context holds a script
 (which must show as text and not run), cancels and retries it with the buttons, watches
-a task's row turn `completed` live without a reload, checks that a phone-width page
+a task's row turn `completed` live without a reload, watches the overview's counts and
+throughput chart follow thirty completions without a reload, checks that a phone-width page
 does not scroll sideways, and saves screenshots of the overview and a task
 (SCREENSHOTS, default docs/screenshots). Waits poll the page with a deadline; every
 check names what it found.
 """
 
 import json
+import re
 import os
 import shutil
 import socket
@@ -89,12 +91,21 @@ def wait(driver, condition, what, timeout=30):
     try:
         return waiter.until(lambda _: condition())
     except Exception as error:
-        raise CheckFailed(f"timed out after {timeout} s waiting for {what} ({type(error).__name__})") from error
+        raise CheckFailed(f"timed out after {timeout} s waiting for {what} ({type(error).__name__}; the page shows: "
+                          f"{main_text(driver)[:600]!r})") from error
 
 
 def main_text(driver):
     """The text of the page's <main> as it is now ('' between pages)."""
     return driver.execute_script("const main = document.querySelector('main'); return main ? main.innerText : ''") or ""
+
+
+def cards(driver):
+    """The overview's count cards as {label: count}, read in one go (the live refresh
+    may replace them between two reads)."""
+    return driver.execute_script(
+        "return Object.fromEntries([...document.querySelectorAll('.card')]"
+        ".map(card => [card.querySelector('span').textContent, card.querySelector('b').textContent]))")
 
 
 def click(driver, label, what):
@@ -120,11 +131,8 @@ def check(driver, port):
     cookies = {cookie["name"]: cookie for cookie in driver.get_cookies()}
     session = cookies.get("agent_scheduler_session")
     expect(session and session["httpOnly"] and session.get("sameSite") == "Strict", f"the session cookie is {session}")
-    cards = {card.find_element(By.TAG_NAME, "span").text: card.find_element(By.TAG_NAME, "b").text
-             for card in driver.find_elements(By.CSS_SELECTOR, ".card")}
-    expect(cards.get("Pending") == "1", f"the overview's counts are {cards}")
+    expect(cards(driver).get("Pending") == "1", f"the overview's counts are {cards(driver)}")
     os.makedirs(SCREENSHOTS, exist_ok=True)
-    driver.save_screenshot(os.path.join(SCREENSHOTS, "overview.png"))
 
     # The hostile context shows as text and runs nothing; cancel, then retry.
     driver.get(f"{base}/dashboard/tasks/{hostile}")
@@ -148,6 +156,23 @@ def check(driver, port):
     cell = f"tr[data-task-id='{probe['id']}'] td[data-status]"
     wait(driver, lambda: driver.find_element(By.CSS_SELECTOR, cell).text == "completed", "the probe's row to turn completed")
     expect(driver.execute_script("return window.__marker") == 42, "the page reloaded instead of updating in place")
+
+    # The overview follows the work live, counts and charts, without a reload.
+    driver.get(f"{base}/dashboard")
+    driver.execute_script("window.__marker = 7")
+    done = int(cards(driver)["Completed (1 h)"])
+    for _ in range(30):
+        api(port, "POST", "/tasks", {"task_type": "noop", "context": {}})
+    wait(driver, lambda: int(cards(driver)["Completed (1 h)"]) >= done + 30,
+         f"the overview's completed count to rise by 30 from {done}")
+    expect(driver.execute_script("return window.__marker") == 7, "the overview reloaded instead of updating in place")
+    chart = driver.find_element(By.CSS_SELECTOR, "svg[aria-label^='Attempts per minute']")
+    label = chart.get_attribute("aria-label")
+    expect(re.search(r"Completed: \d+ in the latest minute, at most (\d+)", label) and int(re.search(r"at most (\d+)", label)[1]) >= 30,
+           f"the throughput chart says {label!r}")
+    line = chart.find_element(By.CSS_SELECTOR, "path.line-good")
+    expect(line.size["width"] > 0, "the completed line is not drawn")
+    driver.save_screenshot(os.path.join(SCREENSHOTS, "overview.png"))
 
     # A phone-width page does not scroll sideways (wide tables scroll inside their box).
     driver.set_window_size(390, 844)

@@ -39,6 +39,25 @@ struct StatsTests {
         #expect(AttemptSummary(samples: attempts, limit: 22, now: now).truncated, "a read that took its limit may have missed some")
     }
 
+    @Test("the hour minute by minute: counts, medians, and nothing from outside the hour")
+    func minutes() {
+        let attempts = [
+            sample("a", "completed", run: 10, wait: 1, minutesAgo: 0.2), sample("b", "completed", run: 30, wait: 3, minutesAgo: 0.9),
+            sample("a", "retrying", run: 20, wait: nil, minutesAgo: 0.5), sample("a", "completed", run: 7, wait: 70, minutesAgo: 1),
+            sample("a", "failed", run: 5, wait: 9, minutesAgo: 59.9), sample("a", "completed", run: 5, wait: 9, minutesAgo: 60),
+            sample("a", "completed", run: 5, wait: 9, minutesAgo: -0.1),
+        ]
+        let minutes = AttemptSummary(samples: attempts, limit: 100, now: now).minutes
+        #expect(minutes.count == 60)
+        #expect(minutes.first?.start == now.addingTimeInterval(-3600) && minutes.last?.start == now.addingTimeInterval(-60))
+        #expect(minutes[59] == MinuteStats(
+            start: now.addingTimeInterval(-60), completed: 2, failedAttempts: 1, waitMsP50: 1, runMsP50: 20))
+        #expect(minutes[58] == MinuteStats(start: now.addingTimeInterval(-120), completed: 1, waitMsP50: 70, runMsP50: 7),
+            "exactly a minute ago is the minute before")
+        #expect(minutes[0] == MinuteStats(start: now.addingTimeInterval(-3600), failedAttempts: 1, waitMsP50: 9, runMsP50: 5))
+        #expect(minutes[1..<58].allSatisfy { $0.completed == 0 && $0.failedAttempts == 0 && $0.runMsP50 == nil })
+    }
+
     @Test("GET /stats reads the queue, the ended totals and the last hour's attempts", arguments: StoreKind.available)
     func endpoint(kind: StoreKind) async throws {
         try await APIHarness.with(kind) { harness, client in
@@ -79,6 +98,23 @@ struct StatsTests {
                 "mean_run_ms": .number(0), "last_finished_at": .string(Timestamp.string(from: now)),
             ])])
             #expect(reply["truncated"] == .bool(false) && reply["attempts_read"] == .number(2))
+            guard case .array(let minutes)? = reply["minutes"], minutes.count == 60 else {
+                Issue.record("no 60 minutes in \(reply.text)")
+                return
+            }
+            guard case .object(var latest) = minutes[59], case .number(let waitP50)? = latest.removeValue(forKey: "wait_ms_p50") else {
+                Issue.record("no wait in the current minute: \(minutes[59])")
+                return
+            }
+            #expect(latest == [
+                "start": .string(Timestamp.string(from: now.addingTimeInterval(-60))), "completed": .number(1),
+                "failed_attempts": .number(1), "run_ms_p50": .number(0),
+            ], "both attempts finished in the current minute")
+            #expect((0...1).contains(waitP50), "the median of waits of 0 and 5,000 ms is the lower (stored to the ms): \(waitP50)")
+            #expect(minutes[0] == .object([
+                "start": .string(Timestamp.string(from: now.addingTimeInterval(-3600))), "completed": .number(0),
+                "failed_attempts": .number(0),
+            ]))
         }
     }
 }

@@ -171,7 +171,8 @@ struct DashboardRoutes {
             return fields
         }
         return Self.render("overview", visit.fields([
-            "title": "Overview", "totals": totals, "types": types, "workers": workers, "schedules": schedules,
+            "title": "Overview", "totals": totals, "charts": MinuteChart.charts(stats.minutes).map(\.fields), "types": types,
+            "workers": workers, "schedules": schedules,
         ]))
     }
 

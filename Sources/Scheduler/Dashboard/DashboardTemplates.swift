@@ -48,6 +48,13 @@ enum DashboardTemplates {
         .muted { color: var(--muted); }
         dl { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; }
         dt { font-weight: 600; } dd { margin: 0; }
+        .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(15rem, 1fr)); gap: .75rem; margin-bottom: 1.5rem; }
+        .chart { margin: 0; border: 1px solid var(--line); border-radius: .5rem; padding: .6rem .8rem; }
+        .chart figcaption { font-size: .85rem; margin-bottom: .3rem; }
+        .chart svg { display: block; width: 100%; height: 3rem; }
+        .chart path { fill: none; stroke-width: 1.5; stroke-linecap: round; stroke-linejoin: round; vector-effect: non-scaling-stroke; }
+        path.line-good { stroke: var(--good); } path.line-bad { stroke: var(--bad); } path.line-accent { stroke: var(--accent); }
+        span.line-good { color: var(--good); } span.line-bad { color: var(--bad); } span.line-accent { color: var(--accent); }
         </style>
         </head>
         <body>
@@ -76,7 +83,8 @@ enum DashboardTemplates {
         }
         localTimes(document);
         // Live: a listed task's status changes in place; any other page is read again
-        // (at most twice a second) when an event concerns it, without reloading.
+        // (at most twice a second) when an event concerns it, without reloading. Every
+        // page is read again when the stream connects, for what happened before.
         const main = document.getElementById("main");
         if (window.EventSource && main.dataset.live) {
           const task = main.dataset.task;
@@ -93,6 +101,8 @@ enum DashboardTemplates {
               if (next) { main.innerHTML = next.innerHTML; localTimes(main); }
             }, 500);
           };
+          // What happened before the stream (re)connected is read once it has.
+          source.addEventListener("open", refresh);
           for (const kind of main.dataset.kinds.split(",")) {
             source.addEventListener(kind, (event) => {
               if (main.dataset.live !== "/dashboard/tasks") return refresh();
@@ -125,6 +135,11 @@ enum DashboardTemplates {
         <section aria-labelledby="totals"><h2 id="totals">Tasks</h2>
         <div class="cards">
         {{#totals}}<div class="card"><span>{{label}}</span><b>{{count}}</b></div>{{/totals}}
+        </div></section>
+        <section aria-labelledby="hour"><h2 id="hour">The last hour</h2>
+        <div class="charts">
+        {{#charts}}<figure class="chart"><figcaption>{{title}}{{#lines}} <span class="line-{{style}}">— {{name}}</span>{{/lines}} <span class="muted">(top {{top}})</span></figcaption>
+        <svg viewBox="0 0 {{width}} {{height}}" preserveAspectRatio="none" role="img" aria-label="{{summary}}">{{#lines}}<path class="line-{{style}}" d="{{path}}"/>{{/lines}}</svg></figure>{{/charts}}
         </div></section>
         <section aria-labelledby="types"><h2 id="types">By task type</h2>
         <div class="scroll"><table>

@@ -33,14 +33,17 @@ public struct AttemptSummary: Sendable {
 
     public var types: [ByType]
     public var workers: [QueueStats.WorkerStats]
+    /// The hour minute by minute, oldest first.
+    public var minutes: [MinuteStats]
     /// How many attempts were read.
     public var read: Int
     /// Whether the hour had more attempts than the read took.
     public var truncated: Bool
 
-    public init(types: [ByType], workers: [QueueStats.WorkerStats], read: Int, truncated: Bool) {
+    public init(types: [ByType], workers: [QueueStats.WorkerStats], minutes: [MinuteStats], read: Int, truncated: Bool) {
         self.types = types
         self.workers = workers
+        self.minutes = minutes
         self.read = read
         self.truncated = truncated
     }
@@ -73,7 +76,16 @@ public struct AttemptSummary: Sendable {
                 meanRunMs: Double(samples.map(\.runMs).reduce(0, +)) / Double(samples.count),
                 lastFinishedAt: samples.map(\.finishedAt).max() ?? now))
         }
-        self.init(types: types, workers: workers, read: samples.count, truncated: samples.count >= limit)
+        var minutes = MinuteStats.hour(before: now)
+        let byMinute = Dictionary(grouping: samples) { Int((now.timeIntervalSince($0.finishedAt) / 60).rounded(.down)) }
+        for (minutesAgo, samples) in byMinute {
+            guard let index = MinuteStats.index(minutesAgo: minutesAgo) else { continue }
+            minutes[index].completed = samples.filter { !$0.failed }.count
+            minutes[index].failedAttempts = samples.filter(\.failed).count
+            minutes[index].runMsP50 = Self.percentiles(samples.map(\.runMs))?.p50
+            minutes[index].waitMsP50 = Self.percentiles(samples.compactMap(\.waitMs))?.p50
+        }
+        self.init(types: types, workers: workers, minutes: minutes, read: samples.count, truncated: samples.count >= limit)
     }
 
     /// The 50th and 95th percentiles by nearest rank (PostgreSQL's `percentile_disc`),

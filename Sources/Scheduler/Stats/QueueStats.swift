@@ -2,7 +2,8 @@ import Foundation
 
 /// What `GET /stats` and `agent-scheduler stats` show: per task type the live queue,
 /// the failed and cancelled totals, the last hour's completions, failures, wait and
-/// run times, whether it is paused and its limits; per worker its last hour's attempts.
+/// run times, whether it is paused and its limits; per worker its last hour's attempts;
+/// and the hour minute by minute.
 ///
 /// The hour is read from the action log in one bounded scan: at most
 /// ``attemptLimit`` of the most recent attempts (`truncated` says when the hour had
@@ -126,12 +127,14 @@ public struct QueueStats: Sendable, Encodable {
     public var generatedAt: Date
     public var taskTypes: [TypeStats]
     public var workers: [WorkerStats]
+    /// The last hour minute by minute across every type, oldest first.
+    public var minutes: [MinuteStats]
     /// How many attempts of the last hour were read, and whether there were more.
     public var attemptsRead: Int
     public var truncated: Bool
 
     enum CodingKeys: String, CodingKey {
-        case workers, truncated
+        case workers, minutes, truncated
         case generatedAt = "generated_at"
         case taskTypes = "task_types"
         case attemptsRead = "attempts_read"
@@ -142,6 +145,7 @@ public struct QueueStats: Sendable, Encodable {
         try container.encode(Timestamp.string(from: generatedAt), forKey: .generatedAt)
         try container.encode(taskTypes, forKey: .taskTypes)
         try container.encode(workers, forKey: .workers)
+        try container.encode(minutes, forKey: .minutes)
         try container.encode(attemptsRead, forKey: .attemptsRead)
         try container.encode(truncated, forKey: .truncated)
     }
@@ -188,7 +192,7 @@ extension QueueStats {
         }
         self.init(
             generatedAt: now, taskTypes: types.values.sorted { $0.taskType < $1.taskType },
-            workers: attempts.workers.sorted { $0.workerID < $1.workerID }, attemptsRead: attempts.read,
+            workers: attempts.workers.sorted { $0.workerID < $1.workerID }, minutes: attempts.minutes, attemptsRead: attempts.read,
             truncated: attempts.truncated)
     }
 

@@ -95,6 +95,10 @@ struct DashboardTests {
             let workers = try await harness.db.store.workers()
             #expect(workers.allSatisfy { overview.body.contains($0.workerID) })
             #expect(overview.body.contains("No worker has been seen.") == workers.isEmpty)
+            #expect(overview.body.contains(
+                #"aria-label="Attempts per minute. Completed: 1 in the latest minute, at most 1 in a minute of the hour; Failed: 0 in the latest minute"#),
+                "the throughput chart says what it draws: \(overview.body)")
+            #expect(overview.body.components(separatedBy: "<path class=\"line-").count == 5, "four lines in three charts")
 
             let list = try await Self.send(client, .get, "/dashboard/tasks?status=pending", session: session)
             #expect(list.body.contains(id) && !list.body.contains("greet</td>"), "only the pending task is listed")

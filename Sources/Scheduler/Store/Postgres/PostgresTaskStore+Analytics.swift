@@ -2,7 +2,8 @@ import Foundation
 import PostgresNIO
 
 /// The reads behind `GET /metrics`' queue gauges and `GET /stats`: the live queue, the
-/// failed and cancelled totals, and the last hour's attempts summed up in SQL.
+/// failed and cancelled totals, and the last hour's attempts summed up in SQL (by type,
+/// by worker and by minute).
 extension PostgresTaskStore {
     public func queue(now: Date) async throws -> [TypeQueue] {
         let rows = try await client.query(
@@ -72,11 +73,19 @@ extension PostgresTaskStore {
             SELECT 'worker', worker_id, 0, 0, 0, 0, 0, 0, count(*), count(*) FILTER (WHERE outcome <> 'completed'),
                    NULL, NULL, NULL, NULL, avg(run_ms)::float8, max(created_at)
             FROM recent WHERE worker_id IS NOT NULL GROUP BY worker_id
+            UNION ALL
+            SELECT 'minute', floor(extract(epoch FROM \(now) - created_at) / 60)::int8::text,
+                   count(*) FILTER (WHERE outcome = 'completed'), 0, 0, 0, 0, 0, count(*),
+                   count(*) FILTER (WHERE outcome <> 'completed'),
+                   percentile_disc(0.5) WITHIN GROUP (ORDER BY run_ms), NULL,
+                   percentile_disc(0.5) WITHIN GROUP (ORDER BY wait_ms), NULL, NULL, NULL
+            FROM recent WHERE created_at <= \(now) GROUP BY 2
             """,
             logger: logger
         )
         var types: [AttemptSummary.ByType] = []
         var workers: [QueueStats.WorkerStats] = []
+        var minutes = MinuteStats.hour(before: now)
         var read = 0
         for try await row in rows {
             var cells = PostgresColumnReader(row)
@@ -91,6 +100,14 @@ extension PostgresTaskStore {
             let wait: (Int?, Int?) = (try cells.next("wait_p50"), try cells.next("wait_p95"))
             let mean: Double? = try cells.next("mean_run")
             let last: Date? = try cells.next("last_finished")
+            if kind == "minute" {
+                guard let index = Int(name).flatMap(MinuteStats.index(minutesAgo:)) else { continue }
+                minutes[index].completed = counts[0]
+                minutes[index].failedAttempts = counts[7]
+                minutes[index].runMsP50 = run.0
+                minutes[index].waitMsP50 = wait.0
+                continue
+            }
             if kind == "worker" {
                 workers.append(QueueStats.WorkerStats(
                     workerID: name, attempts: counts[6], succeeded: counts[6] - counts[7], meanRunMs: mean ?? 0,
@@ -104,7 +121,7 @@ extension PostgresTaskStore {
                 failedLast: Dictionary(uniqueKeysWithValues: zip(keys, counts[3..<6])), attempts: counts[6],
                 failedAttempts: counts[7], runMs: Self.percentiles(run), waitMs: Self.percentiles(wait)))
         }
-        return AttemptSummary(types: types, workers: workers, read: read, truncated: read >= limit)
+        return AttemptSummary(types: types, workers: workers, minutes: minutes, read: read, truncated: read >= limit)
     }
 
     private static func percentiles(_ pair: (Int?, Int?)) -> QueueStats.Percentiles? {
