@@ -384,6 +384,17 @@ struct StoreConformanceTests {
             #expect(try await db.store.tasks(matching: TaskFilter(taskType: "noop")).map(\.id) == [first.id])
             #expect(try await db.store.tasks(matching: TaskFilter(userID: user)).map(\.id) == [first.id])
             #expect(try await db.store.tasks(matching: TaskFilter(limit: 1)).map(\.id) == [second.id])
+            #expect(try await db.store.tasks(matching: TaskFilter(after: second.id)).map(\.id) == [first.id])
+            #expect(try await db.store.tasks(matching: TaskFilter(status: .pending, userID: user)).map(\.id) == [first.id])
+            #expect(try await db.store.tasks(matching: TaskFilter(status: .pending, taskType: "other")).isEmpty)
+            #expect(try await db.store.tasks(matching: TaskFilter(status: .cancelled, taskType: "other")).map(\.id) == [second.id])
+            for status in [TaskStatus.processing, .completed, .failed] {
+                #expect(try await db.store.tasks(matching: TaskFilter(status: status)).isEmpty, "\(status)")
+            }
+            #expect(try await db.store.tasks(matching: TaskFilter(createdAfter: t0.addingTimeInterval(1))).map(\.id) == [second.id],
+                "created at the bound is included")
+            #expect(try await db.store.tasks(matching: TaskFilter(createdAfter: t0.addingTimeInterval(2))).isEmpty)
+            #expect(try await db.store.tasks(matching: TaskFilter(status: .cancelled, createdAfter: t0, after: second.id)).isEmpty)
         }
     }
 

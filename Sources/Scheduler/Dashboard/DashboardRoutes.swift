@@ -202,6 +202,13 @@ struct DashboardRoutes {
             guard let id = UUID(uuidString: user) else { throw APIError.invalidQuery("user_id", "must be a UUID") }
             filter.userID = id
         }
+        let since = text("since")
+        if let since {
+            guard let window = Self.sinceChoices.first(where: { $0.value == since }) else {
+                throw APIError.invalidQuery("since", "must be one of \(Self.sinceChoices.map(\.value).joined(separator: ", "))")
+            }
+            filter.createdAfter = environment.clock.now.addingTimeInterval(-window.seconds)
+        }
         if let cursor = text("cursor") {
             guard let id = UUID(uuidString: cursor) else { throw APIError.invalidQuery("cursor", "must come from an earlier page") }
             filter.after = id
@@ -220,6 +227,7 @@ struct DashboardRoutes {
                 filter.taskType.map { URLQueryItem(name: "task_type", value: $0) },
                 filter.userID.map { URLQueryItem(name: "user_id", value: $0.lowercasedString) },
                 text("q").map { URLQueryItem(name: "q", value: $0) },
+                since.map { URLQueryItem(name: "since", value: $0) },
                 URLQueryItem(name: "cursor", value: last.id.lowercasedString),
             ].compactMap { $0 }
             next = "/dashboard/tasks" + (components.string ?? "")
@@ -229,10 +237,17 @@ struct DashboardRoutes {
             "statuses": TaskStatus.allCases.map { ["value": $0.rawValue, "selected": $0 == filter.status] },
             "taskTypes": environment.registry.allTaskTypes.map { ["value": $0, "selected": $0 == filter.taskType] },
             "userID": filter.userID?.lowercasedString ?? "", "search": text("q") ?? "",
+            "sinceChoices": Self.sinceChoices.map { ["value": $0.value, "label": $0.label, "selected": $0.value == since] },
         ]
         if let next { page["next"] = next }
         return Self.render("tasks", visit.fields(page))
     }
+
+    /// The task list's time filter: tasks created within the last of these.
+    static let sinceChoices: [(value: String, label: String, seconds: TimeInterval)] = [
+        ("1h", "last hour", 3600), ("24h", "last 24 hours", 86_400), ("7d", "last 7 days", 604_800),
+        ("30d", "last 30 days", 2_592_000),
+    ]
 
     private func taskDetail(_ id: UUID, _ visit: Visit) async throws -> String {
         let store = environment.store

@@ -171,6 +171,7 @@ enum DashboardTemplates {
         <form class="filters" method="get" action="/dashboard/tasks" role="search">
         <label>Status <select name="status"><option value="">any</option>{{#statuses}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{value}}</option>{{/statuses}}</select></label>
         <label>Task type <select name="task_type"><option value="">any</option>{{#taskTypes}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{value}}</option>{{/taskTypes}}</select></label>
+        <label>Created <select name="since"><option value="">any time</option>{{#sinceChoices}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/sinceChoices}}</select></label>
         <label>User id <input name="user_id" value="{{userID}}" size="36"></label>
         <label>Search <input name="q" value="{{search}}" size="36" placeholder="task id, user id or idempotency key"></label>
         <button type="submit">Show</button>

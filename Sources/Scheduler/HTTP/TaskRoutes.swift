@@ -70,7 +70,7 @@ struct TaskRoutes {
         var tasks: [TaskRepresentation]
     }
 
-    /// `GET /tasks?status=&task_type=&user_id=&idempotency_key=&limit=&cursor=`, newest first.
+    /// `GET /tasks?status=&task_type=&user_id=&idempotency_key=&created_after=&limit=&cursor=`, newest first.
     func list(_ request: Request) async throws -> Response {
         let query = request.uri.queryParameters
         func text(_ name: String) -> String? { query[Substring(name)].map { String($0) } }
@@ -87,6 +87,12 @@ struct TaskRoutes {
         if let user = text("user_id") {
             guard let id = UUID(uuidString: user) else { throw APIError.invalidQuery("user_id", "must be a UUID") }
             filter.userID = id
+        }
+        if let since = text("created_after") {
+            guard let date = Timestamp.date(from: since) else {
+                throw APIError.invalidQuery("created_after", "must be an ISO 8601 time such as 2026-01-02T03:04:05Z")
+            }
+            filter.createdAfter = date
         }
         if let limit = text("limit") {
             guard let value = Int(limit), (1...200).contains(value) else {

@@ -20,6 +20,15 @@ struct BenchDatabase: Sendable {
 
     func insertOne(scheduledFor: Date?) async throws { try await sql.insertOne(scheduledFor: scheduledFor) }
 
+    /// How many users the history's tasks belong to (as agents' tasks mostly have one):
+    /// user *n* is `00000000-0000-4000-8000-` and *n* in twelve hex digits.
+    static let historyUsers = 10_000
+
+    /// The id of the history's user `number`.
+    static func historyUser(_ number: Int) -> UUID {
+        UUID(uuidString: "00000000-0000-4000-8000-" + String(format: "%012x", number))!
+    }
+
     func fillHistory(tasks: Int, recent: Int, now: Date) async throws {
         try await sql.fillHistory(tasks: tasks, recent: recent, now: now)
     }

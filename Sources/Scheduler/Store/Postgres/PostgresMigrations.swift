@@ -226,5 +226,11 @@ enum PostgresMigrations {
             )
             """,
         ]),
+        // A user's tasks newest first (the dashboard's search, GET /tasks?user_id=) read
+        // in order from the index, however many tasks the user has had.
+        Migration(version: 14, name: "a user's tasks by creation time", statements: [
+            "DROP INDEX IF EXISTS agent_tasks_user_idx",
+            "CREATE INDEX agent_tasks_user_idx ON agent_tasks (user_id, created_at) WHERE user_id IS NOT NULL",
+        ]),
     ]
 }

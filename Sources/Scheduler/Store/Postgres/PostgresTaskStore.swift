@@ -533,21 +533,31 @@ public final class PostgresTaskStore: TaskStore {
         ).collect().first.map(PostgresTaskRow.task(from:))
     }
 
+    /// Only the filter's present conditions reach the SQL (each a bound parameter), so
+    /// the planner can pick the index a condition has: `user_id`'s, the idempotency key's,
+    /// the failed/cancelled one's, or `created_at`'s for the order.
     public func tasks(matching filter: TaskFilter) async throws -> [AgentTask] {
-        try await client.query(
-            """
-            SELECT \(unescaped: PostgresTaskRow.columns) FROM agent_tasks
-            WHERE (\(filter.status?.rawValue)::text IS NULL OR status = \(filter.status?.rawValue))
-              AND (\(filter.taskType)::text IS NULL OR task_type = \(filter.taskType))
-              AND (\(filter.userID)::uuid IS NULL OR user_id = \(filter.userID))
-              AND (\(filter.idempotencyKey)::text IS NULL OR idempotency_key = \(filter.idempotencyKey))
-              AND (\(filter.after)::uuid IS NULL
-                   OR (created_at, id) < (SELECT created_at, id FROM agent_tasks WHERE id = \(filter.after)))
+        var conditions: [String] = []
+        var binds = PostgresBindings()
+        func add<Value: PostgresDynamicTypeEncodable>(_ value: Value, _ condition: (String) -> String) {
+            binds.append(value, context: .default)
+            conditions.append(condition("$\(binds.count)"))
+        }
+        if let status = filter.status { add(status.rawValue) { "status = \($0)" } }
+        if let taskType = filter.taskType { add(taskType) { "task_type = \($0)" } }
+        if let userID = filter.userID { add(userID) { "user_id = \($0)" } }
+        if let key = filter.idempotencyKey { add(key) { "idempotency_key = \($0)" } }
+        if let since = filter.createdAfter { add(since) { "created_at >= \($0)" } }
+        if let after = filter.after { add(after) { "(created_at, id) < (SELECT created_at, id FROM agent_tasks WHERE id = \($0))" } }
+        binds.append(max(0, filter.limit), context: .default)
+        let sql = """
+            SELECT \(PostgresTaskRow.columns) FROM agent_tasks
+            \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
             ORDER BY created_at DESC, id DESC
-            LIMIT \(max(0, filter.limit))
-            """,
-            logger: logger
-        ).collect().map(PostgresTaskRow.task(from:))
+            LIMIT $\(binds.count)
+            """
+        return try await client.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).collect()
+            .map(PostgresTaskRow.task(from:))
     }
 
     public func counts(registeredTypes: [String]) async throws -> TaskCounts {

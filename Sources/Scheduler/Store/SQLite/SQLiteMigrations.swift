@@ -200,5 +200,15 @@ public enum SQLiteMigrations {
             )
             """,
         ]),
+        // A user's tasks, and the failed or cancelled ones, newest first (the dashboard's
+        // lists, GET /tasks) read in order from an index however many there are; the
+        // failed and cancelled totals by type still read that index alone.
+        Migration(version: 14, name: "a user's tasks by creation time", statements: [
+            "DROP INDEX IF EXISTS agent_tasks_user_idx",
+            "CREATE INDEX agent_tasks_user_idx ON agent_tasks (user_id, created_at)",
+            "DROP INDEX IF EXISTS agent_tasks_ended_idx",
+            "CREATE INDEX agent_tasks_failed_idx ON agent_tasks (created_at, id, task_type) WHERE status = 'failed'",
+            "CREATE INDEX agent_tasks_cancelled_idx ON agent_tasks (created_at, id, task_type) WHERE status = 'cancelled'",
+        ]),
     ]
 }

@@ -28,8 +28,11 @@ extension SQLiteTaskStore {
     public func endedCounts() async throws -> [EndedCount] {
         try await query(
             """
-            SELECT task_type, sum(status = 'failed') AS failed, sum(status = 'cancelled') AS cancelled
-            FROM agent_tasks WHERE status IN ('failed', 'cancelled') GROUP BY task_type
+            SELECT task_type, sum(failed) AS failed, sum(cancelled) AS cancelled FROM (
+                SELECT task_type, count(*) AS failed, 0 AS cancelled FROM agent_tasks WHERE status = 'failed' GROUP BY task_type
+                UNION ALL
+                SELECT task_type, 0, count(*) FROM agent_tasks WHERE status = 'cancelled' GROUP BY task_type
+            ) GROUP BY task_type
             """
         ).map { row in
             EndedCount(

@@ -540,22 +540,53 @@ public final class SQLiteTaskStore: TaskStore {
         ).first.map(SQLiteTaskRow.task(from:))
     }
 
+    /// Only the filter's present conditions reach the SQL (each a bound parameter), so
+    /// the planner can pick the index a condition has: `user_id`'s, the idempotency key's,
+    /// a status's partial index (``listedStatus(_:parameter:)``), or else `created_at`'s,
+    /// walked newest first until the page is full.
     public func tasks(matching filter: TaskFilter) async throws -> [AgentTask] {
-        try await query(
-            """
+        let (sql, binds) = Self.listing(filter)
+        return try await query(sql, binds).map(SQLiteTaskRow.task(from:))
+    }
+
+    /// The statement and binds of ``tasks(matching:)``.
+    static func listing(_ filter: TaskFilter) -> (sql: String, binds: [SQLiteData]) {
+        var conditions: [String] = []
+        var binds: [SQLiteData] = []
+        func add(_ value: SQLiteData, _ condition: (String) -> String) {
+            binds.append(value)
+            conditions.append(condition("?\(binds.count)"))
+        }
+        if let status = filter.status { add(SQLiteValue.bind(status.rawValue)) { listedStatus(status, parameter: $0) } }
+        // `+` keeps the type's few-valued column from the planner, which would otherwise
+        // read every row of the type and sort them for a page of 50.
+        if let taskType = filter.taskType { add(SQLiteValue.bind(taskType)) { "+task_type = \($0)" } }
+        if let userID = filter.userID { add(SQLiteValue.bind(userID)) { "user_id = \($0)" } }
+        if let key = filter.idempotencyKey { add(SQLiteValue.bind(key)) { "idempotency_key = \($0)" } }
+        if let since = filter.createdAfter { add(SQLiteValue.bind(since)) { "created_at >= \($0)" } }
+        if let after = filter.after {
+            add(SQLiteValue.bind(after)) { "(created_at, id) < (SELECT created_at, id FROM agent_tasks WHERE id = \($0))" }
+        }
+        binds.append(SQLiteValue.bind(max(0, filter.limit)))
+        let sql = """
             SELECT \(SQLiteTaskRow.columns) FROM agent_tasks
-            WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR task_type = ?2) AND (?3 IS NULL OR user_id = ?3)
-              AND (?5 IS NULL OR (created_at, id) < (SELECT created_at, id FROM agent_tasks WHERE id = ?5))
-              AND (?6 IS NULL OR idempotency_key = ?6)
+            \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
             ORDER BY created_at DESC, id DESC
-            LIMIT ?4
-            """,
-            [
-                SQLiteValue.bind(filter.status?.rawValue), SQLiteValue.bind(filter.taskType),
-                SQLiteValue.bind(filter.userID), SQLiteValue.bind(max(0, filter.limit)),
-                SQLiteValue.bind(filter.after), SQLiteValue.bind(filter.idempotencyKey),
-            ]
-        ).map(SQLiteTaskRow.task(from:))
+            LIMIT ?\(binds.count)
+            """
+        return (sql, binds)
+    }
+
+    /// The condition on `status` that leads SQLite's planner to the right index: a
+    /// partial index holds each status but completed, and SQLite uses one only when the
+    /// query repeats its `WHERE` as written; completed, most of the table, is found
+    /// walking `created_at` (`+` hides the column from the planner). The status itself is
+    /// still the bound `parameter`.
+    static func listedStatus(_ status: TaskStatus, parameter: String) -> String {
+        switch status {
+        case .completed: "+status = \(parameter)"
+        case .pending, .processing, .failed, .cancelled: "status = '\(status.rawValue)' AND status = \(parameter)"
+        }
     }
 
     public func counts(registeredTypes: [String]) async throws -> TaskCounts {

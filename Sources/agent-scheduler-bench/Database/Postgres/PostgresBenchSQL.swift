@@ -34,11 +34,12 @@ struct PostgresBenchSQL: BenchSQL {
             """
             INSERT INTO agent_tasks (
                 task_type, agent_type, status, scheduled_for, created_at, updated_at, completed_at, attempts,
-                context_json, result_json, error_log)
+                context_json, result_json, error_log, user_id)
             SELECT (ARRAY['noop', 'probe', 'research_solution', 'schedule_followup'])[1 + i % 4], 'bench-history',
                    CASE WHEN i % 50 = 0 THEN 'failed' ELSE 'completed' END, t, t, t,
                    CASE WHEN i % 50 = 0 THEN NULL ELSE t END, 1, '{}'::jsonb,
-                   CASE WHEN i % 50 = 0 THEN NULL ELSE '{}'::jsonb END, CASE WHEN i % 50 = 0 THEN 'boom' END
+                   CASE WHEN i % 50 = 0 THEN NULL ELSE '{}'::jsonb END, CASE WHEN i % 50 = 0 THEN 'boom' END,
+                   ('00000000-0000-4000-8000-' || lpad(to_hex(i % \(BenchDatabase.historyUsers)), 12, '0'))::uuid
             FROM (SELECT i, CASE WHEN i <= \(recent)
                       THEN \(now)::timestamptz - make_interval(secs => i * 3600.0 / greatest(\(recent), 1))
                       ELSE \(now)::timestamptz - interval '1 hour'

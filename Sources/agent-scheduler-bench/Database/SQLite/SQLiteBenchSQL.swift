@@ -50,13 +50,14 @@ struct SQLiteBenchSQL: BenchSQL {
                                      ELSE 3600 + (i - ?2) * 2592000.0 / max(?1 - ?2, 1) END AS ago FROM n)
                 INSERT INTO agent_tasks (
                     id, task_type, agent_type, status, scheduled_for, created_at, updated_at, completed_at, attempts,
-                    context_json, result_json, error_log)
+                    context_json, result_json, error_log, user_id)
                 SELECT \(SQLiteMigrations.newUUID),
                        CASE i % 4 WHEN 0 THEN 'noop' WHEN 1 THEN 'probe' WHEN 2 THEN 'research_solution'
                                   ELSE 'schedule_followup' END, 'bench-history',
                        CASE WHEN i % 50 = 0 THEN 'failed' ELSE 'completed' END, \(at), \(at), \(at),
                        CASE WHEN i % 50 = 0 THEN NULL ELSE \(at) END, 1, '{}',
-                       CASE WHEN i % 50 = 0 THEN NULL ELSE '{}' END, CASE WHEN i % 50 = 0 THEN 'boom' END
+                       CASE WHEN i % 50 = 0 THEN NULL ELSE '{}' END, CASE WHEN i % 50 = 0 THEN 'boom' END,
+                       printf('00000000-0000-4000-8000-%012x', i % \(BenchDatabase.historyUsers))
                 FROM s ORDER BY s.ago DESC
                 """,
                 [.integer(tasks), .integer(recent), .text(Timestamp.string(from: now))]
