@@ -42,17 +42,21 @@ struct BenchReport: Codable, Sendable {
     }
 
     var database: String
+    /// What ran the tasks: the in-process engine, or `agent-scheduler serve`.
+    var engine = "in-process engine"
     var concurrency: Int
     var batchSize: Int
     var idleRSSMB: Double
     var peakRSSMB: Double = 0
     var w1: Throughput?
     var w2: Distribution?
+    /// W2 from insert to `completed_at`.
+    var w2Completed: Distribution?
     var w3: Distribution?
     var w4: Shared?
 
     var table: String {
-        var lines = ["agent-scheduler-bench — \(database), concurrency \(concurrency), batch \(batchSize)"]
+        var lines = ["agent-scheduler-bench — \(database), \(engine), concurrency \(concurrency), batch \(batchSize)"]
         lines.append("workload                      result")
         if let w1 {
             lines.append(String(format: "W1 throughput                 %.0f tasks/s (%d tasks in %.2f s, %d action-log rows)",
@@ -61,6 +65,10 @@ struct BenchReport: Codable, Sendable {
         if let w2 {
             lines.append(String(format: "W2 pickup latency (ms)        p50 %.1f  p95 %.1f  p99 %.1f  max %.1f  (n=%d)",
                                 w2.p50, w2.p95, w2.p99, w2.max, w2.count))
+        }
+        if let w2Completed {
+            lines.append(String(format: "W2 insert to completed (ms)   p50 %.1f  p95 %.1f  p99 %.1f  max %.1f  (n=%d)",
+                                w2Completed.p50, w2Completed.p95, w2Completed.p99, w2Completed.max, w2Completed.count))
         }
         if let w3 {
             lines.append(String(format: "W3 lateness (ms)              p50 %.1f  p95 %.1f  p99 %.1f  max %.1f  (n=%d)",

@@ -2,7 +2,8 @@ import Foundation
 import Logging
 import Scheduler
 
-/// Runs the benchmark workloads against one store, each on an emptied table.
+/// Runs the benchmark workloads against one store, each on an emptied table: with an
+/// engine in this process, or (`serve`) with an `agent-scheduler serve` child process.
 struct BenchRunner: Sendable {
     let databaseURL: String
     let poolMode: DatabasePoolMode
@@ -10,17 +11,31 @@ struct BenchRunner: Sendable {
     let database: BenchDatabase
     let configuration: EngineConfiguration
     let logger: Logger
+    var serve: ServeTarget?
+
+    /// How long before W1's tasks fall due a `serve` child is started: its start-up is
+    /// not part of the throughput.
+    static let serveHeadStart = Duration.seconds(5)
 
     /// W1: `tasks` noop tasks inserted in one statement, then the engine started and timed
-    /// until every one is completed with its action-log row.
+    /// until every one is completed with its action-log row. With a `serve` child, the
+    /// tasks fall due a few seconds after they are inserted, the child is started
+    /// meanwhile, and the time runs from when they fell due.
     func throughput(tasks: Int) async throws -> BenchReport.Throughput {
         try await database.reset()
-        try await database.insertNoops(tasks)
-        let start = ContinuousClock.now
-        try await withEngine { _ in
+        let due = serve == nil ? nil : Date().addingTimeInterval(Self.serveHeadStart.timeInterval)
+        try await database.insertNoops(tasks, dueAt: due)
+        let started = ContinuousClock.now
+        let seconds = try await withEngine { _ in
+            var from = started
+            if let due {
+                let wait = due.timeIntervalSinceNow
+                if wait > 0 { try await Task.sleep(for: .seconds(wait)) }
+                from = ContinuousClock.now
+            }
             try await database.waitUntilAllCompleted(tasks)
+            return (ContinuousClock.now - from).timeInterval
         }
-        let seconds = (ContinuousClock.now - start).timeInterval
         return .init(
             tasks: tasks, seconds: seconds, tasksPerSecond: Double(tasks) / seconds,
             actionLogRows: try await database.actionLogCount())
@@ -42,21 +57,21 @@ struct BenchRunner: Sendable {
     }
 
     /// W2: an idle engine; `samples` tasks inserted one at a time, ~20 ms apart, by plain
-    /// SQL; latency from insert to handler start.
-    func pickupLatency(samples: Int) async throws -> BenchReport.Distribution {
+    /// SQL; latency from insert (the row's `created_at`) to handler start, and to
+    /// `completed_at`.
+    func pickupLatency(samples: Int) async throws -> (started: BenchReport.Distribution, completed: BenchReport.Distribution) {
         try await database.reset()
-        try await withEngine { engine in
+        try await withEngine { wake in
             try await Task.sleep(for: .milliseconds(500))
             for _ in 0..<samples {
                 try await database.insertOne(scheduledFor: nil)
-                // PostgreSQL's NOTIFY wakes the engine; an insert into the embedded SQLite
-                // file wakes it in-process, as POST /tasks does.
-                if wakesInProcess { engine.triggerPoll() }
+                wake()
                 try await Task.sleep(for: .milliseconds(20))
             }
             try await database.waitUntilAllCompleted(samples)
         }
-        return .init(milliseconds: try await database.startDelays().map(\.afterCreated))
+        let delays = try await database.startDelays()
+        return (.init(milliseconds: delays.map(\.afterCreated)), .init(milliseconds: delays.map(\.completedAfterCreated)))
     }
 
     /// W3: `samples` tasks scheduled 1-5 s ahead, inserted by plain SQL from another
@@ -75,17 +90,27 @@ struct BenchRunner: Sendable {
         return .init(milliseconds: try await database.startDelays().map(\.afterScheduled))
     }
 
-    /// W4: W1's tasks shared by `processes` engine processes (`worker`), timed from
-    /// their start until every task is completed; any task with more than one action-log
-    /// row ran twice.
+    /// W4: W1's tasks shared by `processes` engine processes (`worker`, or `serve`
+    /// children), timed from their start until every task is completed; any task with
+    /// more than one action-log row ran twice.
     func sharedThroughput(tasks: Int, processes: Int) async throws -> BenchReport.Shared {
         try await database.reset()
         try await database.insertNoops(tasks)
         let start = ContinuousClock.now
-        let workers = try (1...processes).map { number in
-            try BenchWorkerProcess.start(
-                databaseURL: databaseURL, poolMode: poolMode, workerID: "bench-w4-\(number)",
-                concurrency: configuration.concurrency, batchSize: configuration.batchSize)
+        var workers: [BenchWorkerProcess] = []
+        for number in 1...processes {
+            let workerID = "bench-w4-\(number)"
+            if let serve {
+                var settings = serve.settings
+                settings["WORKER_ID"] = workerID
+                let child = try await ServeProcess.start(
+                    binary: serve.binary, databaseURL: databaseURL, settings: settings, client: serve.client)
+                workers.append(BenchWorkerProcess(process: child.process, workerID: workerID))
+            } else {
+                workers.append(try BenchWorkerProcess.start(
+                    databaseURL: databaseURL, poolMode: poolMode, workerID: workerID,
+                    concurrency: configuration.concurrency, batchSize: configuration.batchSize))
+            }
         }
         do {
             while try await database.unfinishedRemain() {
@@ -110,21 +135,37 @@ struct BenchRunner: Sendable {
             peakRSSMBPerProcess: peaks)
     }
 
-    /// Whether the benchmark's own inserts wake the engine in-process, as `POST /tasks`
-    /// does on SQLite, instead of through PostgreSQL's NOTIFY.
-    private var wakesInProcess: Bool { store.databaseKind == .sqlite }
-
-    /// Runs an engine (and the store's wake-up listener, if it has one) while `body` runs.
-    private func withEngine(_ body: @escaping @Sendable (Engine) async throws -> Void) async throws {
+    /// Runs an engine (and the store's wake-up listener, if it has one), or a `serve`
+    /// child, while `body` runs. `body` gets what to call after inserting a task: on
+    /// SQLite the in-process engine is woken directly, as `POST /tasks` does; PostgreSQL's
+    /// NOTIFY, or a `serve` child's own watch of the file, needs nothing.
+    private func withEngine<T: Sendable>(
+        _ body: @escaping @Sendable (_ wake: @escaping @Sendable () -> Void) async throws -> T
+    ) async throws -> T {
+        if let serve {
+            let child = try await ServeProcess.start(
+                binary: serve.binary, databaseURL: databaseURL, settings: serve.settings, client: serve.client)
+            let value: T
+            do {
+                value = try await body({})
+            } catch {
+                try? child.stop()
+                throw error
+            }
+            try child.stop()
+            return value
+        }
         let engine = Engine(
             store: store, registry: try HandlerRegistry([NoopHandler()]), configuration: configuration, logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        let wakesInProcess = store.databaseKind == .sqlite
+        return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await engine.run() }
             if let listener = store.wakeListener(logger: logger, wake: { engine.triggerPoll() }) {
                 group.addTask { try await listener.run() }
             }
-            try await body(engine)
+            let value = try await body { if wakesInProcess { engine.triggerPoll() } }
             group.cancelAll()
+            return value
         }
     }
 }

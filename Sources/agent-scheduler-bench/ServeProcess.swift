@@ -70,3 +70,11 @@ struct ServeProcess {
         return port
     }
 }
+
+/// What `agent-scheduler-bench run --serve` starts for each workload: the binary, the
+/// settings it gets beyond `DATABASE_URL` and `PORT`, and the client that waits for it.
+struct ServeTarget: Sendable {
+    let binary: String
+    let settings: [String: String]
+    let client: HTTPClient
+}

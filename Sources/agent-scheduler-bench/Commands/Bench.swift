@@ -1,4 +1,5 @@
 import ArgumentParser
+import AsyncHTTPClient
 import Foundation
 import Scheduler
 
@@ -31,11 +32,17 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Engine processes for W4.")
     var processes = 2
 
-    @Option(help: "Handlers running at once.")
-    var concurrency = 100
+    @Option(help: "Handlers running at once (default: 100; with --serve, serve's own default).")
+    var concurrency: Int?
 
-    @Option(help: "Most tasks one claim takes.")
-    var batchSize = 100
+    @Option(help: "Most tasks one claim takes (default: 100; with --serve, serve's own default).")
+    var batchSize: Int?
+
+    @Flag(help: "Run each workload against an agent-scheduler serve child process (HTTP server, lease keeper and all) instead of an engine in this process; W4 starts that many serve processes (PostgreSQL only).")
+    var serve = false
+
+    @Option(help: "The agent-scheduler binary --serve starts (default: the one beside this benchmark).")
+    var agentScheduler: String?
 
     @Option(help: "Where to write the JSON results.")
     var json = "bench-results/bench.json"
@@ -51,29 +58,59 @@ struct Bench: AsyncParsableCommand {
 
     func run() async throws {
         let selected = Set(workloads.uppercased().split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) })
+        let defaults = serve ? EngineConfiguration(workerID: "serve") : Self.engineConfiguration(workerID: "", batchSize: 100, concurrency: 100)
         let configuration = Self.engineConfiguration(
-            workerID: "bench-\(ProcessInfo.processInfo.processIdentifier)", batchSize: batchSize, concurrency: concurrency)
-        let report = try await ScratchDatabase.with(
-            url: databaseURL, reset: reset, poolMode: databasePoolMode, announcing: announceEvents
-        ) { store, database, url in
-            let runner = BenchRunner(
-                databaseURL: url, poolMode: databasePoolMode, store: store, database: database,
-                configuration: configuration, logger: ScratchDatabase.logger)
-            var report = BenchReport(
-                database: store.databaseKind.rawValue, concurrency: concurrency,
-                batchSize: batchSize, idleRSSMB: ProcessMemory.residentMB())
-            if selected.contains("W1") { report.w1 = try await runner.throughput(tasks: tasks) }
-            if selected.contains("W2") { report.w2 = try await runner.pickupLatency(samples: samples) }
-            if selected.contains("W3") { report.w3 = try await runner.punctuality(samples: samples) }
-            if selected.contains("W4") { report.w4 = try await runner.sharedThroughput(tasks: tasks, processes: processes) }
-            report.peakRSSMB = ProcessMemory.peakMB()
-            return report
+            workerID: "bench-\(ProcessInfo.processInfo.processIdentifier)", batchSize: batchSize ?? defaults.batchSize,
+            concurrency: concurrency ?? defaults.concurrency)
+        let binary = try serve ? agentScheduler ?? ServeProcess.siblingBinary() : nil
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let target = binary.map { ServeTarget(binary: $0, settings: serveSettings, client: client) }
+        let report: BenchReport
+        do {
+            report = try await ScratchDatabase.with(url: databaseURL, reset: reset, poolMode: databasePoolMode, announcing: announceEvents) {
+                store, database, url in
+                if serve, store.databaseKind == .sqlite, selected.contains("W4") {
+                    throw ValidationError("W4 needs several serve processes on one database, which a SQLite file does not allow: use PostgreSQL or leave W4 out")
+                }
+                let runner = BenchRunner(
+                    databaseURL: url, poolMode: databasePoolMode, store: store, database: database,
+                    configuration: configuration, logger: ScratchDatabase.logger, serve: target)
+                var report = BenchReport(
+                    database: store.databaseKind.rawValue, concurrency: configuration.concurrency,
+                    batchSize: configuration.batchSize, idleRSSMB: ProcessMemory.residentMB())
+                report.engine = serve ? "agent-scheduler serve" : "in-process engine"
+                if selected.contains("W1") { report.w1 = try await runner.throughput(tasks: tasks) }
+                if selected.contains("W2") {
+                    let latency = try await runner.pickupLatency(samples: samples)
+                    report.w2 = latency.started
+                    report.w2Completed = latency.completed
+                }
+                if selected.contains("W3") { report.w3 = try await runner.punctuality(samples: samples) }
+                if selected.contains("W4") { report.w4 = try await runner.sharedThroughput(tasks: tasks, processes: processes) }
+                report.peakRSSMB = ProcessMemory.peakMB()
+                return report
+            }
+        } catch {
+            try await client.shutdown()
+            throw error
         }
+        try await client.shutdown()
         print(report.table)
         try FileManager.default.createDirectory(
             atPath: (json as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try JSONText.data(report, pretty: true).write(to: URL(fileURLWithPath: json))
         print("results written to \(json)")
+    }
+
+    /// What a `serve` child gets: the pool mode, and the concurrency and claim size only
+    /// when given (so `--serve` alone measures serve's defaults); retention off, so the
+    /// history a workload leaves is not pruned under the next one.
+    private var serveSettings: [String: String] {
+        var settings = ["DATABASE_POOL_MODE": databasePoolMode.rawValue, "LOG_ATTEMPTS": "false", "RETENTION_COMPLETED": "off",
+            "RETENTION_FAILED": "off", "RETENTION_LOG": "off"]
+        if let concurrency { settings["WORKER_CONCURRENCY"] = "\(concurrency)" }
+        if let batchSize { settings["MAX_TASKS_PER_POLL"] = "\(batchSize)" }
+        return settings
     }
 
     /// The engine every bench workload runs: the 30 s poll interval of the defaults, so

@@ -16,7 +16,7 @@ struct BenchDatabase: Sendable {
 
     func reset() async throws { try await sql.reset() }
 
-    func insertNoops(_ count: Int) async throws { try await sql.insertNoops(count) }
+    func insertNoops(_ count: Int, dueAt: Date? = nil) async throws { try await sql.insertNoops(count, dueAt: dueAt) }
 
     func insertOne(scheduledFor: Date?) async throws { try await sql.insertOne(scheduledFor: scheduledFor) }
 
@@ -75,10 +75,12 @@ struct BenchDatabase: Sendable {
     /// Action-log rows by `worker_id`.
     func attemptsPerWorker() async throws -> [String: Int] { try await sql.attemptsPerWorker() }
 
-    /// For every completed task: handler start minus `created_at`, and minus `scheduled_for`, in ms.
-    func startDelays() async throws -> [(afterCreated: Double, afterScheduled: Double)] {
+    /// For every completed task, in ms: handler start minus `created_at`, and minus
+    /// `scheduled_for`; `completed_at` minus `created_at`.
+    func startDelays() async throws -> [(afterCreated: Double, afterScheduled: Double, completedAfterCreated: Double)] {
         try await sql.completedTaskTimes().map { times in
-            (times.started.timeIntervalSince(times.created) * 1000, times.started.timeIntervalSince(times.scheduled) * 1000)
+            (times.started.timeIntervalSince(times.created) * 1000, times.started.timeIntervalSince(times.scheduled) * 1000,
+             times.completed.timeIntervalSince(times.created) * 1000)
         }
     }
 }

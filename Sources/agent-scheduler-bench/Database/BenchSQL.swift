@@ -6,8 +6,8 @@ protocol BenchSQL: Sendable {
     /// Empties `agent_tasks` and `agent_actions_log`.
     func reset() async throws
 
-    /// Inserts `count` pending noop tasks, due now, in one statement.
-    func insertNoops(_ count: Int) async throws
+    /// Inserts `count` pending noop tasks, due at `dueAt` (now when `nil`), in one statement.
+    func insertNoops(_ count: Int, dueAt: Date?) async throws
 
     /// Inserts one noop task with plain SQL, due at `scheduledFor` (now when `nil`).
     func insertOne(scheduledFor: Date?) async throws
@@ -24,6 +24,7 @@ protocol BenchSQL: Sendable {
     /// Action-log rows by `worker_id`.
     func attemptsPerWorker() async throws -> [String: Int]
 
-    /// For every completed task: its `created_at`, its `scheduled_for` and its handler's start.
-    func completedTaskTimes() async throws -> [(created: Date, scheduled: Date, started: Date)]
+    /// For every completed task: its `created_at`, its `scheduled_for`, its handler's
+    /// start and its `completed_at`.
+    func completedTaskTimes() async throws -> [(created: Date, scheduled: Date, started: Date, completed: Date)]
 }

@@ -11,11 +11,11 @@ struct PostgresBenchSQL: BenchSQL {
         try await store.run(statements: ["TRUNCATE agent_actions_log, agent_tasks"])
     }
 
-    func insertNoops(_ count: Int) async throws {
+    func insertNoops(_ count: Int, dueAt: Date?) async throws {
         _ = try await store.query(
             """
-            INSERT INTO agent_tasks (task_type, agent_type, context_json)
-            SELECT 'noop', 'bench', '{}'::jsonb FROM generate_series(1, \(count))
+            INSERT INTO agent_tasks (task_type, agent_type, context_json, scheduled_for)
+            SELECT 'noop', 'bench', '{}'::jsonb, COALESCE(\(dueAt), now()) FROM generate_series(1, \(count))
             """
         ).collect()
     }
@@ -76,15 +76,15 @@ struct PostgresBenchSQL: BenchSQL {
         return counts
     }
 
-    func completedTaskTimes() async throws -> [(created: Date, scheduled: Date, started: Date)] {
+    func completedTaskTimes() async throws -> [(created: Date, scheduled: Date, started: Date, completed: Date)] {
         let rows = try await store.query(
             """
-            SELECT t.created_at, t.scheduled_for, l.started_at
+            SELECT t.created_at, t.scheduled_for, l.started_at, t.completed_at
             FROM agent_tasks t JOIN agent_actions_log l ON l.context_id = t.id
             WHERE t.status = 'completed'
             """)
-        var times: [(Date, Date, Date)] = []
-        for try await row in rows.decode((Date, Date, Date).self) { times.append(row) }
+        var times: [(Date, Date, Date, Date)] = []
+        for try await row in rows.decode((Date, Date, Date, Date).self) { times.append(row) }
         return times
     }
 }

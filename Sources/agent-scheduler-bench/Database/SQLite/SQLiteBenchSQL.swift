@@ -10,13 +10,14 @@ struct SQLiteBenchSQL: BenchSQL {
         try await store.run(statements: ["DELETE FROM agent_actions_log", "DELETE FROM agent_tasks"])
     }
 
-    func insertNoops(_ count: Int) async throws {
+    func insertNoops(_ count: Int, dueAt: Date?) async throws {
         _ = try await store.query(
             """
             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1)
-            INSERT INTO agent_tasks (task_type, agent_type, context_json) SELECT 'noop', 'bench', '{}' FROM n
+            INSERT INTO agent_tasks (task_type, agent_type, context_json, scheduled_for)
+            SELECT 'noop', 'bench', '{}', COALESCE(?2, \(SQLiteMigrations.now)) FROM n
             """,
-            [.integer(count)]
+            [.integer(count), SQLiteValue.bind(dueAt)]
         )
     }
 
@@ -88,16 +89,16 @@ struct SQLiteBenchSQL: BenchSQL {
         return counts
     }
 
-    func completedTaskTimes() async throws -> [(created: Date, scheduled: Date, started: Date)] {
+    func completedTaskTimes() async throws -> [(created: Date, scheduled: Date, started: Date, completed: Date)] {
         try await store.query(
             """
-            SELECT t.created_at, t.scheduled_for, l.started_at
+            SELECT t.created_at, t.scheduled_for, l.started_at, t.completed_at
             FROM agent_tasks t JOIN agent_actions_log l ON l.context_id = t.id
             WHERE t.status = 'completed'
             """
         ).map { row in
             (try SQLiteValue.date(row, "created_at"), try SQLiteValue.date(row, "scheduled_for"),
-             try SQLiteValue.date(row, "started_at"))
+             try SQLiteValue.date(row, "started_at"), try SQLiteValue.date(row, "completed_at"))
         }
     }
 }
