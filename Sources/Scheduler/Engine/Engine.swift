@@ -179,6 +179,8 @@ public final class Engine: Service {
         let record = await runner.run(task, in: execution)
         if let record {
             running.handlerReturned(task.id)
+            // Its slot is free now: the next claim need not wait for this result's commit.
+            wake.signal()
             await finish(record)
         }
         running.remove(task.id)

@@ -16,7 +16,7 @@ actor ResultBatcher {
     private var queue: [(record: AttemptRecord, done: CheckedContinuation<Void, Never>)] = []
     private var writing = false
 
-    init(store: any TaskStore, metrics: SchedulerMetrics, logger: Logger, maximumBatch: Int = 500) {
+    init(store: any TaskStore, metrics: SchedulerMetrics, logger: Logger, maximumBatch: Int = RunningTasks.resultBacklog) {
         self.store = store
         self.metrics = metrics
         self.logger = logger

@@ -22,14 +22,19 @@ final class RunningTasks: Sendable {
     /// The tasks whose handler is still running.
     var executingIDs: Set<UUID> { state.withLock { Set($0.cancellers.keys).subtracting($0.writingResult) } }
 
+    /// How many results may wait to be written beyond the handlers running: one result
+    /// batch's worth (``ResultBatcher``), so a busy engine's commits each carry up to
+    /// that many whatever its concurrency.
+    static let resultBacklog = 500
+
     /// How many more attempts may start under `concurrency`: handlers still running stay
-    /// within it, and results waiting to be written within another `concurrency`, so the
+    /// within it, and results waiting to be written within ``resultBacklog`` more, so the
     /// next claim need not wait for the last batch's commit, yet a database that falls
     /// behind holds claims back.
     func freeSlots(concurrency: Int) -> Int {
         state.withLock { state in
             let executing = state.cancellers.count - state.writingResult.count
-            return max(0, min(concurrency - executing, 2 * concurrency - state.cancellers.count))
+            return max(0, min(concurrency - executing, concurrency + Self.resultBacklog - state.cancellers.count))
         }
     }
 
