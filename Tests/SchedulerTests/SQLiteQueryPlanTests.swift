@@ -29,8 +29,8 @@ struct SQLiteQueryPlanTests {
         (TaskFilter(idempotencyKey: "k"), "sqlite_autoindex_agent_tasks"),
         (TaskFilter(status: .failed), "agent_tasks_failed_idx"),
         (TaskFilter(status: .cancelled, taskType: "noop"), "agent_tasks_cancelled_idx"),
-        (TaskFilter(status: .pending), "agent_tasks_claim_idx"),
-        (TaskFilter(status: .processing), "agent_tasks_lease_idx"),
+        (TaskFilter(status: .pending), "agent_tasks_created_idx"),
+        (TaskFilter(status: .processing), "agent_tasks_created_idx"),
         (TaskFilter(status: .completed, taskType: "noop"), "agent_tasks_created_idx"),
         (TaskFilter(taskType: "noop", after: UUID()), "agent_tasks_created_idx"),
         (TaskFilter(), "agent_tasks_created_idx"),
@@ -43,6 +43,7 @@ struct SQLiteQueryPlanTests {
             let first = plan.first { $0.contains("agent_tasks") } ?? ""
             #expect(first.contains("USING INDEX \(index)") || first.contains("USING COVERING INDEX \(index)"), "\(plan)")
             #expect(!first.hasPrefix("SCAN agent_tasks") || first.contains("INDEX"), "never the whole table: \(plan)")
+            #expect(!plan.contains { $0.contains("TEMP B-TREE") } || filter.userID != nil, "rows come in list order: \(plan)")
         }
     }
 }

@@ -33,6 +33,8 @@ struct BenchDatabase: Sendable {
         try await sql.fillHistory(tasks: tasks, recent: recent, now: now)
     }
 
+    func analyze() async throws { try await sql.analyze() }
+
     /// Whether any task is still pending or processing. Cheap enough to ask every 10 ms:
     /// it reads the partial indexes of those two states, where counting the completed
     /// tasks scanned the whole table and took CPU from the engine being measured.

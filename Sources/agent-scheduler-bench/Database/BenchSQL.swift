@@ -18,6 +18,10 @@ protocol BenchSQL: Sendable {
     /// the planner's statistics (and PostgreSQL's visibility map, as autovacuum would).
     func fillHistory(tasks: Int, recent: Int, now: Date) async throws
 
+    /// Updates the planner's statistics (and PostgreSQL's visibility map), as autovacuum
+    /// would have after a bulk insert.
+    func analyze() async throws
+
     /// The single integer a query returns (0 when it returns no row).
     func integer(_ sql: String) async throws -> Int
 

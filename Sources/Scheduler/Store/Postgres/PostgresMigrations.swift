@@ -226,9 +226,12 @@ enum PostgresMigrations {
             )
             """,
         ]),
-        // A user's tasks newest first (the dashboard's search, GET /tasks?user_id=) read
-        // in order from the index, however many tasks the user has had.
-        Migration(version: 14, name: "a user's tasks by creation time", statements: [
+        // Task lists newest first (the dashboard, GET /tasks) read in order from an index:
+        // all tasks by (created_at, id), the order they are listed in even when a batch
+        // shares one created_at; a user's tasks from (user_id, created_at), however many.
+        Migration(version: 14, name: "task lists in index order", statements: [
+            "DROP INDEX IF EXISTS agent_tasks_created_idx",
+            "CREATE INDEX agent_tasks_created_idx ON agent_tasks (created_at, id)",
             "DROP INDEX IF EXISTS agent_tasks_user_idx",
             "CREATE INDEX agent_tasks_user_idx ON agent_tasks (user_id, created_at) WHERE user_id IS NOT NULL",
         ]),

@@ -200,10 +200,14 @@ public enum SQLiteMigrations {
             )
             """,
         ]),
-        // A user's tasks, and the failed or cancelled ones, newest first (the dashboard's
-        // lists, GET /tasks) read in order from an index however many there are; the
-        // failed and cancelled totals by type still read that index alone.
-        Migration(version: 14, name: "a user's tasks by creation time", statements: [
+        // Task lists newest first (the dashboard, GET /tasks) read in order from an index:
+        // all tasks by (created_at, id), the order they are listed in even when a batch
+        // shares one created_at; a user's tasks, and the failed or cancelled ones (each of
+        // those two in a partial index), in that order however many there are; the failed
+        // and cancelled totals by type read those two indexes alone.
+        Migration(version: 14, name: "task lists in index order", statements: [
+            "DROP INDEX IF EXISTS agent_tasks_created_idx",
+            "CREATE INDEX agent_tasks_created_idx ON agent_tasks (created_at, id)",
             "DROP INDEX IF EXISTS agent_tasks_user_idx",
             "CREATE INDEX agent_tasks_user_idx ON agent_tasks (user_id, created_at)",
             "DROP INDEX IF EXISTS agent_tasks_ended_idx",

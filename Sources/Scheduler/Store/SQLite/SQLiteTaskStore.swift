@@ -577,15 +577,16 @@ public final class SQLiteTaskStore: TaskStore {
         return (sql, binds)
     }
 
-    /// The condition on `status` that leads SQLite's planner to the right index: a
-    /// partial index holds each status but completed, and SQLite uses one only when the
-    /// query repeats its `WHERE` as written; completed, most of the table, is found
-    /// walking `created_at` (`+` hides the column from the planner). The status itself is
-    /// still the bound `parameter`.
+    /// The condition on `status` that leads SQLite's planner to the right index. Failed
+    /// and cancelled tasks, few among many, each have a partial index in list order, which
+    /// SQLite uses only when the query repeats its `WHERE` as written. Any other status is
+    /// found walking `(created_at, id)` newest first (`+` hides the column from the
+    /// planner): completed tasks are most of the table, and pending or running ones are
+    /// mostly recent. The status itself is still the bound `parameter`.
     static func listedStatus(_ status: TaskStatus, parameter: String) -> String {
         switch status {
-        case .completed: "+status = \(parameter)"
-        case .pending, .processing, .failed, .cancelled: "status = '\(status.rawValue)' AND status = \(parameter)"
+        case .failed, .cancelled: "status = '\(status.rawValue)' AND status = \(parameter)"
+        case .pending, .processing, .completed: "+status = \(parameter)"
         }
     }
 

@@ -74,6 +74,10 @@ struct SQLiteBenchSQL: BenchSQL {
                 """
             )
         }
+        try await analyze()
+    }
+
+    func analyze() async throws {
         _ = try await store.query("ANALYZE")
     }
 
