@@ -31,7 +31,14 @@ struct DashboardRoutes {
         router.get("/dashboard/login") { _, _ in loginPage(failed: false) }
         router.post("/dashboard/login") { request, context in try await login(request, context: context) }
         router.post("/dashboard/logout") { request, context in try await action(request, context: context) { _ in logout() } }
-        router.get("/dashboard/tasks") { request, _ in try await page(request) { try await taskList(request, $0) } }
+        router.get("/dashboard/tasks") { request, _ in
+            do {
+                _ = try Self.sinceWindow(request.uri.queryParameters["since"].map(String.init))
+            } catch let error as APIError {
+                return Self.html(error.status, Self.render("problem", ["title": "Cannot show that", "message": error.message]))
+            }
+            return try await page(request) { try await taskList(request, $0) }
+        }
         router.get("/dashboard/tasks/{id}") { request, context in
             try await page(request) { try await taskDetail(try TaskRoutes.taskID(context), $0) }
         }
@@ -203,12 +210,7 @@ struct DashboardRoutes {
             filter.userID = id
         }
         let since = text("since")
-        if let since {
-            guard let window = Self.sinceChoices.first(where: { $0.value == since }) else {
-                throw APIError.invalidQuery("since", "must be one of \(Self.sinceChoices.map(\.value).joined(separator: ", "))")
-            }
-            filter.createdAfter = environment.clock.now.addingTimeInterval(-window.seconds)
-        }
+        if let window = try Self.sinceWindow(since) { filter.createdAfter = environment.clock.now.addingTimeInterval(-window) }
         if let cursor = text("cursor") {
             guard let id = UUID(uuidString: cursor) else { throw APIError.invalidQuery("cursor", "must come from an earlier page") }
             filter.after = id
@@ -248,6 +250,16 @@ struct DashboardRoutes {
         ("1h", "last hour", 3600), ("24h", "last 24 hours", 86_400), ("7d", "last 7 days", 604_800),
         ("30d", "last 30 days", 2_592_000),
     ]
+
+    /// The seconds a `since` value of the task list stands for (`nil` for none or empty);
+    /// any other value is refused, before the session is looked at.
+    static func sinceWindow(_ value: String?) throws -> TimeInterval? {
+        guard let value = value?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+        guard let window = sinceChoices.first(where: { $0.value == value }) else {
+            throw APIError.invalidQuery("since", "must be one of \(sinceChoices.map(\.value).joined(separator: ", "))")
+        }
+        return window.seconds
+    }
 
     private func taskDetail(_ id: UUID, _ visit: Visit) async throws -> String {
         let store = environment.store
