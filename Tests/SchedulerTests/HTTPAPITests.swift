@@ -46,7 +46,7 @@ struct HTTPAPITests {
             #expect(reply["status"] == .string("healthy"))
             #expect(reply["service"] == .string("agent-scheduler"))
             #expect(reply["workerId"] == .string("api-test"))
-            #expect(reply["queue"] == .object(["depth": .number(2), "processing": .number(0), "unroutable": .number(1)]))
+            #expect(reply["queue"] == .object(["depth": .number(2), "processing": .number(0), "unroutable": .number(1), "capped": .bool(false)]))
             #expect(reply["polling"] == .object(["enabled": .bool(true), "intervalMs": .number(30000), "maxTasksPerPoll": .number(10)]))
         }
     }

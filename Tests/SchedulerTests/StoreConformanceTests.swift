@@ -82,12 +82,18 @@ struct StoreConformanceTests {
             #expect(claimed.map(\.id) == [known.id])
             #expect(try await db.store.task(id: unknown.id)?.status == .pending)
 
-            let counts = try await db.store.counts(registeredTypes: ["noop"])
+            let counts = try await db.store.counts(registeredTypes: ["noop"], limit: 100)
             #expect(counts.unroutable == 1)
             #expect(counts[.pending] == 1)
             #expect(counts[.processing] == 1)
             #expect(counts[.cancelled] == 0)
             #expect(counts.byType == ["noop": 1, "from_the_future": 1])
+            #expect(!counts.capped)
+            for _ in 0..<3 { _ = try await db.store.enqueue(task("noop", at: t0), now: t0) }
+            let capped = try await db.store.counts(registeredTypes: ["noop"], limit: 2)
+            #expect(capped[.pending] == 2 && capped[.processing] == 1 && capped.capped, "a backlog is counted up to the limit")
+            #expect(try await db.store.counts(registeredTypes: ["noop"], limit: 4) == TaskCounts(
+                byStatus: [.pending: 4, .processing: 1], byType: ["noop": 4, "from_the_future": 1], unroutable: 1, capped: true))
         }
     }
 

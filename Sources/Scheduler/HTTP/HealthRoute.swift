@@ -33,7 +33,9 @@ struct HealthRoute {
                 maxTasksPerPoll: environment.engine.configuration.batchSize
             ),
             database: .init(reachable: counts != nil, kind: environment.store.databaseKind.rawValue),
-            queue: counts.map { .init(depth: $0[.pending], processing: $0[.processing], unroutable: $0.unroutable) },
+            queue: counts.map {
+                .init(depth: $0[.pending], processing: $0[.processing], unroutable: $0.unroutable, capped: $0.capped)
+            },
             pausedTaskTypes: paused.map { $0.keys.sorted() }
         )
         return try JSONResponse.make(counts == nil ? .serviceUnavailable : .ok, body)
@@ -44,7 +46,7 @@ struct HealthRoute {
         let store = environment.store
         let types = environment.registry.allTaskTypes
         return await withTaskGroup(of: TaskCounts?.self) { group in
-            group.addTask { try? await store.counts(registeredTypes: types) }
+            group.addTask { try? await store.counts(registeredTypes: types, limit: TaskCounts.limit) }
             group.addTask {
                 try? await Task.sleep(for: Self.databaseTimeout)
                 return nil
@@ -79,6 +81,8 @@ struct HealthRoute {
             var depth: Int
             var processing: Int
             var unroutable: Int
+            /// Whether a count stopped at ``TaskCounts/limit``: the real numbers are at least these.
+            var capped: Bool
         }
 
         var status: String

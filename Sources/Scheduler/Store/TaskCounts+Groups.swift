@@ -1,6 +1,7 @@
 extension TaskCounts {
-    /// Builds counts from `(status, task_type, count)` groups.
-    init(groups: [(status: String, type: String, count: Int)], registeredTypes: [String]) {
+    /// Builds counts from `(status, task_type, count)` groups of at most `limit` rows
+    /// per status.
+    init(groups: [(status: String, type: String, count: Int)], registeredTypes: [String], limit: Int) {
         let registered = Set(registeredTypes)
         self.init()
         for group in groups {
@@ -10,5 +11,6 @@ extension TaskCounts {
                 unroutable += group.count
             }
         }
+        capped = byStatus.values.contains { $0 >= limit }
     }
 }

@@ -131,9 +131,10 @@ public protocol TaskStore: Service {
     func tasks(matching filter: TaskFilter) async throws -> [AgentTask]
 
     /// Counts the live tasks (pending, processing) by status and type, through the
-    /// indexes that hold only those; pending tasks whose type is not in
-    /// `registeredTypes` are counted as unroutable.
-    func counts(registeredTypes: [String]) async throws -> TaskCounts
+    /// indexes that hold only those, at most `limit` of each status (so the read stays
+    /// bounded under any backlog; ``TaskCounts/capped`` says when one reached it);
+    /// pending tasks whose type is not in `registeredTypes` are counted as unroutable.
+    func counts(registeredTypes: [String], limit: Int) async throws -> TaskCounts
 
     /// The live tasks of each type that has any, through the indexes that hold only live
     /// tasks; `now` decides which pending ones are due.

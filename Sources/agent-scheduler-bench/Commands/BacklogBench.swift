@@ -34,7 +34,7 @@ struct BacklogBench: AsyncParsableCommand {
                     _ = try await store.claim(taskTypes: types, limit: 10, workerID: "bench", leaseUntil: now.addingTimeInterval(60), now: now)
                 }),
                 ("next due (the idle poller)", { _ = try await store.nextDueDate(taskTypes: types) }),
-                ("counts (GET /health, the metrics gauges)", { _ = try await store.counts(registeredTypes: types) }),
+                ("counts (GET /health, up to 100,000 a status)", { _ = try await store.counts(registeredTypes: types, limit: TaskCounts.limit) }),
                 ("GET /stats", { _ = try await QueueStats.read(from: store, now: Date()) }),
                 ("list, newest 50", { _ = try await store.tasks(matching: TaskFilter()) }),
                 ("list, pending, newest 50", { _ = try await store.tasks(matching: TaskFilter(status: .pending)) }),

@@ -560,12 +560,16 @@ public final class PostgresTaskStore: TaskStore {
             .map(PostgresTaskRow.task(from:))
     }
 
-    public func counts(registeredTypes: [String]) async throws -> TaskCounts {
+    public func counts(registeredTypes: [String], limit: Int) async throws -> TaskCounts {
         let rows = try await client.query(
             """
-            SELECT status, task_type, count(*) FROM agent_tasks WHERE status = 'pending' GROUP BY status, task_type
+            SELECT status, task_type, count(*) FROM (
+                SELECT status, task_type FROM agent_tasks WHERE status = 'pending' LIMIT \(limit)) AS pending
+            GROUP BY status, task_type
             UNION ALL
-            SELECT status, task_type, count(*) FROM agent_tasks WHERE status = 'processing' GROUP BY status, task_type
+            SELECT status, task_type, count(*) FROM (
+                SELECT status, task_type FROM agent_tasks WHERE status = 'processing' LIMIT \(limit)) AS processing
+            GROUP BY status, task_type
             """,
             logger: logger
         )
@@ -573,7 +577,7 @@ public final class PostgresTaskStore: TaskStore {
         for try await (status, type, count) in rows.decode((String, String, Int).self) {
             groups.append((status, type, count))
         }
-        return TaskCounts(groups: groups, registeredTypes: registeredTypes)
+        return TaskCounts(groups: groups, registeredTypes: registeredTypes, limit: limit)
     }
 
     public func actionLog(taskID: UUID) async throws -> [ActionLogEntry] {

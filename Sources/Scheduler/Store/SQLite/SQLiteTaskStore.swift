@@ -590,19 +590,24 @@ public final class SQLiteTaskStore: TaskStore {
         }
     }
 
-    public func counts(registeredTypes: [String]) async throws -> TaskCounts {
+    public func counts(registeredTypes: [String], limit: Int) async throws -> TaskCounts {
         let rows = try await query(
             """
-            SELECT status, task_type, count(*) AS n FROM agent_tasks WHERE status = 'pending' GROUP BY status, task_type
+            SELECT status, task_type, count(*) AS n FROM (
+                SELECT status, task_type FROM agent_tasks WHERE status = 'pending' LIMIT ?1)
+            GROUP BY status, task_type
             UNION ALL
-            SELECT status, task_type, count(*) AS n FROM agent_tasks WHERE status = 'processing' GROUP BY status, task_type
-            """
+            SELECT status, task_type, count(*) AS n FROM (
+                SELECT status, task_type FROM agent_tasks WHERE status = 'processing' LIMIT ?1)
+            GROUP BY status, task_type
+            """,
+            [SQLiteValue.bind(limit)]
         )
         let groups = try rows.map { row in
             (status: try SQLiteValue.string(row, "status"), type: try SQLiteValue.string(row, "task_type"),
              count: try SQLiteValue.int(row, "n"))
         }
-        return TaskCounts(groups: groups, registeredTypes: registeredTypes)
+        return TaskCounts(groups: groups, registeredTypes: registeredTypes, limit: limit)
     }
 
     public func actionLog(taskID: UUID) async throws -> [ActionLogEntry] {
