@@ -40,16 +40,7 @@ struct BacklogBench: AsyncParsableCommand {
                 ("list, pending, newest 50", { _ = try await store.tasks(matching: TaskFilter(status: .pending)) }),
             ]
             for (name, read) in reads {
-                try await read()
-                var times: [Double] = []
-                for _ in 0..<repeats {
-                    let started = ContinuousClock.now
-                    try await read()
-                    let elapsed = ContinuousClock.now - started
-                    times.append(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
-                }
-                times.sort()
-                print(String(format: "%@: p50 %.1f ms, max %.1f ms over %d", name, times[times.count / 2], times.last ?? 0, times.count))
+                print("\(name): \(try await Timings.measure(repeats: repeats, read).summary)")
             }
         }
     }
