@@ -103,8 +103,7 @@ struct BenchRunner: Sendable {
             if let serve {
                 var settings = serve.settings
                 settings["WORKER_ID"] = workerID
-                let child = try await ServeProcess.start(
-                    binary: serve.binary, databaseURL: databaseURL, settings: settings, client: serve.client)
+                let child = try await ServeProcess.start(binary: serve.binary, databaseURL: databaseURL, settings: settings)
                 workers.append(BenchWorkerProcess(process: child.process, workerID: workerID))
             } else {
                 workers.append(try BenchWorkerProcess.start(
@@ -143,8 +142,7 @@ struct BenchRunner: Sendable {
         _ body: @escaping @Sendable (_ wake: @escaping @Sendable () -> Void) async throws -> T
     ) async throws -> T {
         if let serve {
-            let child = try await ServeProcess.start(
-                binary: serve.binary, databaseURL: databaseURL, settings: serve.settings, client: serve.client)
+            let child = try await ServeProcess.start(binary: serve.binary, databaseURL: databaseURL, settings: serve.settings)
             let value: T
             do {
                 value = try await body({})

@@ -18,11 +18,13 @@ struct ServeProcess {
         return URL(fileURLWithPath: own).deletingLastPathComponent().appendingPathComponent("agent-scheduler").path
     }
 
+    /// The settings that keep what a benchmark leaves in the tables: serve's default
+    /// retention would start pruning an old history in the middle of a run.
+    static let keepHistory = ["RETENTION_COMPLETED": "off", "RETENTION_FAILED": "off", "RETENTION_LOG": "off"]
+
     /// Starts `binary serve` on `databaseURL` with `settings` added to its environment,
     /// and waits until `/health` answers 200.
-    static func start(
-        binary: String, databaseURL: String, settings: [String: String] = [:], client: HTTPClient
-    ) async throws -> ServeProcess {
+    static func start(binary: String, databaseURL: String, settings: [String: String] = [:]) async throws -> ServeProcess {
         guard FileManager.default.isExecutableFile(atPath: binary) else { throw BenchError.noServeBinary(binary) }
         let port = try await freePort()
         let process = Process()
@@ -38,7 +40,7 @@ struct ServeProcess {
         let serve = ServeProcess(process: process, port: port)
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline, process.isRunning {
-            if let response = try? await client.execute(HTTPClientRequest(url: serve.baseURL + "/health"), timeout: .seconds(2)),
+            if let response = try? await HTTPClient.shared.execute(HTTPClientRequest(url: serve.baseURL + "/health"), timeout: .seconds(2)),
                 response.status == .ok
             {
                 return serve
@@ -71,10 +73,9 @@ struct ServeProcess {
     }
 }
 
-/// What `agent-scheduler-bench run --serve` starts for each workload: the binary, the
-/// settings it gets beyond `DATABASE_URL` and `PORT`, and the client that waits for it.
+/// What `agent-scheduler-bench run --serve` starts for each workload: the binary and the
+/// settings it gets beyond `DATABASE_URL` and `PORT`.
 struct ServeTarget: Sendable {
     let binary: String
     let settings: [String: String]
-    let client: HTTPClient
 }

@@ -32,12 +32,13 @@ struct DashboardRoutes {
         router.post("/dashboard/login") { request, context in try await login(request, context: context) }
         router.post("/dashboard/logout") { request, context in try await action(request, context: context) { _ in logout() } }
         router.get("/dashboard/tasks") { request, _ in
+            let since: SinceChoice?
             do {
-                _ = try Self.sinceWindow(request.uri.queryParameters["since"].map(String.init))
+                since = try Self.sinceChoice(request.uri.queryParameters["since"].map(String.init))
             } catch let error as APIError {
                 return Self.html(error.status, Self.render("problem", ["title": "Cannot show that", "message": error.message]))
             }
-            return try await page(request) { try await taskList(request, $0) }
+            return try await page(request) { try await taskList(request, since: since, $0) }
         }
         router.get("/dashboard/tasks/{id}") { request, context in
             try await page(request) { try await taskDetail(try TaskRoutes.taskID(context), $0) }
@@ -183,7 +184,7 @@ struct DashboardRoutes {
         ]))
     }
 
-    private func taskList(_ request: Request, _ visit: Visit) async throws -> String {
+    private func taskList(_ request: Request, since: SinceChoice?, _ visit: Visit) async throws -> String {
         let query = request.uri.queryParameters
         func text(_ name: String) -> String? {
             query[Substring(name)].map { String($0).trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
@@ -209,8 +210,7 @@ struct DashboardRoutes {
             guard let id = UUID(uuidString: user) else { throw APIError.invalidQuery("user_id", "must be a UUID") }
             filter.userID = id
         }
-        let since = text("since")
-        if let window = try Self.sinceWindow(since) { filter.createdAfter = environment.clock.now.addingTimeInterval(-window) }
+        if let since { filter.createdAfter = environment.clock.now.addingTimeInterval(-since.seconds) }
         if let cursor = text("cursor") {
             guard let id = UUID(uuidString: cursor) else { throw APIError.invalidQuery("cursor", "must come from an earlier page") }
             filter.after = id
@@ -229,7 +229,7 @@ struct DashboardRoutes {
                 filter.taskType.map { URLQueryItem(name: "task_type", value: $0) },
                 filter.userID.map { URLQueryItem(name: "user_id", value: $0.lowercasedString) },
                 text("q").map { URLQueryItem(name: "q", value: $0) },
-                since.map { URLQueryItem(name: "since", value: $0) },
+                since.map { URLQueryItem(name: "since", value: $0.value) },
                 URLQueryItem(name: "cursor", value: last.id.lowercasedString),
             ].compactMap { $0 }
             next = "/dashboard/tasks" + (components.string ?? "")
@@ -239,26 +239,28 @@ struct DashboardRoutes {
             "statuses": TaskStatus.allCases.map { ["value": $0.rawValue, "selected": $0 == filter.status] },
             "taskTypes": environment.registry.allTaskTypes.map { ["value": $0, "selected": $0 == filter.taskType] },
             "userID": filter.userID?.lowercasedString ?? "", "search": text("q") ?? "",
-            "sinceChoices": Self.sinceChoices.map { ["value": $0.value, "label": $0.label, "selected": $0.value == since] },
+            "sinceChoices": Self.sinceChoices.map { ["value": $0.value, "label": $0.label, "selected": $0.value == since?.value] },
         ]
         if let next { page["next"] = next }
         return Self.render("tasks", visit.fields(page))
     }
 
-    /// The task list's time filter: tasks created within the last of these.
-    static let sinceChoices: [(value: String, label: String, seconds: TimeInterval)] = [
+    /// One choice of the task list's time filter: tasks created within the last `seconds`.
+    typealias SinceChoice = (value: String, label: String, seconds: TimeInterval)
+
+    static let sinceChoices: [SinceChoice] = [
         ("1h", "last hour", 3600), ("24h", "last 24 hours", 86_400), ("7d", "last 7 days", 604_800),
         ("30d", "last 30 days", 2_592_000),
     ]
 
-    /// The seconds a `since` value of the task list stands for (`nil` for none or empty);
-    /// any other value is refused, before the session is looked at.
-    static func sinceWindow(_ value: String?) throws -> TimeInterval? {
+    /// The choice a `since` value names (`nil` for none or empty); any other value is
+    /// refused, before the session is looked at.
+    static func sinceChoice(_ value: String?) throws -> SinceChoice? {
         guard let value = value?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
-        guard let window = sinceChoices.first(where: { $0.value == value }) else {
+        guard let choice = sinceChoices.first(where: { $0.value == value }) else {
             throw APIError.invalidQuery("since", "must be one of \(sinceChoices.map(\.value).joined(separator: ", "))")
         }
-        return window.seconds
+        return choice
     }
 
     private func taskDetail(_ id: UUID, _ visit: Visit) async throws -> String {

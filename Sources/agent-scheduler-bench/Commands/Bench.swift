@@ -1,5 +1,4 @@
 import ArgumentParser
-import AsyncHTTPClient
 import Foundation
 import Scheduler
 
@@ -62,39 +61,30 @@ struct Bench: AsyncParsableCommand {
         let configuration = Self.engineConfiguration(
             workerID: "bench-\(ProcessInfo.processInfo.processIdentifier)", batchSize: batchSize ?? defaults.batchSize,
             concurrency: concurrency ?? defaults.concurrency)
-        let binary = try serve ? agentScheduler ?? ServeProcess.siblingBinary() : nil
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        let target = binary.map { ServeTarget(binary: $0, settings: serveSettings, client: client) }
-        let report: BenchReport
-        do {
-            report = try await ScratchDatabase.with(url: databaseURL, reset: reset, poolMode: databasePoolMode, announcing: announceEvents) {
-                store, database, url in
-                if serve, store.databaseKind == .sqlite, selected.contains("W4") {
-                    throw ValidationError("W4 needs several serve processes on one database, which a SQLite file does not allow: use PostgreSQL or leave W4 out")
-                }
-                let runner = BenchRunner(
-                    databaseURL: url, poolMode: databasePoolMode, store: store, database: database,
-                    configuration: configuration, logger: ScratchDatabase.logger, serve: target)
-                var report = BenchReport(
-                    database: store.databaseKind.rawValue, concurrency: configuration.concurrency,
-                    batchSize: configuration.batchSize, idleRSSMB: ProcessMemory.residentMB())
-                report.engine = serve ? "agent-scheduler serve" : "in-process engine"
-                if selected.contains("W1") { report.w1 = try await runner.throughput(tasks: tasks) }
-                if selected.contains("W2") {
-                    let latency = try await runner.pickupLatency(samples: samples)
-                    report.w2 = latency.started
-                    report.w2Completed = latency.completed
-                }
-                if selected.contains("W3") { report.w3 = try await runner.punctuality(samples: samples) }
-                if selected.contains("W4") { report.w4 = try await runner.sharedThroughput(tasks: tasks, processes: processes) }
-                report.peakRSSMB = ProcessMemory.peakMB()
-                return report
+        let target = try serve ? ServeTarget(binary: agentScheduler ?? ServeProcess.siblingBinary(), settings: serveSettings) : nil
+        let report = try await ScratchDatabase.with(url: databaseURL, reset: reset, poolMode: databasePoolMode, announcing: announceEvents) {
+            store, database, url in
+            if serve, store.databaseKind == .sqlite, selected.contains("W4") {
+                throw ValidationError("W4 needs several serve processes on one database, which a SQLite file does not allow: use PostgreSQL or leave W4 out")
             }
-        } catch {
-            try await client.shutdown()
-            throw error
+            let runner = BenchRunner(
+                databaseURL: url, poolMode: databasePoolMode, store: store, database: database,
+                configuration: configuration, logger: ScratchDatabase.logger, serve: target)
+            var report = BenchReport(
+                database: store.databaseKind.rawValue, concurrency: configuration.concurrency,
+                batchSize: configuration.batchSize, idleRSSMB: ProcessMemory.residentMB())
+            report.engine = serve ? "agent-scheduler serve" : "in-process engine"
+            if selected.contains("W1") { report.w1 = try await runner.throughput(tasks: tasks) }
+            if selected.contains("W2") {
+                let latency = try await runner.pickupLatency(samples: samples)
+                report.w2 = latency.started
+                report.w2Completed = latency.completed
+            }
+            if selected.contains("W3") { report.w3 = try await runner.punctuality(samples: samples) }
+            if selected.contains("W4") { report.w4 = try await runner.sharedThroughput(tasks: tasks, processes: processes) }
+            report.peakRSSMB = ProcessMemory.peakMB()
+            return report
         }
-        try await client.shutdown()
         print(report.table)
         try FileManager.default.createDirectory(
             atPath: (json as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
@@ -106,8 +96,9 @@ struct Bench: AsyncParsableCommand {
     /// when given (so `--serve` alone measures serve's defaults); retention off, so the
     /// history a workload leaves is not pruned under the next one.
     private var serveSettings: [String: String] {
-        var settings = ["DATABASE_POOL_MODE": databasePoolMode.rawValue, "LOG_ATTEMPTS": "false", "RETENTION_COMPLETED": "off",
-            "RETENTION_FAILED": "off", "RETENTION_LOG": "off"]
+        var settings = ServeProcess.keepHistory
+        settings["DATABASE_POOL_MODE"] = databasePoolMode.rawValue
+        settings["LOG_ATTEMPTS"] = "false"
         if let concurrency { settings["WORKER_CONCURRENCY"] = "\(concurrency)" }
         if let batchSize { settings["MAX_TASKS_PER_POLL"] = "\(batchSize)" }
         return settings

@@ -22,25 +22,14 @@ struct DashboardBench: AsyncParsableCommand {
             try await database.fillHistory(tasks: options.history, recent: options.recent, now: Date())
             print("\(store.databaseKind.rawValue): \(options.history) finished tasks, \(options.recent) in the last hour, filled in \(ContinuousClock.now - filling)")
             let pages = try await Self.pages(store)
-            let client = HTTPClient(eventLoopGroupProvider: .singleton)
-            do {
-                // The history is what is measured over, so serve keeps it (its default
-                // retention would start pruning the older half in the middle of the run).
-                let keep = ["RETENTION_COMPLETED": "off", "RETENTION_FAILED": "off", "RETENTION_LOG": "off"]
-                let serve = try await ServeProcess.start(binary: binary, databaseURL: url, settings: keep, client: client)
-                defer { try? serve.stop() }
-                for (name, path) in pages {
-                    let timings = try await Timings.measure(repeats: options.repeats) {
-                        try await Self.get(path, from: serve, client: client)
-                    }
-                    print("\(name): \(timings.summary) requests (\(path))")
-                }
-                print(String(format: "serve peak RSS %.1f MB", serve.peakRSSMB))
-            } catch {
-                try await client.shutdown()
-                throw error
+            // The history is what is measured over, so serve keeps it.
+            let serve = try await ServeProcess.start(binary: binary, databaseURL: url, settings: ServeProcess.keepHistory)
+            defer { try? serve.stop() }
+            for (name, path) in pages {
+                let timings = try await Timings.measure(repeats: options.repeats) { try await Self.get(path, from: serve) }
+                print("\(name): \(timings.summary) requests (\(path))")
             }
-            try await client.shutdown()
+            print(String(format: "serve peak RSS %.1f MB", serve.peakRSSMB))
         }
     }
 
@@ -67,8 +56,8 @@ struct DashboardBench: AsyncParsableCommand {
     }
 
     /// Asks for `path` and reads its whole page; throws unless it answered 200.
-    private static func get(_ path: String, from serve: ServeProcess, client: HTTPClient) async throws {
-        let response = try await client.execute(HTTPClientRequest(url: serve.baseURL + path), timeout: .seconds(30))
+    private static func get(_ path: String, from serve: ServeProcess) async throws {
+        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: serve.baseURL + path), timeout: .seconds(30))
         _ = try await response.body.collect(upTo: 16 * 1024 * 1024)
         guard response.status == .ok else { throw BenchError.pageFailed(path: path, status: response.status.code) }
     }
