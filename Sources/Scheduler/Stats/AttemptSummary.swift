@@ -77,7 +77,12 @@ public struct AttemptSummary: Sendable {
                 lastFinishedAt: samples.map(\.finishedAt).max() ?? now))
         }
         var minutes = MinuteStats.hour(before: now)
-        let byMinute = Dictionary(grouping: samples) { Int((now.timeIntervalSince($0.finishedAt) / 60).rounded(.down)) }
+        // Stored times keep milliseconds, rounded: an attempt that finished within the
+        // millisecond before `now` may read as up to a millisecond after it.
+        let byMinute = Dictionary(grouping: samples) { sample -> Int in
+            let ago = now.timeIntervalSince(sample.finishedAt)
+            return Int(((ago > -0.001 ? max(0, ago) : ago) / 60).rounded(.down))
+        }
         for (minutesAgo, samples) in byMinute {
             guard let index = MinuteStats.index(minutesAgo: minutesAgo) else { continue }
             minutes[index].completed = samples.filter { !$0.failed }.count
