@@ -868,7 +868,9 @@ def main():
         except ScenarioFailed as failure:
             failed.append(name)
             results[name] = {"passed": False, "failure": str(failure)}
-            print(f"FAIL {name}: {failure}\n(engine logs in {WORK})", flush=True)
+            print(f"FAIL {name}: {failure}\n(engine logs in {WORK}; the last lines of each follow)", flush=True)
+            for engine in ENGINES:
+                print(f"--- last lines of {engine.name}'s log\n" + "\n".join(engine.log().splitlines()[-40:]), flush=True)
         for engine in ENGINES:
             if engine.alive():
                 engine.kill()

@@ -6,7 +6,7 @@ import Testing
 
 @Suite("Wake signal")
 struct WakeSignalTests {
-    @Test("a timeout that fires before the wait begins still ends the wait")
+    @Test("waits with a zero timeout end, however their timers and registrations interleave")
     func immediateTimeouts() async throws {
         try await withDeadline(.seconds(30)) {
             await withTaskGroup(of: Void.self) { group in
@@ -14,6 +14,24 @@ struct WakeSignalTests {
                     group.addTask {
                         let signal = WakeSignal()
                         for _ in 0..<3_000 { await signal.wait(timeout: .zero) }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test("a wait that ended on a signal leaves nothing behind that could strand the next wait without its timeout")
+    func signalledWaitsThenTimeouts() async throws {
+        try await withDeadline(.seconds(30)) {
+            await withTaskGroup(of: Void.self) { group in
+                for _ in 0..<8 {
+                    group.addTask {
+                        let signal = WakeSignal()
+                        for _ in 0..<3_000 {
+                            signal.signal()
+                            await signal.wait(timeout: .zero)
+                            await signal.wait(timeout: .zero)
+                        }
                     }
                 }
             }

@@ -13,8 +13,6 @@ final class WakeSignal: Sendable {
         var pending = false
         var waiter: Waiter?
         var nextID = 0
-        /// A wait whose timeout fired before it began waiting: it must not wait at all.
-        var expiredEarly: Int?
     }
 
     private let state = Mutex(State())
@@ -36,42 +34,41 @@ final class WakeSignal: Sendable {
     }
 
     /// Returns on a signal, after `timeout`, or when the calling task is cancelled.
+    ///
+    /// The timer starts only once the waiter is registered, and ends only the wait it was
+    /// started for: a timer of an earlier wait, cancelled but already past its sleep,
+    /// cannot touch this one (it once could, leaving the poller waiting with no timeout).
     func wait(timeout: Duration) async {
-        let id = state.withLock { state in
-            state.nextID += 1
-            return state.nextID
-        }
-        let timer = Task {
-            try? await Task.sleep(for: timeout)
-            self.expire(id)
-        }
-        defer { timer.cancel() }
+        let timer = Mutex<Task<Void, Never>?>(nil)
+        defer { timer.withLock { $0?.cancel() } }
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                let resumeNow = state.withLock { state -> Bool in
-                    if state.expiredEarly == id { return true }
+                let id = state.withLock { state -> Int? in
                     if state.pending || Task.isCancelled {
                         state.pending = false
-                        return true
+                        return nil
                     }
-                    state.waiter = Waiter(id: id, continuation: continuation)
-                    return false
+                    state.nextID += 1
+                    state.waiter = Waiter(id: state.nextID, continuation: continuation)
+                    return state.nextID
                 }
-                if resumeNow { continuation.resume() }
+                guard let id else { return continuation.resume() }
+                timer.withLock { timer in
+                    timer = Task {
+                        guard (try? await Task.sleep(for: timeout)) != nil else { return }
+                        self.expire(id)
+                    }
+                }
             }
         } onCancel: {
-            self.expire(id)
+            self.expire(nil)
         }
     }
 
-    /// Ends the wait with the given id without leaving a signal: at once if it is
-    /// waiting, or as soon as it starts to (a short timeout can fire first).
-    private func expire(_ id: Int) {
+    /// Ends the wait with the given id (any wait, for `nil`) without leaving a signal.
+    private func expire(_ id: Int?) {
         let waiter = state.withLock { state -> Waiter? in
-            guard let waiter = state.waiter, waiter.id == id else {
-                state.expiredEarly = id
-                return nil
-            }
+            guard let waiter = state.waiter, id == nil || waiter.id == id else { return nil }
             state.waiter = nil
             return waiter
         }
