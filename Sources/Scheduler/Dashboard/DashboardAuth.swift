@@ -1,12 +1,14 @@
 import Crypto
 import Foundation
+import HTTPTypes
+import Hummingbird
 
 /// The dashboard's sessions and CSRF tokens, kept in no table: a session is an expiry
 /// and a nonce signed with a key derived from the API token, so every instance sharing
 /// the token accepts it, and a CSRF token is the session signed again.
 ///
 /// With a token set, the operator gives it once (`/dashboard/login`) and gets the
-/// session cookie (HttpOnly, SameSite=Strict). Without one the server listens on
+/// session cookie (HttpOnly, SameSite=Strict, and Secure when it came over HTTPS). Without one the server listens on
 /// loopback only, and a visitor gets a session without logging in, so that actions
 /// still carry a CSRF token bound to it.
 struct DashboardAuth: Sendable {
@@ -59,13 +61,27 @@ struct DashboardAuth: Sendable {
         return constantTimeEqual(csrfToken(for: session), candidate)
     }
 
-    /// The `Set-Cookie` value that stores `session` for the dashboard's paths only.
-    static func cookie(_ session: String) -> String {
+    /// The `Set-Cookie` value that stores `session` for the dashboard's paths only;
+    /// `secure` (the browser reached us over HTTPS) keeps the browser from ever sending
+    /// it over plain HTTP.
+    static func cookie(_ session: String, secure: Bool) -> String {
         "\(cookieName)=\(session); Path=/dashboard; HttpOnly; SameSite=Strict; Max-Age=\(Int(lifetime))"
+            + (secure ? "; Secure" : "")
     }
 
     /// The `Set-Cookie` value that ends the session.
-    static let expiredCookie = "\(cookieName)=; Path=/dashboard; HttpOnly; SameSite=Strict; Max-Age=0"
+    static func expiredCookie(secure: Bool) -> String {
+        "\(cookieName)=; Path=/dashboard; HttpOnly; SameSite=Strict; Max-Age=0" + (secure ? "; Secure" : "")
+    }
+
+    /// Whether the browser reached us over HTTPS: the server speaks plain HTTP, so that
+    /// is what a TLS-terminating proxy in front (Cloud Run, a load balancer) says in
+    /// `X-Forwarded-Proto`. A client that sends it falsely only makes its own cookie
+    /// stricter.
+    static func cameOverHTTPS(_ request: Request) -> Bool {
+        guard let name = HTTPField.Name("X-Forwarded-Proto"), let proto = request.headers[name] else { return false }
+        return proto.split(separator: ",").first?.trimmingCharacters(in: .whitespaces).lowercased() == "https"
+    }
 
     private func sign(_ text: String) -> String {
         HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key).hexString

@@ -30,7 +30,7 @@ struct DashboardRoutes {
         router.get("/dashboard") { request, _ in try await page(request) { try await overview($0) } }
         router.get("/dashboard/login") { _, _ in loginPage(failed: false) }
         router.post("/dashboard/login") { request, context in try await login(request, context: context) }
-        router.post("/dashboard/logout") { request, context in try await action(request, context: context) { _ in logout() } }
+        router.post("/dashboard/logout") { request, context in try await action(request, context: context) { _ in logout(request) } }
         router.get("/dashboard/tasks") { request, _ in
             let since: SinceChoice?
             do {
@@ -82,7 +82,7 @@ struct DashboardRoutes {
             csrf: auth.csrfToken(for: session ?? ""), loggedIn: auth.token != nil, notice: Self.notice(in: request),
             live: request.uri.path)
         do {
-            return Self.html(.ok, try await render(visit), cookie: issued.map(DashboardAuth.cookie))
+            return Self.html(.ok, try await render(visit), cookie: issued.map { DashboardAuth.cookie($0, secure: DashboardAuth.cameOverHTTPS(request)) })
         } catch let redirect as Redirect {
             return Self.redirect(redirect.to)
         } catch let error as SchedulerError {
@@ -116,13 +116,14 @@ struct DashboardRoutes {
         let form = FormBody(String(buffer: try await request.body.collect(upTo: 64 * 1024)))
         guard auth.acceptsToken(form["token"] ?? "") else { return loginPage(failed: true, status: .unauthorized) }
         var response = Self.redirect("/dashboard")
-        response.headers[.setCookie] = DashboardAuth.cookie(auth.newSession(now: environment.clock.now))
+        response.headers[.setCookie] = DashboardAuth.cookie(
+            auth.newSession(now: environment.clock.now), secure: DashboardAuth.cameOverHTTPS(request))
         return response
     }
 
-    private func logout() -> Response {
+    private func logout(_ request: Request) -> Response {
         var response = Self.redirect("/dashboard/login")
-        response.headers[.setCookie] = DashboardAuth.expiredCookie
+        response.headers[.setCookie] = DashboardAuth.expiredCookie(secure: DashboardAuth.cameOverHTTPS(request))
         return response
     }
 

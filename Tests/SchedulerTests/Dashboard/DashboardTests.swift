@@ -33,9 +33,9 @@ struct DashboardTests {
 
     static func send(
         _ client: APIHarness.Client, _ method: HTTPRequest.Method, _ uri: String, session: String? = nil, form: String? = nil,
-        sourceLocation: SourceLocation = #_sourceLocation
+        headers extra: HTTPFields = [:], sourceLocation: SourceLocation = #_sourceLocation
     ) async throws -> Page {
-        var headers: HTTPFields = [:]
+        var headers = extra
         if let session { headers[.cookie] = "agent_scheduler_session=\(session)" }
         if form != nil { headers[.contentType] = "application/x-www-form-urlencoded" }
         let response = try await client.client.executeRequest(
@@ -76,6 +76,26 @@ struct DashboardTests {
             let overview = try await Self.send(client, .get, "/dashboard", session: session)
             let out = try await Self.send(client, .post, "/dashboard/logout", session: session, form: "csrf=\(overview.csrf ?? "")")
             #expect(out.status == 303 && out.setCookie?.contains("Max-Age=0") == true)
+            #expect(right.setCookie?.contains("Secure") == false, "plain HTTP cannot keep a Secure cookie")
+        }
+    }
+
+    @Test("behind a TLS-terminating proxy (X-Forwarded-Proto: https) the session cookie is Secure", arguments: StoreKind.available)
+    func secureCookieBehindProxy(kind: StoreKind) async throws {
+        try await APIHarness.with(kind, token: "dash+token") { _, client in
+            let https: HTTPFields = [HTTPField.Name("X-Forwarded-Proto")!: "https"]
+            let login = try await Self.send(client, .post, "/dashboard/login", form: "token=dash%2Btoken", headers: https)
+            #expect(login.setCookie?.hasSuffix("; Secure") == true, "\(login.setCookie ?? "no cookie")")
+            let session = try #require(login.session)
+            let overview = try await Self.send(client, .get, "/dashboard", session: session, headers: https)
+            let out = try await Self.send(
+                client, .post, "/dashboard/logout", session: session, form: "csrf=\(overview.csrf ?? "")", headers: https)
+            #expect(out.setCookie?.contains("Max-Age=0") == true && out.setCookie?.hasSuffix("; Secure") == true)
+        }
+        try await APIHarness.with(kind) { _, client in
+            let https: HTTPFields = [HTTPField.Name("X-Forwarded-Proto")!: "https, http"]
+            let visit = try await Self.send(client, .get, "/dashboard", headers: https)
+            #expect(visit.session != nil && visit.setCookie?.hasSuffix("; Secure") == true, "\(visit.setCookie ?? "no cookie")")
         }
     }
 
