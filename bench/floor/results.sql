@@ -1,10 +1,9 @@
--- One claim-and-finish cycle of the engine, as the database sees it: the claim function
--- serve calls (its own transaction, synchronous_commit off inside), then one durable
--- transaction that writes the results of what it claimed the way
--- PostgresTaskStore.apply does for completed noops (same columns, same conditions, same
--- action-log row). Run by scripts/bench-floor; :batch is the claim size.
-SELECT coalesce(array_agg(id), '{}') AS ids
-FROM agent_tasks_claim('floor-' || :client_id, now() + interval '60 seconds', now(), ARRAY['noop'], :batch)
+-- One durable transaction writing the results of :batch tasks this client claimed, the
+-- way PostgresTaskStore.apply writes completed noops (same columns, same conditions,
+-- same action-log row). The first statement only finds the claimed ids (serve knows
+-- them); scripts/bench-floor leaves its time out. Run by scripts/bench-floor.
+SELECT coalesce(array_agg(id), '{}') AS ids FROM (
+    SELECT id FROM agent_tasks WHERE status = 'processing' AND locked_by = 'floor-' || :client_id LIMIT :batch) AS mine
 \gset
 WITH input AS (
     SELECT i.id, 'floor-' || :client_id AS worker, 0 AS retry_count, 'completed' AS status, 0 AS increment,
