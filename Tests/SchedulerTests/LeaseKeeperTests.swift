@@ -13,7 +13,7 @@ struct LeaseKeeperTests {
         try await TestDatabase.with(kind) { db in
             let configuration = EngineConfiguration(workerID: "keeper")
             let now = Date(timeIntervalSince1970: 1_800_000_000)
-            let running = RunningTasks()
+            let running = RunningTasks(concurrency: 10)
             let cancelled = Mutex<Set<String>>([])
             // Neither task is processing under this worker, as after a rescue by another
             // worker, or after this worker's own result write committed.
@@ -29,7 +29,7 @@ struct LeaseKeeperTests {
             await keeper.extendOnce()
 
             #expect(cancelled.withLock { $0 } == ["stolen"])
-            #expect(running.executingIDs == [stolen])
+            #expect(running.activeIDs == [stolen])
         }
     }
 }

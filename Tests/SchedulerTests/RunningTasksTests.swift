@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 @testable import Scheduler
@@ -7,14 +8,15 @@ import Testing
 struct RunningTasksTests {
     @Test("a handler that returned frees its slot while its result waits to be written, up to one result batch's worth")
     func freeSlots() {
-        let running = RunningTasks()
+        let running = RunningTasks(concurrency: 4)
         let ids = (0..<4).map { _ in UUID() }
         for id in ids { running.insert(id) { _ in } }
-        #expect(running.freeSlots(concurrency: 4) == 0)
+        #expect(running.freeSlots() == 0)
 
         running.handlerReturned(ids[0])
         running.handlerReturned(ids[1])
-        #expect(running.freeSlots(concurrency: 4) == 2)
+        #expect(running.freeSlots() == 2)
+        #expect(running.returnedCount == 2)
 
         // 501 results wait to be written: four handlers could run, but concurrency plus
         // the backlog (504) leaves room for three more tasks, then one.
@@ -24,12 +26,110 @@ struct RunningTasksTests {
             running.handlerReturned(id)
         }
         for id in ids[2...] { running.handlerReturned(id) }
-        #expect(running.freeSlots(concurrency: 4) == 3)
+        #expect(running.freeSlots() == 3)
         let more = (0..<2).map { _ in UUID() }
         for id in more { running.insert(id) { _ in } }
-        #expect(running.freeSlots(concurrency: 4) == 1)
+        #expect(running.freeSlots() == 1)
 
         for id in ids + waiting + more { running.remove(id) }
-        #expect(running.freeSlots(concurrency: 4) == 4)
+        #expect(running.freeSlots() == 4)
+    }
+
+    @Test("tasks claimed ahead count against the room they were claimed in, and take a slot in claim order as handlers return")
+    func claimedAhead() async {
+        let running = RunningTasks(concurrency: 2)
+        let ids = (0..<4).map { _ in UUID() }
+        for id in ids { running.insert(id, waitsForSlot: true) { _ in } }
+        #expect(running.freeSlots(ahead: 2) == 0)
+        #expect(running.freeSlots(ahead: 3) == 1)
+
+        #expect(await running.takeSlot(ids[0]))
+        #expect(await running.takeSlot(ids[1]))
+        // Two handlers run: the other two wait, whether or not they asked yet.
+        let third = Task { await running.takeSlot(ids[2]) }
+        let fourth = Task { await running.takeSlot(ids[3]) }
+        #expect(running.waitingIDs == [ids[2], ids[3]])
+        #expect(running.activeIDs == Set(ids))
+
+        running.handlerReturned(ids[0])
+        #expect(await third.value)
+        #expect(running.waitingIDs == [ids[3]])
+        #expect(running.freeSlots(ahead: 2) == 1, "one handler returned: room for one more")
+
+        running.remove(ids[1])
+        #expect(await fourth.value)
+        #expect(running.waitingIDs.isEmpty)
+    }
+
+    @Test("a task cancelled while it waits for a slot is refused one, and its canceller hears why")
+    func cancelledWhileWaiting() async {
+        let running = RunningTasks(concurrency: 1)
+        let (first, second, third) = (UUID(), UUID(), UUID())
+        let reasons = Mutex<[StopReason]>([])
+        running.insert(first, waitsForSlot: true) { _ in }
+        running.insert(second, waitsForSlot: true) { reason in reasons.withLock { $0.append(reason) } }
+        running.insert(third, waitsForSlot: true) { _ in }
+        #expect(await running.takeSlot(first))
+        let waiting = Task { await running.takeSlot(second) }
+
+        running.cancel([second], reason: .requested)
+        #expect(await waiting.value == false)
+        #expect(reasons.withLock { $0 } == [.requested])
+        // Asked only now, after it was cancelled: refused at once.
+        #expect(await running.takeSlot(second) == false)
+        running.remove(second)
+
+        running.handlerReturned(first)
+        #expect(await running.takeSlot(third), "the slot goes to the next task in line")
+    }
+
+    @Test("an attempt cancelled before its handler starts (while it waited for a slot) never runs the handler")
+    func cancelledBeforeStart() async {
+        for reason in [StopReason.released, .requested] {
+            let execution = HandlerExecution()
+            execution.cancel(reason)
+            let ran = Mutex(false)
+            let outcome = await execution.run(timeout: .seconds(3600), deadlines: HandlerDeadlines()) {
+                ran.withLock { $0 = true }
+                return "{}"
+            }
+            #expect(ran.withLock { $0 } == false)
+            switch (reason, outcome) {
+            case (.released, .cancelled), (.requested, .cancelRequested): break
+            default: Issue.record("\(reason) ended as \(outcome)")
+            }
+        }
+    }
+
+    @Test("at shutdown the tasks waiting for a slot are withdrawn, never started, and their attempts cancelled")
+    func withdrawnAtShutdown() async {
+        let running = RunningTasks(concurrency: 1)
+        let ids = (0..<3).map { _ in UUID() }
+        let cancelled = Mutex<Set<UUID>>([])
+        for id in ids { running.insert(id, waitsForSlot: true) { _ in cancelled.withLock { _ = $0.insert(id) } } }
+        #expect(await running.takeSlot(ids[0]))
+        let waiting = Task { await running.takeSlot(ids[1]) }
+
+        #expect(running.withdrawWaiting() == [ids[1], ids[2]])
+        #expect(await waiting.value == false)
+        #expect(await running.takeSlot(ids[2]) == false)
+        #expect(cancelled.withLock { $0 } == [ids[1], ids[2]])
+        running.handlerReturned(ids[0])
+        #expect(running.waitingIDs.isEmpty)
+    }
+
+    @Test("claims run ahead by the handlers that returned during the last claim, at most a claim's worth and the concurrency")
+    func claimAhead() {
+        var ahead = ClaimAhead(batchSize: 10, concurrency: 25)
+        #expect(ahead.tasks == 0)
+        ahead.claimFinished(handlersReturnedMeanwhile: 7)
+        #expect(ahead.tasks == 7)
+        ahead.claimFinished(handlersReturnedMeanwhile: 40)
+        #expect(ahead.tasks == 10)
+        ahead.claimFinished(handlersReturnedMeanwhile: 0)
+        #expect(ahead.tasks == 0, "slow handlers: nothing is claimed ahead of them")
+        var small = ClaimAhead(batchSize: 100, concurrency: 4)
+        small.claimFinished(handlersReturnedMeanwhile: 50)
+        #expect(small.tasks == 4)
     }
 }

@@ -7,11 +7,13 @@ import Synchronization
 ///
 /// The poller claims as many tasks as there are free slots (at most `batchSize` a claim;
 /// a handler that returned frees its slot while its result is written, see
-/// ``RunningTasks/freeSlots(concurrency:)``), sleeps until woken, the next task is due,
-/// or the poll interval passes, and keeps the leases of running tasks fresh. On graceful
-/// shutdown it stops claiming, gives running handlers `shutdownGrace` to finish, then
-/// cancels the rest and releases their tasks to `pending` without charging them an
-/// attempt.
+/// ``RunningTasks/freeSlots(ahead:)``), plus, when handlers return as fast as claims
+/// travel, up to a claim's worth ahead of them (``ClaimAhead``); it sleeps until woken,
+/// the next task is due, or the poll interval passes, and keeps the leases of the tasks
+/// it holds fresh. At most `concurrency` handlers run at once. On graceful shutdown it
+/// stops claiming, releases the tasks claimed ahead at once, gives running handlers
+/// `shutdownGrace` to finish, then cancels the rest and releases their tasks to
+/// `pending`, none of them charged an attempt.
 public final class Engine: Service {
     let store: any TaskStore
     let registry: HandlerRegistry
@@ -19,7 +21,7 @@ public final class Engine: Service {
     let clock: any WallClock
     let logger: Logger
     let runner: AttemptRunner
-    let running = RunningTasks()
+    let running: RunningTasks
     let wake = WakeSignal()
     /// Wakes remote workers' claims waiting for a task, on the signals that wake the poller.
     let arrivals = ArrivalBroadcast()
@@ -46,6 +48,7 @@ public final class Engine: Service {
         self.configuration = configuration
         self.clock = clock
         self.logger = logger
+        self.running = RunningTasks(concurrency: configuration.concurrency)
         self.runner = AttemptRunner(store: store, registry: registry, configuration: configuration, clock: clock, logger: logger)
         self.results = ResultBatcher(store: store, metrics: metrics, logger: logger)
         self.metrics = metrics
@@ -103,26 +106,29 @@ public final class Engine: Service {
 
     /// Claims and runs due tasks until stopped.
     private func pollLoop(group: inout DiscardingTaskGroup) async {
+        var ahead = ClaimAhead(batchSize: configuration.batchSize, concurrency: configuration.concurrency)
         while !stopping.load(ordering: .relaxed), !Task.isCancelled {
-            let free = running.freeSlots(concurrency: configuration.concurrency)
+            let free = running.freeSlots(ahead: ahead.tasks)
             var claimedAll = false
             if free > 0 {
                 let limit = min(free, configuration.batchSize)
+                let returnedBefore = running.returnedCount
                 guard let claimed = await claim(limit: limit) else {
                     await wake.wait(timeout: min(configuration.pollInterval, Self.claimRetryDelay))
                     continue
                 }
+                ahead.claimFinished(handlersReturnedMeanwhile: running.returnedCount - returnedBefore)
                 for task in claimed { start(task, in: &group) }
                 claimedAll = claimed.count == limit
             }
-            if claimedAll, running.freeSlots(concurrency: configuration.concurrency) > 0 { continue }
-            await wake.wait(timeout: await idleWait())
+            if claimedAll, running.freeSlots(ahead: ahead.tasks) > 0 { continue }
+            await wake.wait(timeout: await idleWait(ahead: ahead.tasks))
         }
     }
 
     /// How long to sleep when idle (``ClaimWait``), at most the poll interval.
-    private func idleWait() async -> Duration {
-        guard running.freeSlots(concurrency: configuration.concurrency) > 0,
+    private func idleWait(ahead: Int) async -> Duration {
+        guard running.freeSlots(ahead: ahead) > 0,
             let next = try? await store.nextDueDate(taskTypes: registry.taskTypes)
         else { return configuration.pollInterval }
         return ClaimWait.duration(nextDue: next, now: clock.now, maximum: configuration.pollInterval)
@@ -153,29 +159,33 @@ public final class Engine: Service {
         }
     }
 
-    /// Registers the attempt as running, then runs it as a child of the poller's group.
-    /// The handler itself runs in a task of its own (``HandlerExecution``), so one that
-    /// ignores cancellation cannot hold up shutdown.
+    /// Registers the attempt, then runs it as a child of the poller's group once a
+    /// handler slot is free. The handler itself runs in a task of its own
+    /// (``HandlerExecution``), so one that ignores cancellation cannot hold up shutdown.
     private func start(_ task: AgentTask, in group: inout DiscardingTaskGroup) {
-        let execution = register(task)
+        let execution = register(task, waitsForSlot: true)
         group.addTask {
-            await self.attempt(task, in: execution)
+            await self.attempt(task, in: execution, waitsForSlot: true)
             self.wake.signal()
         }
     }
 
-    /// Registers an attempt as running before it starts, so the next claim already counts
-    /// its slot and shutdown or the lease keeper can cancel it.
-    private func register(_ task: AgentTask) -> HandlerExecution {
+    /// Registers an attempt before it starts, so the next claim already counts it and
+    /// shutdown or the lease keeper can cancel it; one that `waitsForSlot` starts when
+    /// fewer than `concurrency` handlers run.
+    private func register(_ task: AgentTask, waitsForSlot: Bool = false) -> HandlerExecution {
         let execution = HandlerExecution()
-        running.insert(task.id) { reason in execution.cancel(reason) }
+        running.insert(task.id, waitsForSlot: waitsForSlot) { reason in execution.cancel(reason) }
         return execution
     }
 
     /// Runs a registered attempt, writes its result, and unregisters it; returns the
     /// record, or `nil` when the attempt was cancelled.
     @discardableResult
-    private func attempt(_ task: AgentTask, in execution: HandlerExecution) async -> AttemptRecord? {
+    private func attempt(_ task: AgentTask, in execution: HandlerExecution, waitsForSlot: Bool = false) async -> AttemptRecord? {
+        // Refused a slot only when cancelled while waiting: the runner then ends the
+        // attempt as the cancellation says without running the handler.
+        if waitsForSlot { _ = await running.takeSlot(task.id) }
         let record = await runner.run(task, in: execution)
         if let record {
             running.handlerReturned(task.id)
@@ -204,15 +214,23 @@ public final class Engine: Service {
         await results.write(record)
     }
 
-    /// At shutdown: waits up to the grace period, then cancels what still runs and puts
-    /// those tasks back to `pending`.
+    /// At shutdown: puts the tasks claimed ahead back to `pending` at once, waits up to
+    /// the grace period for running handlers, then cancels what still runs and puts
+    /// those tasks back too.
     private func drain() async {
+        let unstarted = running.withdrawWaiting()
+        if !unstarted.isEmpty { await release(unstarted) }
         await running.waitUntilEmpty(timeout: configuration.shutdownGrace)
         let leftover = running.ids
         guard !leftover.isEmpty else { return }
         running.cancel(leftover)
+        await release(leftover)
+    }
+
+    /// Puts tasks this engine holds back to `pending` without charging an attempt.
+    private func release(_ ids: [UUID]) async {
         do {
-            let released = try await store.release(ids: leftover, workerID: configuration.workerID, now: clock.now)
+            let released = try await store.release(ids: ids, workerID: configuration.workerID, now: clock.now)
             logger.info("released unfinished tasks at shutdown", metadata: ["count": "\(released)"])
         } catch {
             logger.error("could not release tasks at shutdown; their leases will expire", metadata: [

@@ -27,7 +27,9 @@ final class HandlerExecution: Sendable {
         let once = once
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                once.setContinuation(continuation)
+                // Cancelled before it started (e.g. while waiting for a slot): the
+                // handler never runs.
+                guard once.setContinuation(continuation) else { return }
                 let work = Task {
                     do {
                         once.finish(.returned(try await operation()))

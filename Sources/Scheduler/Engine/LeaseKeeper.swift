@@ -34,9 +34,9 @@ struct LeaseKeeper: Sendable {
         }
     }
 
-    /// Stops the running attempts whose cancellation was requested.
+    /// Stops the attempts whose cancellation was requested: running, or waiting for a slot.
     func checkCancellationsOnce() async {
-        let ids = running.executingIDs
+        let ids = running.activeIDs
         guard !ids.isEmpty else { return }
         do {
             let requested = try await store.cancellationRequests(among: Array(ids))
@@ -57,8 +57,9 @@ struct LeaseKeeper: Sendable {
             let until = clock.now.addingTimeInterval(configuration.lease.timeInterval)
             let held = try await store.extendLeases(ids: ids, workerID: configuration.workerID, until: until)
             // A task whose result was written just before this update is no longer
-            // held either; only attempts still running have really lost their lease.
-            let lost = Set(ids).subtracting(held).intersection(running.executingIDs)
+            // held either; only attempts still running or waiting for a slot have
+            // really lost their lease.
+            let lost = Set(ids).subtracting(held).intersection(running.activeIDs)
             if !lost.isEmpty {
                 logger.warning("lost the lease of running tasks; cancelling their attempts", metadata: [
                     "task_ids": "\(lost.map { $0.lowercasedString })",

@@ -11,13 +11,17 @@ final class OnceOutcome: Sendable {
 
     private let state = Mutex(State())
 
-    func setContinuation(_ continuation: CheckedContinuation<HandlerOutcome, Never>) {
+    /// Hands over the continuation to resume with the outcome; `false` when there is one
+    /// already, which resumed it at once.
+    func setContinuation(_ continuation: CheckedContinuation<HandlerOutcome, Never>) -> Bool {
         let early = state.withLock { state -> HandlerOutcome? in
             if let outcome = state.outcome { return outcome }
             state.continuation = continuation
             return nil
         }
-        if let early { continuation.resume(returning: early) }
+        guard let early else { return true }
+        continuation.resume(returning: early)
+        return false
     }
 
     func setCleanup(_ cleanup: @escaping @Sendable () -> Void) {

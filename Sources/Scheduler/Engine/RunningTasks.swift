@@ -1,69 +1,139 @@
 import Foundation
 import Synchronization
 
-/// The tasks this engine is running right now, each with a way to cancel its attempt.
+/// The tasks this engine holds right now, each with a way to cancel its attempt: those
+/// claimed ahead and waiting for a handler slot, those whose handler runs, and those
+/// whose result is being written.
 ///
 /// The lease keeper reads it to extend leases, the poller to size claims, and shutdown
 /// to wait for it to empty. A task stays here until its result is written, so its lease
-/// is kept while the write waits; ``executingIDs`` leaves out those whose handler has
-/// already returned.
+/// is kept while it waits for a slot and while the write waits. It is also the gate that
+/// keeps at most `concurrency` handlers running: a task claimed ahead waits in
+/// ``takeSlot(_:)`` until a handler returns, in the order the tasks were claimed.
 final class RunningTasks: Sendable {
     private struct State {
         var cancellers: [UUID: @Sendable (StopReason) -> Void] = [:]
+        /// Claimed, not started yet, in claim order.
+        var waiting: [UUID] = []
+        var slotWaiters: [UUID: CheckedContinuation<Bool, Never>] = [:]
         var writingResult: Set<UUID> = []
+        /// How many handlers have returned since the engine started.
+        var returned = 0
         var emptyWaiters: [CheckedContinuation<Void, Never>] = []
         /// Set by ``stopWaiting()``: waits for the set to empty end at once from then on.
         var waitingAbandoned = false
+
+        var executing: Int { cancellers.count - waiting.count - writingResult.count }
     }
 
     private let state = Mutex(State())
+    /// The most handlers running at once.
+    let concurrency: Int
+
+    init(concurrency: Int) {
+        self.concurrency = concurrency
+    }
 
     var ids: [UUID] { state.withLock { Array($0.cancellers.keys) } }
-    /// The tasks whose handler is still running.
-    var executingIDs: Set<UUID> { state.withLock { Set($0.cancellers.keys).subtracting($0.writingResult) } }
+    /// The tasks whose handler has not returned: running, or waiting for a slot.
+    var activeIDs: Set<UUID> { state.withLock { Set($0.cancellers.keys).subtracting($0.writingResult) } }
+    /// The tasks claimed ahead that wait for a slot, in claim order.
+    var waitingIDs: [UUID] { state.withLock { $0.waiting } }
+    /// How many handlers have returned since the engine started.
+    var returnedCount: Int { state.withLock { $0.returned } }
 
     /// How many results may wait to be written beyond the handlers running: one result
     /// batch's worth (``ResultBatcher``), so a busy engine's commits each carry up to
     /// that many whatever its concurrency.
     static let resultBacklog = 500
 
-    /// How many more attempts may start under `concurrency`: handlers still running stay
-    /// within it, and results waiting to be written within ``resultBacklog`` more, so the
-    /// next claim need not wait for the last batch's commit, yet a database that falls
-    /// behind holds claims back.
-    func freeSlots(concurrency: Int) -> Int {
+    /// How many more tasks may be claimed: handlers running and tasks waiting for a slot
+    /// stay within the concurrency plus `ahead` (tasks claimed ahead of a free slot), and
+    /// results waiting to be written within ``resultBacklog`` more, so the next claim need
+    /// not wait for the last batch's commit, yet a database that falls behind holds
+    /// claims back.
+    func freeSlots(ahead: Int = 0) -> Int {
         state.withLock { state in
-            let executing = state.cancellers.count - state.writingResult.count
-            return max(0, min(concurrency - executing, concurrency + Self.resultBacklog - state.cancellers.count))
+            let unfinished = state.cancellers.count - state.writingResult.count
+            let limit = concurrency + ahead
+            return max(0, min(limit - unfinished, limit + Self.resultBacklog - state.cancellers.count))
         }
     }
 
-    func insert(_ id: UUID, cancel: @escaping @Sendable (StopReason) -> Void) {
-        state.withLock { $0.cancellers[id] = cancel }
+    /// Registers a claimed task; one that `waitsForSlot` starts only through ``takeSlot(_:)``.
+    func insert(_ id: UUID, waitsForSlot: Bool = false, cancel: @escaping @Sendable (StopReason) -> Void) {
+        state.withLock { state in
+            state.cancellers[id] = cancel
+            if waitsForSlot { state.waiting.append(id) }
+        }
     }
 
-    /// Notes that the task's handler returned and its result is being written.
+    /// Waits until the task may start: fewer than `concurrency` handlers run and every
+    /// task claimed before it has started. `false` when it was cancelled while it waited
+    /// (it must not run its handler).
+    func takeSlot(_ id: UUID) async -> Bool {
+        await withCheckedContinuation { continuation in
+            let granted = state.withLock { state -> [CheckedContinuation<Bool, Never>]? in
+                guard state.waiting.contains(id) else { return nil }
+                state.slotWaiters[id] = continuation
+                return Self.grant(&state, concurrency: concurrency)
+            }
+            guard let granted else { return continuation.resume(returning: false) }
+            for waiter in granted { waiter.resume(returning: true) }
+        }
+    }
+
+    /// Notes that the task's handler returned and its result is being written; its slot
+    /// goes to the next waiting task.
     func handlerReturned(_ id: UUID) {
-        state.withLock { state in
-            if state.cancellers[id] != nil { state.writingResult.insert(id) }
+        let granted = state.withLock { state -> [CheckedContinuation<Bool, Never>] in
+            guard state.cancellers[id] != nil else { return [] }
+            state.writingResult.insert(id)
+            state.returned += 1
+            return Self.grant(&state, concurrency: concurrency)
         }
+        for waiter in granted { waiter.resume(returning: true) }
     }
 
     func remove(_ id: UUID) {
-        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+        let (waiters, granted) = state.withLock { state -> ([CheckedContinuation<Void, Never>], [CheckedContinuation<Bool, Never>]) in
             state.cancellers[id] = nil
             state.writingResult.remove(id)
-            guard state.cancellers.isEmpty else { return [] }
+            state.waiting.removeAll { $0 == id }
+            let granted = Self.grant(&state, concurrency: concurrency)
+            guard state.cancellers.isEmpty else { return ([], granted) }
             defer { state.emptyWaiters = [] }
-            return state.emptyWaiters
+            return (state.emptyWaiters, granted)
         }
+        for waiter in granted { waiter.resume(returning: true) }
         for waiter in waiters { waiter.resume() }
     }
 
-    /// Stops the attempts of the given tasks that run here, for `reason`.
+    /// Stops the attempts of the given tasks held here, for `reason`; those waiting for
+    /// a slot never get one.
     func cancel(_ ids: some Sequence<UUID>, reason: StopReason = .released) {
-        let cancellers = state.withLock { state in ids.compactMap { state.cancellers[$0] } }
+        let ids = Set(ids)
+        let (cancellers, refused) = state.withLock { state in
+            let refused = ids.compactMap { state.slotWaiters.removeValue(forKey: $0) }
+            state.waiting.removeAll { ids.contains($0) }
+            return (ids.compactMap { state.cancellers[$0] }, refused)
+        }
         for cancel in cancellers { cancel(reason) }
+        for waiter in refused { waiter.resume(returning: false) }
+    }
+
+    /// Takes every task still waiting for a slot out of the line, so it never starts, and
+    /// cancels its attempt; returns their ids (at shutdown, to release them at once).
+    func withdrawWaiting() -> [UUID] {
+        let (ids, cancellers, refused) = state.withLock { state in
+            let ids = state.waiting
+            state.waiting = []
+            let refused = ids.compactMap { state.slotWaiters.removeValue(forKey: $0) }
+            return (ids, ids.compactMap { state.cancellers[$0] }, refused)
+        }
+        for cancel in cancellers { cancel(.released) }
+        for waiter in refused { waiter.resume(returning: false) }
+        return ids
     }
 
     /// Returns once nothing is running, or after `timeout`.
@@ -99,5 +169,18 @@ final class RunningTasks: Sendable {
             return state.emptyWaiters
         }
         for waiter in waiters { waiter.resume() }
+    }
+
+    /// Hands free slots to the waiting tasks in claim order, stopping at the first that
+    /// has not asked yet; returns the waits to resume.
+    private static func grant(_ state: inout State, concurrency: Int) -> [CheckedContinuation<Bool, Never>] {
+        var granted: [CheckedContinuation<Bool, Never>] = []
+        while state.executing < concurrency, let first = state.waiting.first,
+            let waiter = state.slotWaiters.removeValue(forKey: first)
+        {
+            state.waiting.removeFirst()
+            granted.append(waiter)
+        }
+        return granted
     }
 }
