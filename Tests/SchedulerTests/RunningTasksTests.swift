@@ -16,7 +16,6 @@ struct RunningTasksTests {
         running.handlerReturned(ids[0])
         running.handlerReturned(ids[1])
         #expect(running.freeSlots() == 2)
-        #expect(running.returnedCount == 2)
 
         // 501 results wait to be written: four handlers could run, but concurrency plus
         // the backlog (504) leaves room for three more tasks, then one.
@@ -118,18 +117,37 @@ struct RunningTasksTests {
         #expect(running.waitingIDs.isEmpty)
     }
 
-    @Test("claims run ahead by the handlers that returned during the last claim, at most a claim's worth and the concurrency")
+    @Test("claims run ahead one claim's worth (at most the concurrency) while handlers take no longer than a claim's round trip")
     func claimAhead() {
         var ahead = ClaimAhead(batchSize: 10, concurrency: 25)
-        #expect(ahead.tasks == 0)
-        ahead.claimFinished(handlersReturnedMeanwhile: 7)
-        #expect(ahead.tasks == 7)
-        ahead.claimFinished(handlersReturnedMeanwhile: 40)
-        #expect(ahead.tasks == 10)
-        ahead.claimFinished(handlersReturnedMeanwhile: 0)
-        #expect(ahead.tasks == 0, "slow handlers: nothing is claimed ahead of them")
+        #expect(ahead.tasks(typicalHandler: .microseconds(50)) == 0, "before any claim was measured")
+        ahead.claimTook(.milliseconds(1))
+        #expect(ahead.tasks(typicalHandler: nil) == 0, "before any handler returned")
+        #expect(ahead.tasks(typicalHandler: .microseconds(50)) == 10)
+        #expect(ahead.tasks(typicalHandler: .seconds(3)) == 0, "slow handlers: nothing is claimed ahead of them")
+        // Claims slow down (a busy database): handlers of 2 ms now count as fast.
+        for _ in 0..<20 { ahead.claimTook(.milliseconds(5)) }
+        #expect(ahead.tasks(typicalHandler: .milliseconds(2)) == 10)
         var small = ClaimAhead(batchSize: 100, concurrency: 4)
-        small.claimFinished(handlersReturnedMeanwhile: 50)
-        #expect(small.tasks == 4)
+        small.claimTook(.milliseconds(1))
+        #expect(small.tasks(typicalHandler: .zero) == 4)
+    }
+
+    @Test("the typical handler duration follows the handlers that returned, from when each got its slot")
+    func typicalHandler() async {
+        let running = RunningTasks(concurrency: 1)
+        #expect(running.typicalHandlerDuration == nil)
+        let (first, second) = (UUID(), UUID())
+        running.insert(first, waitsForSlot: true) { _ in }
+        running.insert(second, waitsForSlot: true) { _ in }
+        #expect(await running.takeSlot(first))
+        let waiting = Task { await running.takeSlot(second) }
+        running.handlerReturned(first)
+        #expect(running.typicalHandlerDuration != nil)
+        #expect(await waiting.value)
+        running.remove(first)
+        #expect(running.typicalHandlerDuration != nil, "a removed task leaves the average as it was")
+        #expect(MovingAverage.next(nil, .seconds(1)) == .seconds(1))
+        #expect(MovingAverage.next(.seconds(1), .seconds(2)) == .milliseconds(1200))
     }
 }

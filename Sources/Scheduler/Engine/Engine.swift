@@ -108,27 +108,28 @@ public final class Engine: Service {
     private func pollLoop(group: inout DiscardingTaskGroup) async {
         var ahead = ClaimAhead(batchSize: configuration.batchSize, concurrency: configuration.concurrency)
         while !stopping.load(ordering: .relaxed), !Task.isCancelled {
-            let free = running.freeSlots(ahead: ahead.tasks)
+            let free = running.freeSlots(ahead: ahead.tasks(typicalHandler: running.typicalHandlerDuration))
             var claimedAll = false
             if free > 0 {
                 let limit = min(free, configuration.batchSize)
-                let returnedBefore = running.returnedCount
+                let asked = ContinuousClock.now
                 guard let claimed = await claim(limit: limit) else {
                     await wake.wait(timeout: min(configuration.pollInterval, Self.claimRetryDelay))
                     continue
                 }
-                ahead.claimFinished(handlersReturnedMeanwhile: running.returnedCount - returnedBefore)
+                ahead.claimTook(.now - asked)
                 for task in claimed { start(task, in: &group) }
                 claimedAll = claimed.count == limit
             }
-            if claimedAll, running.freeSlots(ahead: ahead.tasks) > 0 { continue }
-            await wake.wait(timeout: await idleWait(ahead: ahead.tasks))
+            let room = running.freeSlots(ahead: ahead.tasks(typicalHandler: running.typicalHandlerDuration))
+            if claimedAll, room > 0 { continue }
+            await wake.wait(timeout: await idleWait(room: room))
         }
     }
 
     /// How long to sleep when idle (``ClaimWait``), at most the poll interval.
-    private func idleWait(ahead: Int) async -> Duration {
-        guard running.freeSlots(ahead: ahead) > 0,
+    private func idleWait(room: Int) async -> Duration {
+        guard room > 0,
             let next = try? await store.nextDueDate(taskTypes: registry.taskTypes)
         else { return configuration.pollInterval }
         return ClaimWait.duration(nextDue: next, now: clock.now, maximum: configuration.pollInterval)

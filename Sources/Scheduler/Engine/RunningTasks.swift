@@ -17,8 +17,10 @@ final class RunningTasks: Sendable {
         var waiting: [UUID] = []
         var slotWaiters: [UUID: CheckedContinuation<Bool, Never>] = [:]
         var writingResult: Set<UUID> = []
-        /// How many handlers have returned since the engine started.
-        var returned = 0
+        /// When each running handler got its slot.
+        var started: [UUID: ContinuousClock.Instant] = [:]
+        /// A moving average of how long handlers ran; `nil` before the first returned.
+        var typicalHandler: Duration?
         var emptyWaiters: [CheckedContinuation<Void, Never>] = []
         /// Set by ``stopWaiting()``: waits for the set to empty end at once from then on.
         var waitingAbandoned = false
@@ -39,8 +41,9 @@ final class RunningTasks: Sendable {
     var activeIDs: Set<UUID> { state.withLock { Set($0.cancellers.keys).subtracting($0.writingResult) } }
     /// The tasks claimed ahead that wait for a slot, in claim order.
     var waitingIDs: [UUID] { state.withLock { $0.waiting } }
-    /// How many handlers have returned since the engine started.
-    var returnedCount: Int { state.withLock { $0.returned } }
+    /// A moving average of how long handlers ran (``ClaimAhead``); `nil` before the
+    /// first returned.
+    var typicalHandlerDuration: Duration? { state.withLock { $0.typicalHandler } }
 
     /// How many results may wait to be written beyond the handlers running: one result
     /// batch's worth (``ResultBatcher``), so a busy engine's commits each carry up to
@@ -64,7 +67,7 @@ final class RunningTasks: Sendable {
     func insert(_ id: UUID, waitsForSlot: Bool = false, cancel: @escaping @Sendable (StopReason) -> Void) {
         state.withLock { state in
             state.cancellers[id] = cancel
-            if waitsForSlot { state.waiting.append(id) }
+            if waitsForSlot { state.waiting.append(id) } else { state.started[id] = .now }
         }
     }
 
@@ -89,7 +92,9 @@ final class RunningTasks: Sendable {
         let granted = state.withLock { state -> [CheckedContinuation<Bool, Never>] in
             guard state.cancellers[id] != nil else { return [] }
             state.writingResult.insert(id)
-            state.returned += 1
+            if let started = state.started.removeValue(forKey: id) {
+                state.typicalHandler = MovingAverage.next(state.typicalHandler, .now - started)
+            }
             return Self.grant(&state, concurrency: concurrency)
         }
         for waiter in granted { waiter.resume(returning: true) }
@@ -99,6 +104,7 @@ final class RunningTasks: Sendable {
         let (waiters, granted) = state.withLock { state -> ([CheckedContinuation<Void, Never>], [CheckedContinuation<Bool, Never>]) in
             state.cancellers[id] = nil
             state.writingResult.remove(id)
+            state.started[id] = nil
             state.waiting.removeAll { $0 == id }
             let granted = Self.grant(&state, concurrency: concurrency)
             guard state.cancellers.isEmpty else { return ([], granted) }
@@ -179,6 +185,7 @@ final class RunningTasks: Sendable {
             let waiter = state.slotWaiters.removeValue(forKey: first)
         {
             state.waiting.removeFirst()
+            state.started[first] = .now
             granted.append(waiter)
         }
         return granted
