@@ -92,7 +92,8 @@ public final class Engine: Service {
             } onGracefulShutdown: {
                 self.stopping.store(true, ordering: .relaxed)
                 self.wake.signal()
-                let count = self.running.ids.count
+                // Tasks claimed ahead are released at once, not waited for.
+                let count = self.running.ids.count - self.running.waitingIDs.count
                 if count > 0 {
                     let seconds = self.configuration.shutdownGrace.timeInterval.formatted()
                     self.logger.notice("stopping: waiting up to \(seconds) s for \(count) running task\(count == 1 ? "" : "s")")
