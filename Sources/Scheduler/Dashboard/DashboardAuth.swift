@@ -8,9 +8,9 @@ import Hummingbird
 /// the token accepts it, and a CSRF token is the session signed again.
 ///
 /// With a token set, the operator gives it once (`/dashboard/login`) and gets the
-/// session cookie (HttpOnly, SameSite=Strict, and Secure when it came over HTTPS). Without one the server listens on
-/// loopback only, and a visitor gets a session without logging in, so that actions
-/// still carry a CSRF token bound to it.
+/// session cookie (HttpOnly, SameSite=Strict, and Secure when it came over HTTPS).
+/// Without one the server listens on loopback only, and a visitor gets a session
+/// without logging in, so that actions still carry a CSRF token bound to it.
 struct DashboardAuth: Sendable {
     /// The token a login must give; `nil` when the API has none.
     let token: String?
@@ -61,24 +61,24 @@ struct DashboardAuth: Sendable {
         return constantTimeEqual(csrfToken(for: session), candidate)
     }
 
-    /// The `Set-Cookie` value that stores `session` for the dashboard's paths only;
-    /// `secure` (the browser reached us over HTTPS) keeps the browser from ever sending
+    /// The `Set-Cookie` value that stores `session` for the dashboard's paths only, in
+    /// answer to `request`: Secure when it came over HTTPS, so the browser never sends
     /// it over plain HTTP.
-    static func cookie(_ session: String, secure: Bool) -> String {
+    static func cookie(_ session: String, for request: Request) -> String {
         "\(cookieName)=\(session); Path=/dashboard; HttpOnly; SameSite=Strict; Max-Age=\(Int(lifetime))"
-            + (secure ? "; Secure" : "")
+            + (cameOverHTTPS(request) ? "; Secure" : "")
     }
 
-    /// The `Set-Cookie` value that ends the session.
-    static func expiredCookie(secure: Bool) -> String {
-        "\(cookieName)=; Path=/dashboard; HttpOnly; SameSite=Strict; Max-Age=0" + (secure ? "; Secure" : "")
+    /// The `Set-Cookie` value that ends the session, in answer to `request`.
+    static func expiredCookie(for request: Request) -> String {
+        "\(cookieName)=; Path=/dashboard; HttpOnly; SameSite=Strict; Max-Age=0" + (cameOverHTTPS(request) ? "; Secure" : "")
     }
 
     /// Whether the browser reached us over HTTPS: the server speaks plain HTTP, so that
     /// is what a TLS-terminating proxy in front (Cloud Run, a load balancer) says in
     /// `X-Forwarded-Proto`. A client that sends it falsely only makes its own cookie
     /// stricter.
-    static func cameOverHTTPS(_ request: Request) -> Bool {
+    private static func cameOverHTTPS(_ request: Request) -> Bool {
         guard let name = HTTPField.Name("X-Forwarded-Proto"), let proto = request.headers[name] else { return false }
         return proto.split(separator: ",").first?.trimmingCharacters(in: .whitespaces).lowercased() == "https"
     }

@@ -82,7 +82,7 @@ struct DashboardRoutes {
             csrf: auth.csrfToken(for: session ?? ""), loggedIn: auth.token != nil, notice: Self.notice(in: request),
             live: request.uri.path)
         do {
-            return Self.html(.ok, try await render(visit), cookie: issued.map { DashboardAuth.cookie($0, secure: DashboardAuth.cameOverHTTPS(request)) })
+            return Self.html(.ok, try await render(visit), cookie: issued.map { DashboardAuth.cookie($0, for: request) })
         } catch let redirect as Redirect {
             return Self.redirect(redirect.to)
         } catch let error as SchedulerError {
@@ -116,14 +116,13 @@ struct DashboardRoutes {
         let form = FormBody(String(buffer: try await request.body.collect(upTo: 64 * 1024)))
         guard auth.acceptsToken(form["token"] ?? "") else { return loginPage(failed: true, status: .unauthorized) }
         var response = Self.redirect("/dashboard")
-        response.headers[.setCookie] = DashboardAuth.cookie(
-            auth.newSession(now: environment.clock.now), secure: DashboardAuth.cameOverHTTPS(request))
+        response.headers[.setCookie] = DashboardAuth.cookie(auth.newSession(now: environment.clock.now), for: request)
         return response
     }
 
     private func logout(_ request: Request) -> Response {
         var response = Self.redirect("/dashboard/login")
-        response.headers[.setCookie] = DashboardAuth.expiredCookie(secure: DashboardAuth.cameOverHTTPS(request))
+        response.headers[.setCookie] = DashboardAuth.expiredCookie(for: request)
         return response
     }
 

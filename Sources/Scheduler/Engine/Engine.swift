@@ -108,8 +108,9 @@ public final class Engine: Service {
     /// Claims and runs due tasks until stopped.
     private func pollLoop(group: inout DiscardingTaskGroup) async {
         var ahead = ClaimAhead(batchSize: configuration.batchSize, concurrency: configuration.concurrency)
+        func room() -> Int { running.freeSlots(ahead: ahead.tasks(typicalHandler: running.typicalHandlerDuration)) }
         while !stopping.load(ordering: .relaxed), !Task.isCancelled {
-            let free = running.freeSlots(ahead: ahead.tasks(typicalHandler: running.typicalHandlerDuration))
+            let free = room()
             var claimedAll = false
             if free > 0 {
                 let limit = min(free, configuration.batchSize)
@@ -122,9 +123,9 @@ public final class Engine: Service {
                 for task in claimed { start(task, in: &group) }
                 claimedAll = claimed.count == limit
             }
-            let room = running.freeSlots(ahead: ahead.tasks(typicalHandler: running.typicalHandlerDuration))
-            if claimedAll, room > 0 { continue }
-            await wake.wait(timeout: await idleWait(room: room))
+            let left = room()
+            if claimedAll, left > 0 { continue }
+            await wake.wait(timeout: await idleWait(room: left))
         }
     }
 
@@ -167,7 +168,7 @@ public final class Engine: Service {
     private func start(_ task: AgentTask, in group: inout DiscardingTaskGroup) {
         let execution = register(task, waitsForSlot: true)
         group.addTask {
-            await self.attempt(task, in: execution, waitsForSlot: true)
+            await self.attempt(task, in: execution)
             self.wake.signal()
         }
     }
@@ -184,10 +185,10 @@ public final class Engine: Service {
     /// Runs a registered attempt, writes its result, and unregisters it; returns the
     /// record, or `nil` when the attempt was cancelled.
     @discardableResult
-    private func attempt(_ task: AgentTask, in execution: HandlerExecution, waitsForSlot: Bool = false) async -> AttemptRecord? {
+    private func attempt(_ task: AgentTask, in execution: HandlerExecution) async -> AttemptRecord? {
         // Refused a slot only when cancelled while waiting: the runner then ends the
         // attempt as the cancellation says without running the handler.
-        if waitsForSlot { _ = await running.takeSlot(task.id) }
+        _ = await running.takeSlot(task.id)
         let record = await runner.run(task, in: execution)
         if let record {
             running.handlerReturned(task.id)

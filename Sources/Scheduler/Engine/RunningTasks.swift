@@ -72,11 +72,12 @@ final class RunningTasks: Sendable {
     }
 
     /// Waits until the task may start: fewer than `concurrency` handlers run and every
-    /// task claimed before it has started. `false` when it was cancelled while it waited
-    /// (it must not run its handler).
+    /// task claimed before it has started (at once for a task registered to start at
+    /// once). `false` when it was cancelled while it waited (it must not run its handler).
     func takeSlot(_ id: UUID) async -> Bool {
         await withCheckedContinuation { continuation in
             let granted = state.withLock { state -> [CheckedContinuation<Bool, Never>]? in
+                if state.started[id] != nil { return [continuation] }
                 guard state.waiting.contains(id) else { return nil }
                 state.slotWaiters[id] = continuation
                 return Self.grant(&state, concurrency: concurrency)
@@ -119,25 +120,27 @@ final class RunningTasks: Sendable {
     /// a slot never get one.
     func cancel(_ ids: some Sequence<UUID>, reason: StopReason = .released) {
         let ids = Set(ids)
-        let (cancellers, refused) = state.withLock { state in
-            let refused = ids.compactMap { state.slotWaiters.removeValue(forKey: $0) }
-            state.waiting.removeAll { ids.contains($0) }
-            return (ids.compactMap { state.cancellers[$0] }, refused)
-        }
-        for cancel in cancellers { cancel(reason) }
-        for waiter in refused { waiter.resume(returning: false) }
+        stop(reason: reason) { _ in Array(ids) }
     }
 
     /// Takes every task still waiting for a slot out of the line, so it never starts, and
     /// cancels its attempt; returns their ids (at shutdown, to release them at once).
     func withdrawWaiting() -> [UUID] {
+        stop(reason: .released) { state in state.waiting }
+    }
+
+    /// Cancels the attempts of the tasks `choose` picks, all under one lock: those
+    /// waiting for a slot leave the line and are refused one. Returns the picked ids.
+    @discardableResult
+    private func stop(reason: StopReason, choosing choose: (State) -> [UUID]) -> [UUID] {
         let (ids, cancellers, refused) = state.withLock { state in
-            let ids = state.waiting
-            state.waiting = []
+            let ids = choose(state)
+            let chosen = Set(ids)
+            state.waiting.removeAll { chosen.contains($0) }
             let refused = ids.compactMap { state.slotWaiters.removeValue(forKey: $0) }
             return (ids, ids.compactMap { state.cancellers[$0] }, refused)
         }
-        for cancel in cancellers { cancel(.released) }
+        for cancel in cancellers { cancel(reason) }
         for waiter in refused { waiter.resume(returning: false) }
         return ids
     }
