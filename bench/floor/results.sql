@@ -2,6 +2,8 @@
 -- way PostgresTaskStore.apply writes completed noops (same columns, same conditions,
 -- same action-log row). The first statement only finds the claimed ids (serve knows
 -- them); scripts/bench-floor leaves its time out. Run by scripts/bench-floor.
+-- A copy by necessity (pgbench needs the text): when apply's statement changes, change
+-- this one with it.
 SELECT coalesce(array_agg(id), '{}') AS ids FROM (
     SELECT id FROM agent_tasks WHERE status = 'processing' AND locked_by = 'floor-' || :client_id LIMIT :batch) AS mine
 \gset

@@ -292,7 +292,8 @@ public final class PostgresTaskStore: TaskStore {
     /// `cancelled` whatever its attempt returned.
     ///
     /// PostgresNIO binds no arrays of optionals, so absent values travel as '' or the
-    /// epoch and NULLIF turns them back into NULL.
+    /// epoch and NULLIF turns them back into NULL. `bench/floor/results.sql` repeats this
+    /// statement for pgbench (the database's floor): change both together.
     static func apply(
         _ records: [AttemptRecord], rescue: Bool, origin: String?, on connection: PostgresConnection, logger: Logger
     ) async throws -> AppliedAttempts {
