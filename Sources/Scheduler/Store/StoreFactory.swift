@@ -14,8 +14,8 @@ public enum StoreFactory {
         webhooks: WebhookSubscriptions = .none, limits: TaskLimits = .none, logger: Logger
     ) async throws -> any TaskStore {
         if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
-            return try PostgresTaskStore(
-                url: url, poolMode: poolMode, announcing: announcing, webhooks: webhooks, limits: limits, logger: logger)
+            return BoundedTaskStore(try PostgresTaskStore(
+                url: url, poolMode: poolMode, announcing: announcing, webhooks: webhooks, limits: limits, logger: logger))
         }
         var path = url
         for prefix in ["sqlite://", "sqlite:"] where path.hasPrefix(prefix) {

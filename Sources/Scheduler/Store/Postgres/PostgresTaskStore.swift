@@ -3,6 +3,7 @@ import Logging
 import NIOPosix
 import PostgresNIO
 import ServiceLifecycle
+import Synchronization
 
 /// The PostgreSQL ``TaskStore``: many scheduler instances share one database, and
 /// `FOR UPDATE SKIP LOCKED` claims keep any two of them from running the same task.
@@ -60,8 +61,31 @@ public final class PostgresTaskStore: TaskStore {
         started.open()
         await withDiscardingTaskGroup { group in
             group.addTask { await self.audience.run(store: self, listens: self.poolMode == .session, logger: self.logger) }
-            await pool.run()
+            await runPool()
             group.cancelAll()
+        }
+    }
+
+    /// How long the pool may take to close at shutdown before the store stops waiting.
+    static let poolClosingGrace = Duration.seconds(3)
+
+    /// Runs the pool until it closes, but waits at most ``poolClosingGrace`` for it once
+    /// shutdown begins: the pool closes only when every lease is returned, and a lease
+    /// whose statement was lost with its connection may never be (shutdown must not hang
+    /// on it). Unstructured for that reason; it inherits the shutdown signal.
+    private func runPool() async {
+        let closed = WakeSignal()
+        let finished = Atomic(false)
+        let running = Task { [pool] in
+            await pool.run()
+            finished.store(true, ordering: .relaxed)
+            closed.signal()
+        }
+        await cancelWhenGracefulShutdown { await closed.wait(timeout: .seconds(365 * 86_400)) }
+        if !finished.load(ordering: .relaxed) { await closed.wait(timeout: Self.poolClosingGrace) }
+        if !finished.load(ordering: .relaxed) {
+            logger.warning("the connection pool did not close within its grace period; stopping without it")
+            running.cancel()
         }
     }
 

@@ -34,7 +34,10 @@ struct PostgresWakeListener: Service {
             while !Task.isCancelled {
                 let listened = Atomic(false)
                 do {
-                    try await listenOnce { listened.store(true, ordering: .relaxed) }
+                    // Abandoned at shutdown: a LISTEN sent on a connection that died may never answer.
+                    try await DatabaseDeadline.run("LISTEN", within: .seconds(365 * 86_400)) {
+                        try await listenOnce { listened.store(true, ordering: .relaxed) }
+                    }
                 } catch {
                     if listened.load(ordering: .relaxed) { delay = .seconds(1) }
                     if Task.isCancelled { return }
