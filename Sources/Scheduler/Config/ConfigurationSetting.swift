@@ -7,6 +7,7 @@ import Configuration
 public enum ConfigurationSetting: String, CaseIterable, Sendable {
     case databaseURL = "DATABASE_URL"
     case host = "HOST"
+    case allowedHosts = "ALLOWED_HOSTS"
     case port = "PORT"
     case pollingIntervalMs = "POLLING_INTERVAL_MS"
     case maxTasksPerPoll = "MAX_TASKS_PER_POLL"

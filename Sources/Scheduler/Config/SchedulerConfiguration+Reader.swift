@@ -30,6 +30,9 @@ extension SchedulerConfiguration {
         ) ?? logFormat
         eventsHeartbeat = try values.milliseconds(.eventsHeartbeatMs, in: 10...3_600_000) ?? eventsHeartbeat
         metricsPublic = try values.boolean(.metricsPublic) ?? metricsPublic
+        allowedHosts = values.string(.allowedHosts).map {
+            $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        } ?? allowedHosts
         taskTypes = try values.taskTypes()
         webhooks = try values.webhooks()
         taskLimits = try values.taskLimits(declarations: taskTypes)

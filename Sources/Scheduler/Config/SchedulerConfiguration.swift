@@ -32,6 +32,9 @@ public struct SchedulerConfiguration: Sendable {
     /// Whether `GET /metrics` is served without the bearer token (`METRICS_PUBLIC`), for
     /// a Prometheus that cannot send one.
     public var metricsPublic: Bool
+    /// Host names the HTTP server answers for beyond loopback and its own addresses
+    /// (`ALLOWED_HOSTS`, comma-separated; `*` for any): the public name behind a proxy.
+    public var allowedHosts: [String]
     /// The task types declared beyond the compiled-in handlers: remote ones
     /// (`REMOTE_TASK_TYPES`) and those of the task-types file (`TASK_TYPES_FILE`).
     public var taskTypes: [TaskTypeDeclaration]
@@ -65,6 +68,7 @@ public struct SchedulerConfiguration: Sendable {
         databasePoolMode: DatabasePoolMode = .session,
         eventsHeartbeat: Duration = .seconds(15),
         metricsPublic: Bool = false,
+        allowedHosts: [String] = [],
         taskTypes: [TaskTypeDeclaration] = [],
         webhooks: WebhookConfiguration = WebhookConfiguration(),
         taskLimits: TaskLimits = .none,
@@ -86,6 +90,7 @@ public struct SchedulerConfiguration: Sendable {
         self.databasePoolMode = databasePoolMode
         self.eventsHeartbeat = eventsHeartbeat
         self.metricsPublic = metricsPublic
+        self.allowedHosts = allowedHosts
         self.taskTypes = taskTypes
         self.webhooks = webhooks
         self.taskLimits = taskLimits

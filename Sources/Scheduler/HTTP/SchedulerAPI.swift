@@ -12,6 +12,9 @@ public enum SchedulerAPI {
         let router = Router(context: SchedulerRequestContext.self)
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: JSONErrorMiddleware(routes: operations))
+        let configuration = environment.configuration
+        router.add(middleware: RequestSourceMiddleware(
+            hosts: AllowedHosts.serving(bindHost: configuration.host, given: configuration.allowedHosts)))
         let health = HealthRoute(environment: environment)
         router.get("/health") { _, _ in try await health.response() }
         DashboardRoutes(environment: environment).register(on: router)

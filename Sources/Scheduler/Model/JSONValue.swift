@@ -10,9 +10,9 @@ public enum JSONValue: Sendable, Hashable, Codable {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    /// Parses JSON text; `nil` when it is not valid JSON.
+    /// Parses JSON text; `nil` when it is not valid JSON (RFC 8259: no trailing commas).
     public init?(parsing text: String) {
-        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) else { return nil }
+        guard !StrictJSON.hasTrailingComma(text), let value = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) else { return nil }
         self = value
     }
 

@@ -44,7 +44,7 @@ struct Enqueue: AsyncParsableCommand {
         guard (taskType == nil) != (file == nil) else {
             throw ValidationError("give a task type, or --file with a JSON-lines file of tasks, not both")
         }
-        guard let data = context.data(using: .utf8),
+        guard !StrictJSON.hasTrailingComma(context), let data = context.data(using: .utf8),
             let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
         else { throw ValidationError("--context is not valid JSON: give a JSON object, e.g. --context '{\"reason\": \"demo\"}'") }
         guard object is [String: Any] else { throw ValidationError("--context must be a JSON object ({…}), not a single value or a list") }

@@ -51,6 +51,10 @@ struct ServerOptions: SettingFlags {
             help: "Serve GET /metrics without the bearer token: true or false (env METRICS_PUBLIC; default false).")
     var metricsPublic: String?
 
+    @Option(name: .customLong("allowed-hosts"),
+            help: "Host names served beyond loopback and this machine's addresses, comma-separated; * for any (env ALLOWED_HOSTS).")
+    var allowedHosts: String?
+
     @Option(name: .customLong("webhook-urls"),
             help: "URLs told of every final state, comma-separated; type1|type2=URL for some types (env WEBHOOK_URLS).")
     var webhookURLs: String?
@@ -84,6 +88,7 @@ struct ServerOptions: SettingFlags {
             (.workerConcurrency, workerConcurrency), (.leaseSeconds, leaseSeconds),
             (.handlerTimeoutMs, handlerTimeoutMs), (.shutdownGraceMs, shutdownGraceMs), (.workerID, workerID),
             (.logAttempts, logAttempts), (.eventsHeartbeatMs, eventsHeartbeatMs), (.metricsPublic, metricsPublic),
+            (.allowedHosts, allowedHosts),
             (.webhookURLs, webhookURLs), (.webhookSecret, webhookSecret),
             (.webhookAllowPrivateAddresses, webhookAllowPrivateAddresses), (.webhookTimeoutMs, webhookTimeoutMs),
             (.webhookRetryWindowSeconds, webhookRetryWindowSeconds), (.scheduleMissed, scheduleMissed),
