@@ -14,6 +14,8 @@ public struct APIEnvironment: Sendable {
     public let export: PrometheusExport?
     /// The MCP sessions of `/mcp`.
     public let agentSessions: AgentToolSessions
+    /// The key remote workers' lease tokens are signed with, read once.
+    let leaseKeys = LeaseKeyring()
 
     public init(
         store: any TaskStore,

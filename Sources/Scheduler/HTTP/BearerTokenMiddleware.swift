@@ -10,17 +10,22 @@ struct BearerTokenMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let header = request.headers[.authorization] else {
+        guard request.headers[.authorization] != nil else {
             throw APIError(.unauthorized, code: "unauthorized", message: "missing 'Authorization: Bearer <token>' header")
         }
-        // The scheme is case-insensitive (RFC 9110 §11.1); the token is not.
-        let scheme = "bearer "
-        guard header.utf8.count > scheme.utf8.count, header.prefix(scheme.count).lowercased() == scheme,
-            Self.constantTimeEquals(Array(header.utf8.dropFirst(scheme.utf8.count)), token)
-        else {
+        guard accepts(request) else {
             throw APIError(.unauthorized, code: "unauthorized", message: "the bearer token is not valid")
         }
         return try await next(request, context)
+    }
+
+    /// Whether `request` carries the token.
+    func accepts(_ request: Request) -> Bool {
+        guard let header = request.headers[.authorization] else { return false }
+        // The scheme is case-insensitive (RFC 9110 §11.1); the token is not.
+        let scheme = "bearer "
+        return header.utf8.count > scheme.utf8.count && header.prefix(scheme.count).lowercased() == scheme
+            && Self.constantTimeEquals(Array(header.utf8.dropFirst(scheme.utf8.count)), token)
     }
 
     /// Compares two byte strings in time that depends only on their lengths.

@@ -4,8 +4,12 @@ import Foundation
 /// every later call about this attempt must carry.
 struct ClaimedTask: Encodable {
     let task: AgentTask
+    let token: LeaseToken
 
-    init(_ task: AgentTask) { self.task = task }
+    init(_ task: AgentTask, token: LeaseToken) {
+        self.task = task
+        self.token = token
+    }
 
     enum CodingKeys: String, CodingKey {
         case id, context, attempt, priority
@@ -25,7 +29,7 @@ struct ClaimedTask: Encodable {
         try container.encode(task.taskType, forKey: .taskType)
         try container.encode(JSONValue(parsing: task.contextJSON) ?? .string(task.contextJSON), forKey: .context)
         try container.encode(task.attempt, forKey: .attempt)
-        try container.encode(LeaseToken(running: task).text, forKey: .leaseToken)
+        try container.encode(token.text, forKey: .leaseToken)
         try container.encodeIfPresent(task.lockedUntil.map(Timestamp.string(from:)), forKey: .leaseExpiresAt)
         try container.encodeIfPresent(task.userID?.lowercasedString, forKey: .userID)
         try container.encode(task.priority, forKey: .priority)

@@ -10,7 +10,10 @@ struct HealthRoute {
     /// How long the health check waits for the database.
     static let databaseTimeout: Duration = .seconds(2)
 
-    func response() async throws -> Response {
+    /// `authorized`: whether the request carried the API token (or the server has none);
+    /// the worker id is shown only then, since the open health check must not hand out
+    /// what other calls could be made in a worker's name.
+    func response(authorized: Bool) async throws -> Response {
         let counts = await databaseCounts()
         let paused = counts == nil ? nil : try? await environment.store.pausedTaskTypes()
         let stats = environment.engine.counters.snapshot
@@ -19,7 +22,7 @@ struct HealthRoute {
             service: "agent-scheduler",
             timestamp: Timestamp.string(from: environment.clock.now),
             version: SchedulerVersion.current,
-            workerId: environment.engine.configuration.workerID,
+            workerId: authorized ? environment.engine.configuration.workerID : nil,
             stats: .init(
                 tasksProcessed: stats.processed,
                 tasksSucceeded: stats.succeeded,
@@ -89,7 +92,7 @@ struct HealthRoute {
         var service: String
         var timestamp: String
         var version: String
-        var workerId: String
+        var workerId: String?
         var stats: Stats
         var polling: Polling
         var database: Database

@@ -16,7 +16,10 @@ public enum SchedulerAPI {
         router.add(middleware: RequestSourceMiddleware(
             hosts: AllowedHosts.serving(bindHost: configuration.host, given: configuration.allowedHosts)))
         let health = HealthRoute(environment: environment)
-        router.get("/health") { _, _ in try await health.response() }
+        let token = environment.configuration.apiToken.map(BearerTokenMiddleware<SchedulerRequestContext>.init(token:))
+        router.get("/health") { request, _ in
+            try await health.response(authorized: token.map { $0.accepts(request) } ?? true)
+        }
         DashboardRoutes(environment: environment).register(on: router)
 
         let api = router.group()

@@ -8,7 +8,7 @@ struct WorkerRoutes {
     let environment: APIEnvironment
 
     private var attempts: RemoteAttempts {
-        RemoteAttempts(store: environment.store, engine: environment.engine, clock: environment.clock)
+        RemoteAttempts(store: environment.store, engine: environment.engine, clock: environment.clock, keys: environment.leaseKeys)
     }
 
     /// The most tasks one claim takes.
@@ -27,8 +27,10 @@ struct WorkerRoutes {
             ?? types.compactMap { environment.registry.declaration(for: $0)?.lease }.max()
             ?? environment.engine.configuration.lease
         let wait = Duration.seconds(try fields.integer("wait_seconds", in: 0...Self.longestWait) ?? 0)
+        let attempts = attempts
         let tasks = try await attempts.claim(workerID: workerID, taskTypes: types, limit: limit, lease: lease, wait: wait)
-        return try JSONResponse.make(.ok, ClaimedTasks(tasks: tasks.map(ClaimedTask.init)))
+        let key = try await attempts.leaseKey()
+        return try JSONResponse.make(.ok, ClaimedTasks(tasks: tasks.map { ClaimedTask($0, token: LeaseToken(running: $0, key: key)) }))
     }
 
     /// `task_types`: a non-empty list of remote types.

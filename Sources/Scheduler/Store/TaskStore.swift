@@ -191,4 +191,15 @@ public protocol TaskStore: Service {
     /// it is still `from`: how one instance takes a tick. Returns whether it did.
     @discardableResult
     func advanceSchedule(named name: String, from: Date, to: Date?, ranAt: Date) async throws -> Bool
+
+    /// The secret named `name` that every instance shares, storing `candidate` (random)
+    /// as that secret if there is none yet; the first instance's candidate wins.
+    func sharedKey(named name: String, creating candidate: String) async throws -> String
+
+    /// Records that the dashboard session with `nonce` ended before `expiresAt`, for every
+    /// instance; forgets revocations that expired before `now`.
+    func revokeSession(nonce: String, expiresAt: Date, now: Date) async throws
+
+    /// Whether the dashboard session with `nonce` was ended by a logout.
+    func isSessionRevoked(nonce: String) async throws -> Bool
 }

@@ -1,42 +1,77 @@
+import Crypto
 import Foundation
 
-/// What a remote worker's claim hands out to prove, on each later call, that it still
-/// holds the task: the worker and the attempt it claimed. A call whose token names
-/// another worker or an earlier attempt (the lease expired and the task moved on) is
-/// refused with 409 and changes nothing.
+/// What a remote worker's claim hands out to prove, on each later call, that it holds
+/// the task: the worker and the attempt it claimed, signed for that task with the
+/// deployment's ``LeaseKey``. A call whose token names another worker or an earlier
+/// attempt (the lease expired and the task moved on) is refused with 409 and changes
+/// nothing; a token that was not signed for the task cannot be made up from what the
+/// API shows (worker ids, attempts), so nobody but the claimant can end the attempt.
 ///
-/// Opaque to the worker: base64url of `<attempt>:<worker id>`. It is not a secret (the
-/// API's bearer token guards every call); it only keeps one attempt's calls from
-/// landing on another.
+/// Opaque to the worker: base64url of `<attempt>:<worker id>`, a dot, and the signature.
 public struct LeaseToken: Sendable, Hashable {
     public let attempt: Int
     public let workerID: String
-
-    public init(attempt: Int, workerID: String) {
-        self.attempt = attempt
-        self.workerID = workerID
-    }
+    /// HMAC-SHA256 (hex) of the task id, attempt and worker id under the lease key.
+    let signature: String
 
     /// The token of the attempt `task` is running now.
-    init(running task: AgentTask) {
-        self.init(attempt: task.attempt, workerID: task.lockedBy ?? "")
+    init(running task: AgentTask, key: LeaseKey) {
+        attempt = task.attempt
+        workerID = task.lockedBy ?? ""
+        signature = key.signature(taskID: task.id, attempt: attempt, workerID: workerID)
     }
 
-    /// Reads a token; `nil` when it is not one this server handed out.
+    /// Reads a token; `nil` when it does not have the shape of one this server hands out.
     public init?(text: String) {
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        guard text.count <= 600, let dot = text.lastIndex(of: ".") else { return nil }
+        var base64 = text[..<dot].replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        guard text.count <= 400, let data = Data(base64Encoded: base64), let decoded = String(data: data, encoding: .utf8),
+        guard let data = Data(base64Encoded: base64), let decoded = String(data: data, encoding: .utf8),
             let colon = decoded.firstIndex(of: ":"), let attempt = Int(decoded[..<colon]), attempt > 0
         else { return nil }
         let worker = String(decoded[decoded.index(after: colon)...])
-        guard !worker.isEmpty else { return nil }
-        self.init(attempt: attempt, workerID: worker)
+        let signature = String(text[text.index(after: dot)...])
+        guard !worker.isEmpty, signature.count == 64 else { return nil }
+        self.attempt = attempt
+        self.workerID = worker
+        self.signature = signature
     }
 
     public var text: String {
         Data("\(attempt):\(workerID)".utf8).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+            .replacingOccurrences(of: "=", with: "") + "." + signature
+    }
+
+    /// Whether the token was signed for `taskID` under `key`, compared in constant time.
+    func isSigned(for taskID: UUID, with key: LeaseKey) -> Bool {
+        let expected = Array(key.signature(taskID: taskID, attempt: attempt, workerID: workerID).utf8)
+        let given = Array(signature.utf8)
+        guard expected.count == given.count else { return false }
+        return zip(expected, given).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}
+
+/// The deployment's key for lease tokens: 256 random bits that the first instance stores
+/// in the database (`agent_scheduler_keys`) and every instance reads, so a token handed
+/// out by one instance is accepted by all.
+public struct LeaseKey: Sendable {
+    private let key: SymmetricKey
+    static let name = "lease_tokens"
+
+    init(secret: String) {
+        key = SymmetricKey(data: SHA256.hash(data: Data("agent-scheduler lease tokens:\(secret)".utf8)))
+    }
+
+    /// Reads the deployment's key, creating it on first use.
+    static func load(from store: any TaskStore) async throws -> LeaseKey {
+        let candidate = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.hexString
+        return LeaseKey(secret: try await store.sharedKey(named: name, creating: candidate))
+    }
+
+    func signature(taskID: UUID, attempt: Int, workerID: String) -> String {
+        Data(HMAC<SHA256>.authenticationCode(
+            for: Data("lease:\(taskID.lowercasedString):\(attempt):\(workerID)".utf8), using: key)).hexString
     }
 }

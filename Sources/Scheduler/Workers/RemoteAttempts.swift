@@ -10,6 +10,12 @@ public struct RemoteAttempts: Sendable {
     let store: any TaskStore
     let engine: Engine
     let clock: any WallClock
+    let keys: LeaseKeyring
+
+    /// The key this deployment's lease tokens are signed with.
+    func leaseKey() async throws -> LeaseKey {
+        try await keys.key(from: store)
+    }
 
     /// What a heartbeat answers: whether the worker should stop, and until when it holds
     /// the task now.
@@ -108,9 +114,17 @@ public struct RemoteAttempts: Sendable {
         return try await store.task(id: taskID) ?? task
     }
 
-    /// The task, if `token` holds its lease now; throws why not otherwise.
+    /// The task, if `token` holds its lease now; throws why not otherwise. Only tasks of
+    /// remote types: an in-process attempt is the engine's to end.
     private func held(_ taskID: UUID, by token: LeaseToken) async throws -> AgentTask {
         guard let task = try await store.task(id: taskID) else { throw SchedulerError.taskNotFound(taskID) }
+        guard engine.registry.isRemote(task.taskType) else {
+            throw SchedulerError.leaseNotHeld(
+                id: taskID, reason: "its type '\(task.taskType)' is not remote: an in-process handler runs it, not a worker")
+        }
+        guard token.isSigned(for: taskID, with: try await leaseKey()) else {
+            throw SchedulerError.leaseNotHeld(id: taskID, reason: "the lease token was not handed out for this task")
+        }
         if let reason = Self.whyNotHeld(task, by: token, now: clock.now) {
             throw SchedulerError.leaseNotHeld(id: taskID, reason: reason)
         }

@@ -230,7 +230,7 @@ struct WorkerAPITests {
             let garbled = try await client.send(.post, "/tasks/\(id)/complete", body: #"{"lease_token": "%%%", "result": 1}"#)
             #expect(garbled.status == 422)
             #expect(garbled.errorMessage.contains("lease_token"))
-            let other = LeaseToken(attempt: 1, workerID: "impostor").text
+            let other = Data("1:w".utf8).base64EncodedString() + "." + String(repeating: "0", count: 64)
             let wrong = try await client.send(.post, "/tasks/\(id)/complete", body: #"{"lease_token": "\#(other)", "result": 1}"#)
             #expect(wrong.status == 409)
             let notJSON = try await client.send(.post, "/tasks/\(id)/complete", body: #"{"lease_token": "\#(try token(task))", "result": }"#)

@@ -184,4 +184,18 @@ public struct BoundedTaskStore<Inner: TaskStore>: TaskStore {
     public func advanceSchedule(named name: String, from: Date, to: Date?, ranAt: Date) async throws -> Bool {
         try await bounded("advanceSchedule", \.hotPath) { [inner] in try await inner.advanceSchedule(named: name, from: from, to: to, ranAt: ranAt) }
     }
+
+    public func sharedKey(named name: String, creating candidate: String) async throws -> String {
+        try await bounded("sharedKey", \.general) { [inner] in try await inner.sharedKey(named: name, creating: candidate) }
+    }
+
+    public func revokeSession(nonce: String, expiresAt: Date, now: Date) async throws {
+        try await bounded("revokeSession", \.general) { [inner] in
+            try await inner.revokeSession(nonce: nonce, expiresAt: expiresAt, now: now)
+        }
+    }
+
+    public func isSessionRevoked(nonce: String) async throws -> Bool {
+        try await bounded("isSessionRevoked", \.general) { [inner] in try await inner.isSessionRevoked(nonce: nonce) }
+    }
 }

@@ -235,5 +235,17 @@ enum PostgresMigrations {
             "DROP INDEX IF EXISTS agent_tasks_user_idx",
             "CREATE INDEX agent_tasks_user_idx ON agent_tasks (user_id, created_at) WHERE user_id IS NOT NULL",
         ]),
+        // Keys every instance shares (the one lease tokens are signed with), and the
+        // dashboard sessions ended by logout before they expire.
+        Migration(version: 15, name: "shared keys and revoked dashboard sessions", statements: [
+            """
+            CREATE TABLE IF NOT EXISTS agent_scheduler_keys (
+                name TEXT PRIMARY KEY, secret TEXT NOT NULL, created_at TIMESTAMPTZ NOT NULL DEFAULT now())
+            """,
+            """
+            CREATE TABLE IF NOT EXISTS agent_dashboard_revoked_sessions (
+                nonce TEXT PRIMARY KEY, expires_at TIMESTAMPTZ NOT NULL)
+            """,
+        ]),
     ]
 }

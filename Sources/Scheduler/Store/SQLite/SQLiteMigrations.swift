@@ -214,5 +214,11 @@ public enum SQLiteMigrations {
             "CREATE INDEX agent_tasks_failed_idx ON agent_tasks (created_at, id, task_type) WHERE status = 'failed'",
             "CREATE INDEX agent_tasks_cancelled_idx ON agent_tasks (created_at, id, task_type) WHERE status = 'cancelled'",
         ]),
+        // Keys every instance shares (the one lease tokens are signed with), and the
+        // dashboard sessions ended by logout before they expire.
+        Migration(version: 15, name: "shared keys and revoked dashboard sessions", statements: [
+            "CREATE TABLE agent_scheduler_keys (name TEXT PRIMARY KEY, secret TEXT NOT NULL, created_at TEXT NOT NULL)",
+            "CREATE TABLE agent_dashboard_revoked_sessions (nonce TEXT PRIMARY KEY, expires_at TEXT NOT NULL)",
+        ]),
     ]
 }
