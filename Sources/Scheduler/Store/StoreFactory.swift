@@ -13,12 +13,18 @@ public enum StoreFactory {
         url: String, poolMode: DatabasePoolMode = .session, announcing: EventAnnouncement = .always,
         webhooks: WebhookSubscriptions = .none, limits: TaskLimits = .none, logger: Logger
     ) async throws -> any TaskStore {
-        if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
+        let scheme = url.range(of: "://").map { url[..<$0.lowerBound].lowercased() }
+        if scheme == "postgres" || scheme == "postgresql" {
             return BoundedTaskStore(try PostgresTaskStore(
                 url: url, poolMode: poolMode, announcing: announcing, webhooks: webhooks, limits: limits, logger: logger))
         }
+        if let scheme, scheme != "sqlite" {
+            throw ConfigurationError.invalidValue(
+                setting: ConfigurationSetting.databaseURL.displayName, value: Redaction.url(url),
+                expected: "a postgres:// URL or a SQLite file path")
+        }
         var path = url
-        for prefix in ["sqlite://", "sqlite:"] where path.hasPrefix(prefix) {
+        for prefix in ["sqlite://", "sqlite:"] where path.lowercased().hasPrefix(prefix) {
             path.removeFirst(prefix.count)
         }
         guard !path.isEmpty else {

@@ -26,6 +26,11 @@ public struct WebhookConfiguration: Sendable {
         self.maximumBackoff = maximumBackoff
     }
 
+    /// What logs may show: how many subscriptions, whether a secret is set.
+    public var redactedDescription: String {
+        "WebhookConfiguration(secret: \(Redaction.presence(secret)), private addresses allowed: \(policy.allowPrivateAddresses))"
+    }
+
     /// Refuses a task whose `callback_url` cannot be used, naming the field.
     public func checkCallbackURL(of task: NewTask) throws(SchedulerError) {
         guard let url = task.callbackURL else { return }
@@ -42,3 +47,5 @@ public struct WebhookConfiguration: Sendable {
         min(.seconds(1) * (1 << min(max(attempts - 1, 0), 20)), maximumBackoff)
     }
 }
+
+extension WebhookConfiguration: RedactedDescription {}

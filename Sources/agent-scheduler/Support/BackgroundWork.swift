@@ -6,7 +6,7 @@ import ServiceLifecycle
 /// port in use stops the process before any task is claimed): wait for the database,
 /// apply migrations and write the declared schedules (`prepare`), then the engine, the rescuer, the wake-up listener, the webhook
 /// dispatcher, the schedule ticker and the pruner until shutdown. While it waits, `/health` answers 503.
-struct BackgroundWork: Service {
+struct BackgroundWork: Service, CustomStringConvertible {
     let store: any TaskStore
     let engine: Engine
     let rescuer: Rescuer
@@ -17,6 +17,9 @@ struct BackgroundWork: Service {
     let serverListening: Gate
     let prepare: @Sendable () async throws -> Void
     let logger: Logger
+
+    /// What service-lifecycle logs of it: never the secrets its parts hold.
+    var description: String { "BackgroundWork" }
 
     func run() async throws {
         do {

@@ -23,7 +23,7 @@ struct PostgresURL: Sendable {
             expected: "postgres://user[:password]@host[:port]/database"
         )
         guard let components = URLComponents(string: url),
-            let scheme = components.scheme, ["postgres", "postgresql"].contains(scheme)
+            let scheme = components.scheme?.lowercased(), ["postgres", "postgresql"].contains(scheme)
         else { throw invalid }
         let query = Dictionary(
             (components.queryItems ?? []).map { ($0.name, $0.value ?? "") },
@@ -88,10 +88,12 @@ struct PostgresURL: Sendable {
         return configuration
     }
 
-    /// The URL with its password replaced, safe to show in an error message.
+    /// The URL with its credentials replaced, safe to show in an error message.
     static func redacted(_ url: String) -> String {
-        guard var components = URLComponents(string: url), components.password != nil else { return url }
-        components.password = "***"
-        return components.string ?? "postgres://…"
+        Redaction.url(url)
     }
+}
+
+extension PostgresURL: RedactedDescription {
+    var redactedDescription: String { location }
 }
