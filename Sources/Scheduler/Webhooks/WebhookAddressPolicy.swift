@@ -11,7 +11,9 @@ import Darwin
 /// Keeps webhooks from making the service probe its own network: a URL must be http(s),
 /// and unless private addresses are allowed (`WEBHOOK_ALLOW_PRIVATE_ADDRESSES`, for
 /// tests and private deployments), neither its host nor any address it resolves to may
-/// be loopback, private, link-local, shared (CGNAT), multicast or unspecified.
+/// be loopback, private, link-local, shared (CGNAT), reserved, documentation, multicast or
+/// unspecified (IPv4 inside IPv6 too: mapped, compatible and NAT64 forms), nor one of this
+/// machine's own interface addresses.
 ///
 /// The check runs at enqueue (syntax, and a host written as an address) and again just
 /// before each send (the resolved addresses), so a name that later resolves inward is
@@ -20,9 +22,16 @@ import Darwin
 /// through an egress proxy.
 public struct WebhookAddressPolicy: Sendable {
     public var allowPrivateAddresses: Bool
+    /// Finds a host's addresses (`getaddrinfo`); tests give another to play a DNS failure.
+    let resolve: @Sendable (_ host: String, _ port: Int) async throws -> [SocketAddress]
 
     public init(allowPrivateAddresses: Bool) {
+        self.init(allowPrivateAddresses: allowPrivateAddresses, resolve: Self.resolve)
+    }
+
+    init(allowPrivateAddresses: Bool, resolve: @escaping @Sendable (_ host: String, _ port: Int) async throws -> [SocketAddress]) {
         self.allowPrivateAddresses = allowPrivateAddresses
+        self.resolve = resolve
     }
 
     /// The longest URL accepted.
@@ -45,7 +54,7 @@ public struct WebhookAddressPolicy: Sendable {
         if host.lowercased() == "localhost" || host.lowercased().hasSuffix(".localhost") {
             throw WebhookURLError(url: url, problem: "points at this machine (set WEBHOOK_ALLOW_PRIVATE_ADDRESSES=true to allow)")
         }
-        if let address = try? SocketAddress(ipAddress: host, port: 0), Self.isInward(address) {
+        if let address = try? SocketAddress(ipAddress: host, port: 0), Self.isInward(address) || Self.isOwn(address) {
             throw WebhookURLError(url: url, problem: "points at a private or local address (set WEBHOOK_ALLOW_PRIVATE_ADDRESSES=true to allow)")
         }
     }
@@ -55,8 +64,8 @@ public struct WebhookAddressPolicy: Sendable {
         try Self.checkSyntax(url)
         guard !allowPrivateAddresses, let host = Self.host(of: url) else { return }
         let port = URLComponents(string: url)?.port ?? 80
-        let addresses = try await Self.resolve(host, port: port)
-        if let inward = addresses.first(where: Self.isInward) {
+        let addresses = try await resolve(host, port)
+        if let inward = addresses.first(where: { Self.isInward($0) || Self.isOwn($0) }) {
             throw WebhookURLError(
                 url: url,
                 problem: "resolves to \(inward.ipAddress ?? "a local address"), a private or local address (set WEBHOOK_ALLOW_PRIVATE_ADDRESSES=true to allow)")
@@ -80,9 +89,7 @@ public struct WebhookAddressPolicy: Sendable {
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         var list: UnsafeMutablePointer<addrinfo>?
         let status = getaddrinfo(host, String(port), &hints, &list)
-        guard status == 0 else {
-            throw WebhookURLError(url: host, problem: "could not be resolved (\(String(cString: gai_strerror(status))))")
-        }
+        guard status == 0 else { throw WebhookResolutionError(host: host, reason: String(cString: gai_strerror(status))) }
         defer { freeaddrinfo(list) }
         var addresses: [SocketAddress] = []
         var next = list
@@ -101,27 +108,37 @@ public struct WebhookAddressPolicy: Sendable {
         return addresses
     }
 
-    /// Whether `address` reaches this machine or a private network.
+    /// Whether `address` reaches this machine or a private, reserved or documentation network.
     static func isInward(_ address: SocketAddress) -> Bool {
         switch address {
         case .v4(let v4): return isInward(ipv4: UInt32(bigEndian: v4.address.sin_addr.s_addr))
         case .v6(let v6):
             let bytes = withUnsafeBytes(of: v6.address.sin6_addr) { Array($0) }
-            if bytes[0..<10].allSatisfy({ $0 == 0 }), bytes[10] == 0xff, bytes[11] == 0xff {
-                return isInward(ipv4: bytes[12...].reduce(0) { $0 << 8 | UInt32($1) })
-            }
+            let embedded = bytes[12...].reduce(0) { $0 << 8 | UInt32($1) }
+            // ::ffff:a.b.c.d (mapped), ::a.b.c.d (compatible), 64:ff9b::a.b.c.d (NAT64).
+            let mapped = bytes[0..<10].allSatisfy({ $0 == 0 }) && bytes[10] == 0xff && bytes[11] == 0xff
+            let compatible = bytes[0..<12].allSatisfy({ $0 == 0 }) && embedded > 1
+            let nat64 = bytes[0..<12] == [0x00, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0]
+            if mapped || compatible || nat64 { return isInward(ipv4: embedded) }
             let unspecifiedOrLoopback = bytes[0..<15].allSatisfy { $0 == 0 } && (bytes[15] == 0 || bytes[15] == 1)
+            let documentation = bytes[0..<4] == [0x20, 0x01, 0x0d, 0xb8]
             return unspecifiedOrLoopback || bytes[0] & 0xfe == 0xfc || (bytes[0] == 0xfe && bytes[1] & 0xc0 == 0x80)
-                || bytes[0] == 0xff
+                || bytes[0] == 0xff || documentation
         case .unixDomainSocket: return true
         }
+    }
+
+    /// Whether `address` is one of this machine's own interface addresses.
+    static func isOwn(_ address: SocketAddress) -> Bool {
+        guard let text = address.ipAddress, let devices = try? System.enumerateDevices() else { return false }
+        return devices.contains { $0.address?.ipAddress == text }
     }
 
     private static func isInward(ipv4 address: UInt32) -> Bool {
         let ranges: [(UInt32, UInt32)] = [
             (0x0000_0000, 8), (0x0A00_0000, 8), (0x6440_0000, 10), (0x7F00_0000, 8), (0xA9FE_0000, 16),
-            (0xAC10_0000, 12), (0xC000_0000, 24), (0xC0A8_0000, 16), (0xC612_0000, 15), (0xE000_0000, 4),
-            (0xF000_0000, 4),
+            (0xAC10_0000, 12), (0xC000_0000, 24), (0xC000_0200, 24), (0xC0A8_0000, 16), (0xC612_0000, 15),
+            (0xC633_6400, 24), (0xCB00_7100, 24), (0xE000_0000, 4), (0xF000_0000, 4),
         ]
         return ranges.contains { network, bits in address >> (32 - bits) == network >> (32 - bits) }
     }

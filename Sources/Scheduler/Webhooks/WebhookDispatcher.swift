@@ -102,10 +102,10 @@ public struct WebhookDispatcher: Service {
         let now = clock.now
         let result: WebhookAttemptResult
         switch outcome {
-        case .answered(let code, _) where (200..<300).contains(code):
+        case .answered(let code) where (200..<300).contains(code):
             result = .delivered(statusCode: code, at: now)
-        case .answered(let code, let body):
-            result = retry(delivery, code: code, error: "HTTP \(code): \(String(body.prefix(WebhookSender.errorExcerpt)))", now: now)
+        case .answered(let code):
+            result = retry(delivery, code: code, error: "HTTP \(code)", now: now)
         case .unreachable(let error):
             result = retry(delivery, code: nil, error: String(error.prefix(WebhookSender.errorExcerpt)), now: now)
         case .refused(let problem):

@@ -15,7 +15,7 @@ struct WebhookSender: Sendable {
 
     /// What sending `delivery` at `now` gave: the status code, or why there is none.
     enum Outcome {
-        case answered(statusCode: Int, body: String)
+        case answered(statusCode: Int)
         case refused(String)
         case unreachable(String)
     }
@@ -26,7 +26,7 @@ struct WebhookSender: Sendable {
         } catch let error as WebhookURLError {
             return .refused(error.problem)
         } catch {
-            return .unreachable("\(error)")
+            return .unreachable(WebhookTransportError.reason(error))
         }
         let timestamp = Int(now.timeIntervalSince1970)
         var request = HTTPClientRequest(url: delivery.url)
@@ -43,10 +43,12 @@ struct WebhookSender: Sendable {
         do {
             let timeout = TimeAmount.milliseconds(Int64(configuration.timeout.timeInterval * 1000))
             let response = try await client.execute(request, timeout: timeout)
-            let body = try await response.body.collect(upTo: 64 * 1024)
-            return .answered(statusCode: Int(response.status.code), body: String(buffer: body))
+            // The receiver's body is read off the connection and dropped: only the status
+            // is kept, so nothing a receiver says is reflected into the API.
+            _ = try await response.body.collect(upTo: 64 * 1024)
+            return .answered(statusCode: Int(response.status.code))
         } catch {
-            return .unreachable("\(error)")
+            return .unreachable(WebhookTransportError.reason(error))
         }
     }
 

@@ -49,7 +49,9 @@ final class WebhookReceiver: Sendable {
             var headers: [String: String] = [:]
             for field in request.headers { headers[field.name.canonicalName] = field.value }
             let status = receiver.withLock { $0 }?.take(Received(headers: headers, body: String(buffer: buffer))) ?? 503
-            return Response(status: .init(code: status))
+            // A failing receiver says something the API must not repeat.
+            let said = status >= 300 ? ByteBuffer(string: "internal detail of the receiver") : ByteBuffer()
+            return Response(status: .init(code: status), body: .init(byteBuffer: said))
         }
         let app = Application(
             router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),

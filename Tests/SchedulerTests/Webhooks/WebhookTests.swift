@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import NIOCore
+import NIOPosix
 import TestSupport
 import Testing
 
@@ -124,7 +125,7 @@ struct WebhookTests {
                 #expect(delivery.status == .failed)
                 #expect(delivery.attempts == 2)
                 #expect(delivery.lastStatusCode == 503)
-                #expect(delivery.lastError?.hasPrefix("HTTP 503") == true)
+                #expect(delivery.lastError == "HTTP 503", "the status only, nothing the receiver said")
                 #expect(receiver.received.first?.headers["webhook-signature"] == nil, "no secret, no signature")
             }
         }
@@ -233,14 +234,18 @@ struct WebhookTests {
     @Test("private, loopback, link-local, shared and multicast addresses count as inward; public ones do not")
     func inwardAddresses() throws {
         for address in ["127.0.0.1", "10.1.2.3", "172.16.0.9", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0",
-                        "224.0.0.1", "::1", "::", "fe80::1", "fc00::1", "fd12::3", "::ffff:127.0.0.1", "ff02::1"] {
+                        "224.0.0.1", "::1", "::", "fe80::1", "fc00::1", "fd12::3", "::ffff:127.0.0.1", "ff02::1",
+                        "192.0.2.10", "198.51.100.7", "203.0.113.9", "100.127.255.254", "::127.0.0.1", "::10.0.0.1",
+                        "64:ff9b::10.0.0.1", "64:ff9b::7f00:1", "2001:db8::1"] {
             #expect(WebhookAddressPolicy.isInward(try SocketAddress(ipAddress: address, port: 80)), "\(address)")
         }
-        for address in ["8.8.8.8", "1.1.1.1", "172.32.0.1", "192.169.0.1", "2001:4860:4860::8888", "::ffff:8.8.8.8"] {
+        for address in ["8.8.8.8", "1.1.1.1", "172.32.0.1", "192.169.0.1", "2001:4860:4860::8888", "::ffff:8.8.8.8",
+                        "64:ff9b::8.8.8.8", "198.51.101.1", "203.0.114.1"] {
             #expect(!WebhookAddressPolicy.isInward(try SocketAddress(ipAddress: address, port: 80)), "\(address)")
         }
         let policy = WebhookAddressPolicy(allowPrivateAddresses: false)
-        for url in ["http://127.0.0.1:8080/x", "http://localhost/x", "http://[::1]/x", "http://10.0.0.5/x"] {
+        for url in ["http://127.0.0.1:8080/x", "http://localhost/x", "http://[::1]/x", "http://10.0.0.5/x",
+                    "http://192.0.2.1/x", "http://[64:ff9b::a00:1]/x", "http://[::127.0.0.1]/x"] {
             #expect(throws: WebhookURLError.self, "\(url)") { try policy.checkAtEnqueue(url) }
         }
         for url in ["ftp://example.com/x", "example.com/x", "http:///x"] {
@@ -259,5 +264,58 @@ struct WebhookTests {
         ])
         #expect(throws: WebhookURLError.self) { try WebhookSubscriptions(parsing: "https://a.example,ftp://b") }
         #expect(throws: WebhookURLError.self) { try WebhookSubscriptions(parsing: "bad type=https://b.example") }
+    }
+
+    @Test("this machine's own interface addresses are refused like loopback")
+    func ownAddresses() throws {
+        let own = try System.enumerateDevices().compactMap { $0.address?.ipAddress }
+            .filter { !$0.hasPrefix("127.") && $0 != "::1" && !$0.hasPrefix("fe80") }
+        let address = try #require(own.first, "this machine has an interface address besides loopback")
+        let host = address.contains(":") ? "[\(address)]" : address
+        #expect(throws: WebhookURLError.self) {
+            try WebhookAddressPolicy(allowPrivateAddresses: false).checkAtEnqueue("http://\(host):8080/x")
+        }
+        #expect(WebhookAddressPolicy.isOwn(try SocketAddress(ipAddress: address, port: 80)))
+    }
+
+    @Test("a host that does not resolve is retried within the window; a closed port reads 'connection refused'",
+          arguments: StoreKind.available)
+    func transportErrorsRetried(kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { db in
+            let clock = ManualClock(Date())
+            let unresolved = try await db.store.enqueue(
+                NewTask(taskType: "noop", callbackURL: "https://hooks.example.com/x"), now: clock.now).task
+            _ = try await db.store.cancel(id: unresolved.id, now: clock.now)
+            var configuration = WebhookConfiguration(allowPrivateAddresses: false)
+            configuration.policy = WebhookAddressPolicy(allowPrivateAddresses: false) { host, _ in
+                throw WebhookResolutionError(host: host, reason: "Temporary failure in name resolution")
+            }
+            try await withDispatch(db.store, clock: clock, configuration: configuration) { dispatch in
+                #expect(await dispatch.once() == 1)
+            }
+            let retried = try #require(try await db.store.deliveries(taskID: unresolved.id).first)
+            #expect(retried.status == .pending, "a DNS failure is retried, not failed for good")
+            #expect(retried.lastError == "could not resolve hooks.example.com: temporary failure in name resolution")
+
+            let port = try await closedLoopbackPort()
+            let refused = try await db.store.enqueue(
+                NewTask(taskType: "noop", callbackURL: "http://127.0.0.1:\(port)/hook"), now: clock.now).task
+            _ = try await db.store.cancel(id: refused.id, now: clock.now)
+            try await withDispatch(db.store, clock: clock) { dispatch in
+                #expect(await dispatch.once() >= 1)
+            }
+            let delivery = try #require(try await db.store.deliveries(taskID: refused.id).first)
+            #expect(delivery.status == .pending)
+            #expect(delivery.lastError == "connection refused")
+        }
+    }
+
+    /// A loopback port nothing listens on: bound and closed again.
+    func closedLoopbackPort() async throws -> Int {
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .bind(host: "127.0.0.1", port: 0).get()
+        let port = channel.localAddress?.port ?? 1
+        try await channel.close()
+        return port
     }
 }
