@@ -8,6 +8,7 @@ public enum ConfigurationSetting: String, CaseIterable, Sendable {
     case databaseURL = "DATABASE_URL"
     case host = "HOST"
     case allowedHosts = "ALLOWED_HOSTS"
+    case httpIdleTimeoutMs = "HTTP_IDLE_TIMEOUT_MS"
     case port = "PORT"
     case pollingIntervalMs = "POLLING_INTERVAL_MS"
     case maxTasksPerPoll = "MAX_TASKS_PER_POLL"

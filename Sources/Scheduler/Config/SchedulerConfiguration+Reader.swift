@@ -33,6 +33,7 @@ extension SchedulerConfiguration {
         allowedHosts = values.string(.allowedHosts).map {
             $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         } ?? allowedHosts
+        httpIdleTimeout = try values.milliseconds(.httpIdleTimeoutMs, in: 100...3_600_000) ?? httpIdleTimeout
         taskTypes = try values.taskTypes()
         webhooks = try values.webhooks()
         taskLimits = try values.taskLimits(declarations: taskTypes)

@@ -35,6 +35,10 @@ public struct SchedulerConfiguration: Sendable {
     /// Host names the HTTP server answers for beyond loopback and its own addresses
     /// (`ALLOWED_HOSTS`, comma-separated; `*` for any): the public name behind a proxy.
     public var allowedHosts: [String]
+    /// How long a connection may sit without sending a whole request head (or between
+    /// requests), and how long a request body may take to arrive (`HTTP_IDLE_TIMEOUT_MS`):
+    /// slow or silent clients are closed instead of holding descriptors.
+    public var httpIdleTimeout: Duration
     /// The task types declared beyond the compiled-in handlers: remote ones
     /// (`REMOTE_TASK_TYPES`) and those of the task-types file (`TASK_TYPES_FILE`).
     public var taskTypes: [TaskTypeDeclaration]
@@ -69,6 +73,7 @@ public struct SchedulerConfiguration: Sendable {
         eventsHeartbeat: Duration = .seconds(15),
         metricsPublic: Bool = false,
         allowedHosts: [String] = [],
+        httpIdleTimeout: Duration = .seconds(30),
         taskTypes: [TaskTypeDeclaration] = [],
         webhooks: WebhookConfiguration = WebhookConfiguration(),
         taskLimits: TaskLimits = .none,
@@ -91,6 +96,7 @@ public struct SchedulerConfiguration: Sendable {
         self.eventsHeartbeat = eventsHeartbeat
         self.metricsPublic = metricsPublic
         self.allowedHosts = allowedHosts
+        self.httpIdleTimeout = httpIdleTimeout
         self.taskTypes = taskTypes
         self.webhooks = webhooks
         self.taskLimits = taskLimits

@@ -98,7 +98,7 @@ struct DashboardRoutes {
         _ request: Request, context: SchedulerRequestContext, check: (FormBody) throws -> Void = { _ in },
         _ perform: (FormBody) async throws -> Response
     ) async throws -> Response {
-        let body = try await request.body.collect(upTo: 64 * 1024)
+        let body = try await BodyReader.collect(request, upTo: 64 * 1024)
         let form = FormBody(String(buffer: body))
         try check(form)
         guard let session = Self.session(in: request), auth.isValid(session: session, now: environment.clock.now) else {
@@ -113,7 +113,7 @@ struct DashboardRoutes {
     }
 
     private func login(_ request: Request, context: SchedulerRequestContext) async throws -> Response {
-        let form = FormBody(String(buffer: try await request.body.collect(upTo: 64 * 1024)))
+        let form = FormBody(String(buffer: try await BodyReader.collect(request, upTo: 64 * 1024)))
         guard auth.acceptsToken(form["token"] ?? "") else { return loginPage(failed: true, status: .unauthorized) }
         var response = Self.redirect("/dashboard")
         response.headers[.setCookie] = DashboardAuth.cookie(auth.newSession(now: environment.clock.now), for: request)

@@ -15,7 +15,7 @@ struct AgentToolRoute {
     func respond(_ request: Request, context: some Hummingbird.RequestContext) async throws -> Response {
         var body: Data?
         if request.method == .post {
-            body = Data(buffer: try await request.body.collect(upTo: context.maxUploadSize))
+            body = Data(buffer: try await BodyReader.collect(request, upTo: context.maxUploadSize))
         }
         var headers: [String: String] = [:]
         for field in request.headers {

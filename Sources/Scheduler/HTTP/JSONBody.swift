@@ -9,7 +9,7 @@ enum JSONBody {
                 .unsupportedMediaType, code: "unsupported_media_type",
                 message: "the request body must be JSON: send 'Content-Type: application/json', not '\(type.prefix(100))'")
         }
-        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        let buffer = try await BodyReader.collect(request, upTo: context.maxUploadSize)
         guard buffer.readableBytes > 0 else { throw APIError.invalidJSON("the request body is empty: expected a JSON object") }
         guard let value = JSONValue(parsing: String(buffer: buffer)) else {
             throw APIError.invalidJSON("the request body is not valid JSON")

@@ -25,7 +25,10 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                 response.headers[.allow] = allowed
                 return response
             }
-            return try Self.translate(error, request: request).response(from: request, context: context)
+            var response = try Self.translate(error, request: request).response(from: request, context: context)
+            // The rest of an oversize body is not worth reading: the connection ends here.
+            if error.status == .contentTooLarge { response.headers[.connection] = "close" }
+            return response
         } catch {
             context.logger.error("request failed", metadata: ["error.type": "\(type(of: error))", "error": "\(DatabaseErrorDescription.describe(error))"])
             return try APIError(.internalServerError, code: "internal_error", message: "the server could not complete the request")

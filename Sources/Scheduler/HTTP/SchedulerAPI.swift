@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import ServiceLifecycle
 
 /// Builds the scheduler's HTTP application: the router with every endpoint, the error
@@ -97,8 +98,10 @@ public enum SchedulerAPI {
     ) throws(ConfigurationError) -> some ApplicationProtocol {
         let configuration = environment.configuration
         try configuration.checkServing()
+        let idle = TimeAmount.milliseconds(Int64(configuration.httpIdleTimeout.timeInterval * 1000))
         return Application(
             router: router(environment),
+            server: .http1(configuration: .init(idleTimeout: idle)),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "agent-scheduler"),
             services: services,
             onServerRunning: { _ in await onServerRunning() },

@@ -55,6 +55,10 @@ struct ServerOptions: SettingFlags {
             help: "Host names served beyond loopback and this machine's addresses, comma-separated; * for any (env ALLOWED_HOSTS).")
     var allowedHosts: String?
 
+    @Option(name: .customLong("http-idle-timeout-ms"),
+            help: "Close a connection that sends no whole request head, or no body, for this long (env HTTP_IDLE_TIMEOUT_MS; default 30000).")
+    var httpIdleTimeoutMs: String?
+
     @Option(name: .customLong("webhook-urls"),
             help: "URLs told of every final state, comma-separated; type1|type2=URL for some types (env WEBHOOK_URLS).")
     var webhookURLs: String?
@@ -88,7 +92,7 @@ struct ServerOptions: SettingFlags {
             (.workerConcurrency, workerConcurrency), (.leaseSeconds, leaseSeconds),
             (.handlerTimeoutMs, handlerTimeoutMs), (.shutdownGraceMs, shutdownGraceMs), (.workerID, workerID),
             (.logAttempts, logAttempts), (.eventsHeartbeatMs, eventsHeartbeatMs), (.metricsPublic, metricsPublic),
-            (.allowedHosts, allowedHosts),
+            (.allowedHosts, allowedHosts), (.httpIdleTimeoutMs, httpIdleTimeoutMs),
             (.webhookURLs, webhookURLs), (.webhookSecret, webhookSecret),
             (.webhookAllowPrivateAddresses, webhookAllowPrivateAddresses), (.webhookTimeoutMs, webhookTimeoutMs),
             (.webhookRetryWindowSeconds, webhookRetryWindowSeconds), (.scheduleMissed, scheduleMissed),
