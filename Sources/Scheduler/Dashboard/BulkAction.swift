@@ -24,6 +24,15 @@ enum BulkAction: String, CaseIterable, Sendable {
         }
     }
 
+    /// The action a form or query names; refused (400) when it names none, whoever asks,
+    /// since the names are no secret.
+    static func named(_ name: String?) throws -> BulkAction {
+        guard let action = name.flatMap(BulkAction.init(rawValue:)) else {
+            throw APIError.invalidQuery("action", "must be one of \(allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return action
+    }
+
     /// How many tasks it changes at most in one request; the rest wait for another.
     static let limit = 10_000
 

@@ -50,6 +50,13 @@ struct DashboardAuth: Sendable {
         return constantTimeEqual(sign("session:\(parts[0]).\(parts[1])"), String(parts[2]))
     }
 
+    /// The nonce and expiry of a session value, for revoking it at logout.
+    func nonceAndExpiry(of session: String) -> (nonce: String, expires: Date)? {
+        let parts = session.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, let expires = Int(parts[0]) else { return nil }
+        return (String(parts[1]), Date(timeIntervalSince1970: TimeInterval(expires)))
+    }
+
     /// The CSRF token every form of `session` carries.
     func csrfToken(for session: String) -> String {
         sign("csrf:\(session)")

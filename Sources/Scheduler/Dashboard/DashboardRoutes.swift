@@ -23,14 +23,17 @@ struct DashboardRoutes {
     static let operations: [(method: HTTPRequest.Method, path: String)] = [
         (.get, "/dashboard"), (.get, "/dashboard/login"), (.post, "/dashboard/login"), (.post, "/dashboard/logout"),
         (.get, "/dashboard/tasks"), (.get, "/dashboard/tasks/{id}"), (.post, "/dashboard/tasks/{id}/{action}"),
-        (.get, "/dashboard/events"), (.get, "/dashboard/bulk"), (.post, "/dashboard/bulk"),
+        (.get, "/dashboard/events"), (.get, "/dashboard/bulk"), (.post, "/dashboard/bulk"), (.get, "/dashboard/app.js"),
     ]
 
     func register(on router: Router<SchedulerRequestContext>) {
         router.get("/dashboard") { request, _ in try await page(request) { try await overview($0) } }
         router.get("/dashboard/login") { _, _ in loginPage(failed: false) }
         router.post("/dashboard/login") { request, context in try await login(request, context: context) }
-        router.post("/dashboard/logout") { request, context in try await action(request, context: context) { _ in logout(request) } }
+        router.post("/dashboard/logout") { request, context in
+            try await action(request, context: context) { _ in try await logout(request) }
+        }
+        router.get("/dashboard/app.js") { _, _ in Self.script() }
         router.get("/dashboard/tasks") { request, _ in
             let since: SinceChoice?
             do {
@@ -43,14 +46,16 @@ struct DashboardRoutes {
         router.get("/dashboard/tasks/{id}") { request, context in
             try await page(request) { try await taskDetail(try TaskRoutes.taskID(context), $0) }
         }
-        router.get("/dashboard/events") { request, _ in try events(request) }
+        router.get("/dashboard/events") { request, _ in try await events(request) }
         router.get("/dashboard/bulk") { request, _ in
             let query = request.uri.queryParameters
-            let (action, taskType) = try bulk(action: query["action"].map(String.init), taskType: query["task_type"].map(String.init))
-            return try await page(request) { try await confirmBulk(action, taskType, $0) }
+            let action = try BulkAction.named(query["action"].map(String.init))
+            return try await page(request) { visit in
+                try await confirmBulk(action, try knownType(query["task_type"].map(String.init)), visit)
+            }
         }
         router.post("/dashboard/bulk") { request, context in
-            try await action(request, context: context, check: { form in _ = try bulk(action: form["action"], taskType: form["task_type"]) }) {
+            try await action(request, context: context, check: { form in _ = try BulkAction.named(form["action"]) }) {
                 form in try await applyBulk(form)
             }
         }
@@ -73,16 +78,18 @@ struct DashboardRoutes {
         let now = environment.clock.now
         var session = Self.session(in: request)
         var issued: String?
-        if !auth.isValid(session: session, now: now) {
+        if try await !isLive(session) {
             guard auth.token == nil else { return Self.redirect("/dashboard/login") }
             issued = auth.newSession(now: now)
             session = issued
         }
         let visit = Visit(
-            csrf: auth.csrfToken(for: session ?? ""), loggedIn: auth.token != nil, notice: Self.notice(in: request),
+            csrf: auth.csrfToken(for: session ?? ""), loggedIn: auth.token != nil, notice: Self.flash(in: request),
             live: request.uri.path)
         do {
-            return Self.html(.ok, try await render(visit), cookie: issued.map { DashboardAuth.cookie($0, for: request) })
+            var response = Self.html(.ok, try await render(visit), cookie: issued.map { DashboardAuth.cookie($0, for: request) })
+            if visit.notice != nil { response.headers.append(HTTPField(name: .setCookie, value: Self.flashCookie(nil))) }
+            return response
         } catch let redirect as Redirect {
             return Self.redirect(redirect.to)
         } catch let error as SchedulerError {
@@ -101,7 +108,7 @@ struct DashboardRoutes {
         let body = try await BodyReader.collect(request, upTo: 64 * 1024)
         let form = FormBody(String(buffer: body))
         try check(form)
-        guard let session = Self.session(in: request), auth.isValid(session: session, now: environment.clock.now) else {
+        guard let session = Self.session(in: request), try await isLive(session) else {
             return Self.redirect("/dashboard/login")
         }
         guard auth.acceptsCSRF(form["csrf"], session: session) else {
@@ -120,7 +127,12 @@ struct DashboardRoutes {
         return response
     }
 
-    private func logout(_ request: Request) -> Response {
+    /// Ends the session for every instance (its nonce is revoked in the database until it
+    /// would have expired), then clears the cookie.
+    private func logout(_ request: Request) async throws -> Response {
+        if let session = Self.session(in: request), let (nonce, expires) = auth.nonceAndExpiry(of: session) {
+            try await environment.store.revokeSession(nonce: nonce, expiresAt: expires, now: environment.clock.now)
+        }
         var response = Self.redirect("/dashboard/login")
         response.headers[.setCookie] = DashboardAuth.expiredCookie(for: request)
         return response
@@ -133,8 +145,8 @@ struct DashboardRoutes {
 
     /// `GET /dashboard/events`: `GET /events` for a visitor with a session, which the
     /// pages' script follows to update what they show.
-    private func events(_ request: Request) throws -> Response {
-        guard auth.isValid(session: Self.session(in: request), now: environment.clock.now) else {
+    private func events(_ request: Request) async throws -> Response {
+        guard try await isLive(Self.session(in: request)) else {
             return Self.html(.unauthorized, Self.render("problem", ["title": "Log in", "message": "This stream needs a dashboard session."]))
         }
         return try EventRoutes(environment: environment).all(request)
@@ -294,15 +306,13 @@ struct DashboardRoutes {
         return Self.render("task", visit.fields(page))
     }
 
-    /// The bulk action and task type a request names, checked.
-    private func bulk(action: String?, taskType: String?) throws -> (BulkAction, String) {
-        guard let action = action.flatMap(BulkAction.init(rawValue:)) else {
-            throw APIError.invalidQuery("action", "must be one of \(BulkAction.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
+    /// The task type a bulk request names, known here: checked only once the session is,
+    /// so that nobody without one learns which types exist.
+    private func knownType(_ taskType: String?) throws -> String {
         guard let taskType, environment.registry.allTaskTypes.contains(taskType) else {
             throw SchedulerError.taskTypeNotFound(taskType ?? "")
         }
-        return (action, taskType)
+        return taskType
     }
 
     /// `GET /dashboard/bulk?action=&task_type=`: how many tasks it would change, and a
@@ -322,11 +332,12 @@ struct DashboardRoutes {
 
     /// `POST /dashboard/bulk`: applies the confirmed action, then back to the overview.
     private func applyBulk(_ form: FormBody) async throws -> Response {
-        let (action, taskType) = try bulk(action: form["action"], taskType: form["task_type"])
+        let action = try BulkAction.named(form["action"])
+        let taskType = try knownType(form["task_type"])
         let changed = try await action.apply(to: taskType, store: environment.store, now: environment.clock.now)
         if action == .retryFailed, changed > 0 { environment.engine.triggerPoll() }
         let done = action == .retryFailed ? "Retried \(changed) failed \(taskType) tasks." : "Cancelled \(changed) pending \(taskType) tasks."
-        return Self.redirect("/dashboard?notice=\(Self.queryEscaped(done))")
+        return Self.redirect("/dashboard", notice: done)
     }
 
     /// What a task's page can do to it.
@@ -365,9 +376,9 @@ struct DashboardRoutes {
                     notice = "Resumed \(task.taskType)."
                 }
             }
-            return Self.redirect("\(back)?notice=\(Self.queryEscaped(notice))")
+            return Self.redirect(back, notice: notice)
         } catch let error as SchedulerError {
-            return Self.redirect("\(back)?notice=\(Self.queryEscaped(error.description))")
+            return Self.redirect(back, notice: error.description)
         }
     }
 
@@ -395,42 +406,6 @@ struct DashboardRoutes {
     /// A page that sends the browser elsewhere (a task id searched for).
     struct Redirect: Error {
         let to: String
-    }
-
-    static func render(_ template: String, _ fields: [String: Any]) -> String {
-        DashboardTemplates.library.render(fields, withTemplate: template) ?? ""
-    }
-
-    static func html(_ status: HTTPResponse.Status, _ body: String, cookie: String? = nil) -> Response {
-        var headers: HTTPFields = [
-            .contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
-            .contentSecurityPolicy: "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; frame-ancestors 'none'",
-            HTTPField.Name("X-Content-Type-Options")!: "nosniff",
-        ]
-        if let cookie { headers[.setCookie] = cookie }
-        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
-    }
-
-    static func redirect(_ location: String) -> Response {
-        Response(status: .seeOther, headers: [.location: location, .cacheControl: "no-store"])
-    }
-
-    private static func session(in request: Request) -> String? {
-        for header in request.headers[values: .cookie] {
-            for pair in header.split(separator: ";") {
-                let parts = pair.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
-                if parts.count == 2, parts[0] == DashboardAuth.cookieName { return String(parts[1]) }
-            }
-        }
-        return nil
-    }
-
-    private static func notice(in request: Request) -> String? {
-        request.uri.queryParameters["notice"].map { String($0).removingPercentEncoding ?? String($0) }
-    }
-
-    private static func queryEscaped(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
     }
 
     private static func describe(_ limit: QueueStats.LimitStats) -> String {

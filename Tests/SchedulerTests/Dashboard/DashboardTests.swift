@@ -36,7 +36,9 @@ struct DashboardTests {
         headers extra: HTTPFields = [:], sourceLocation: SourceLocation = #_sourceLocation
     ) async throws -> Page {
         var headers = extra
-        if let session { headers[.cookie] = "agent_scheduler_session=\(session)" }
+        if let session {
+            headers[.cookie] = (["agent_scheduler_session=\(session)"] + (extra[.cookie].map { [$0] } ?? [])).joined(separator: "; ")
+        }
         if form != nil { headers[.contentType] = "application/x-www-form-urlencoded" }
         let response = try await client.client.executeRequest(
             uri: uri, method: method, headers: headers, body: form.map { ByteBuffer(string: $0) })
@@ -173,9 +175,11 @@ struct DashboardTests {
             #expect(try await client.send(.get, "/tasks/\(id)")["status"] == "pending", "nothing refused changed the task")
 
             let cancelled = try await Self.send(client, .post, "/dashboard/tasks/\(id)/cancel", session: session, form: "csrf=\(csrf)")
-            #expect(cancelled.status == 303 && cancelled.location?.hasPrefix("/dashboard/tasks/\(id)?notice=") == true)
+            #expect(cancelled.status == 303 && cancelled.location == "/dashboard/tasks/\(id)")
+            let flash = try #require(cancelled.setCookie?.split(separator: ";").first.map(String.init))
+            #expect(flash.hasPrefix("agent_scheduler_notice=") && cancelled.setCookie?.contains("HttpOnly") == true)
             #expect(try await client.send(.get, "/tasks/\(id)")["status"] == "cancelled")
-            let after = try await Self.send(client, .get, cancelled.location ?? "", session: session)
+            let after = try await Self.send(client, .get, cancelled.location ?? "", session: session, headers: [.cookie: flash])
             #expect(after.body.contains("Cancelled.") && after.body.contains("/retry"))
 
             _ = try await Self.send(client, .post, "/dashboard/tasks/\(id)/retry", session: session, form: "csrf=\(csrf)")
@@ -207,7 +211,7 @@ struct DashboardTests {
             let form = "csrf=\(csrf)&action=retry-failed&task_type=flaky"
             #expect(try await Self.send(client, .post, "/dashboard/bulk", session: session, form: "action=retry-failed&task_type=flaky").status == 403)
             let retried = try await Self.send(client, .post, "/dashboard/bulk", session: session, form: form)
-            #expect(retried.status == 303 && retried.location?.contains("Retried%203%20failed%20flaky") == true, "\(retried.location ?? "")")
+            #expect(retried.status == 303 && retried.setCookie?.contains("Retried%203%20failed%20flaky") == true, "\(retried.setCookie ?? "")")
             let failedLeft = try await harness.db.store.tasks(matching: TaskFilter(status: .failed, taskType: "flaky"))
             #expect(failedLeft.isEmpty)
 
