@@ -7,12 +7,15 @@ import MCP
 /// `idleLimit` without a request (checked when a session opens), or at shutdown.
 ///
 /// At most `sessionLimit` live at once, so that clients that never hang up cannot
-/// exhaust the process; beyond it a new session is refused with 503.
+/// exhaust the process; beyond it the least recently used session ends to make room, so
+/// one client opening sessions in a loop cannot lock everyone else out.
 public actor AgentToolSessions {
     struct Session {
         let server: MCP.Server
         let transport: StatefulHTTPServerTransport
         var lastUsed: Date
+        /// When it was last used, in order: the smallest is the least recently used.
+        var use: Int
     }
 
     private let sessionLimit: Int
@@ -22,6 +25,7 @@ public actor AgentToolSessions {
     private let validation: any HTTPRequestValidationPipeline
     private let logger: Logger
     private var sessions: [String: Session] = [:]
+    private var uses = 0
 
     /// `loopbackOnly` checks the `Host` and `Origin` headers against loopback names, so a
     /// web page cannot reach a server without a token through DNS rebinding; with a token
@@ -50,6 +54,8 @@ public actor AgentToolSessions {
         let now = clock.now
         if let id = request.header(HTTPHeaderName.sessionID), var session = sessions[id] {
             session.lastUsed = now
+            uses += 1
+            session.use = uses
             sessions[id] = session
             let response = await session.transport.handleRequest(request)
             if request.method.uppercased() == "DELETE", response.statusCode == 200 { await close(id) }
@@ -78,8 +84,11 @@ public actor AgentToolSessions {
 
     private func open(_ request: MCP.HTTPRequest, now: Date) async -> MCP.HTTPResponse {
         for (id, session) in sessions where now.timeIntervalSince(session.lastUsed) > idleLimit { await close(id) }
-        guard sessions.count < sessionLimit else {
-            return .error(statusCode: 503, .internalError("Service Unavailable: \(sessionLimit) MCP sessions are open; end one (DELETE) or retry later"))
+        if sessions.count >= sessionLimit, let (oldest, _) = sessions.min(by: { $0.value.use < $1.value.use }) {
+            logger.notice("MCP session limit reached; ending the least recently used session", metadata: [
+                "limit": "\(sessionLimit)",
+            ])
+            await close(oldest)
         }
         let transport = StatefulHTTPServerTransport(validationPipeline: validation, logger: logger)
         do {
@@ -93,7 +102,8 @@ public actor AgentToolSessions {
                 await server.stop()
                 return .error(statusCode: 500, .internalError("the MCP session could not be started"))
             }
-            sessions[id] = Session(server: server, transport: transport, lastUsed: now)
+            uses += 1
+            sessions[id] = Session(server: server, transport: transport, lastUsed: now, use: uses)
             return response
         } catch {
             logger.error("MCP session could not start", metadata: ["error": "\(error)"])

@@ -201,7 +201,7 @@ struct AgentToolSessionsTests {
         await sessions.handle(MCP.HTTPRequest(method: "POST", headers: headers, body: initialize, path: "/mcp"))
     }
 
-    @Test("a session opens with initialize and ends with DELETE; others get 400 or 404; the cap gives 503 until idle ones expire")
+    @Test("a session opens with initialize and ends with DELETE; others get 400 or 404; at the cap the least recently used ends")
     func lifecycle() async throws {
         try await TestDatabase.with(.sqlite) { db in
             let clock = ManualClock(Date())
@@ -213,12 +213,19 @@ struct AgentToolSessionsTests {
             let first = await Self.open(sessions)
             #expect(first.statusCode == 200)
             let id = try #require(first.headers["MCP-Session-Id"])
-            #expect(await Self.open(sessions).statusCode == 200)
+            let second = await Self.open(sessions)
+            #expect(second.statusCode == 200)
+            let secondID = try #require(second.headers["MCP-Session-Id"])
             #expect(await sessions.count == 2)
-            let refused = await Self.open(sessions)
-            #expect(refused.statusCode == 503, "a third session beyond the cap of 2")
-
             let list = Data(#"{"jsonrpc": "2.0", "id": 2, "method": "tools/list"}"#.utf8)
+            let used = Self.headers.merging(["MCP-Session-Id": id, "MCP-Protocol-Version": "2025-06-18"]) { $1 }
+            #expect(await sessions.handle(MCP.HTTPRequest(method: "POST", headers: used, body: list, path: "/mcp")).statusCode == 200)
+            let third = await Self.open(sessions)
+            #expect(third.statusCode == 200, "a third session beyond the cap of 2 ends the least recently used one")
+            #expect(await sessions.count == 2)
+            let evicted = Self.headers.merging(["MCP-Session-Id": secondID, "MCP-Protocol-Version": "2025-06-18"]) { $1 }
+            #expect(await sessions.handle(MCP.HTTPRequest(method: "POST", headers: evicted, body: list, path: "/mcp")).statusCode == 404)
+
             let noSession = await sessions.handle(MCP.HTTPRequest(method: "POST", headers: Self.headers, body: list, path: "/mcp"))
             #expect(noSession.statusCode == 400)
             let unknown = await sessions.handle(MCP.HTTPRequest(
@@ -230,6 +237,7 @@ struct AgentToolSessionsTests {
                 path: "/mcp"))
             #expect(ended.statusCode == 200)
             #expect(await sessions.count == 1)
+            _ = third
             let foreign = await sessions.handle(MCP.HTTPRequest(
                 method: "POST", headers: Self.headers.merging(["Host": "evil.example:8080"]) { $1 }, body: Self.initialize, path: "/mcp"))
             #expect(foreign.statusCode == 421, "a non-loopback Host is refused without a token (DNS rebinding)")
