@@ -73,4 +73,36 @@ struct WakeUpTests {
             }
         }
     }
+
+    @Test("resuming a paused type wakes every instance's engine (NOTIFY), as an insert does",
+          .enabled(if: StoreKind.postgresAvailable, "needs PostgreSQL: run scripts/test"))
+    func resumeNotifies() async throws {
+        try await TestDatabase.with(.postgres) { db in
+            _ = try await db.store.pause(taskType: "x", now: Date())
+            let (wakes, continuation) = AsyncStream.makeStream(of: Void.self)
+            let listener = try #require(db.store.wakeListener(logger: TestDatabase.logger) { continuation.yield() })
+            try await withDeadline { try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await listener.run() }
+                var iterator = wakes.makeAsyncIterator()
+                _ = await iterator.next()
+                let resumed = try await db.store.resume(taskType: "x")
+                #expect(resumed)
+                #expect(await iterator.next() != nil, "no wake-up after the resume")
+                group.cancelAll()
+            } }
+        }
+    }
+
+    @Test("POST /task-types/{type}/resume wakes this engine at once", arguments: StoreKind.available)
+    func resumeWakesEngine(kind: StoreKind) async throws {
+        try await APIHarness.with(kind) { harness, client in
+            let paused = try await client.send(.post, "/task-types/noop/pause")
+            #expect(paused.status == 200)
+            _ = await harness.engine.wake.wait(timeout: .zero)
+            #expect(!harness.engine.wake.isPending)
+            let resumed = try await client.send(.post, "/task-types/noop/resume")
+            #expect(resumed.status == 200)
+            #expect(harness.engine.wake.isPending, "the engine would sleep until its next poll")
+        }
+    }
 }

@@ -373,6 +373,7 @@ struct DashboardRoutes {
                     notice = "Paused \(task.taskType) on every instance."
                 } else {
                     _ = try await control.resume(task.taskType)
+                    environment.engine.triggerPoll()
                     notice = "Resumed \(task.taskType)."
                 }
             }

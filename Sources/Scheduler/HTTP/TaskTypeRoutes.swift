@@ -20,9 +20,13 @@ struct TaskTypeRoutes {
         try JSONResponse.make(.ok, try await control.pause(try Self.taskType(context), now: environment.clock.now))
     }
 
-    /// `POST /task-types/{type}/resume`: the type's state, running again.
+    /// `POST /task-types/{type}/resume`: the type's state, running again. Its waiting
+    /// tasks are due at once: this engine is woken (and, on PostgreSQL, every other one
+    /// by the resume's NOTIFY).
     func resume(_ context: some RequestContext) async throws -> Response {
-        try JSONResponse.make(.ok, try await control.resume(try Self.taskType(context)))
+        let state = try await control.resume(try Self.taskType(context))
+        environment.engine.triggerPoll()
+        return try JSONResponse.make(.ok, state)
     }
 
     private static func taskType(_ context: some RequestContext) throws -> String {

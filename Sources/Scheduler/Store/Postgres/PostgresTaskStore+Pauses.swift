@@ -15,9 +15,15 @@ extension PostgresTaskStore {
         return !rows.isEmpty
     }
 
+    /// Resumes the type and, in the same statement, wakes every instance's engine (the
+    /// NOTIFY an insert sends), since its waiting tasks are due now.
     public func resume(taskType: String) async throws -> Bool {
         let rows = try await client.query(
-            "DELETE FROM agent_task_type_pauses WHERE task_type = \(taskType) RETURNING task_type", logger: logger
+            """
+            WITH resumed AS (DELETE FROM agent_task_type_pauses WHERE task_type = \(taskType) RETURNING task_type)
+            SELECT task_type, pg_notify('\(unescaped: PostgresWakeListener.channel)', task_type) FROM resumed
+            """,
+            logger: logger
         ).collect()
         return !rows.isEmpty
     }
