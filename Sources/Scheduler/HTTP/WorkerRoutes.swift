@@ -30,7 +30,7 @@ struct WorkerRoutes {
         let attempts = attempts
         let tasks = try await attempts.claim(workerID: workerID, taskTypes: types, limit: limit, lease: lease, wait: wait)
         let key = try await attempts.leaseKey()
-        return try JSONResponse.make(.ok, ClaimedTasks(tasks: tasks.map { ClaimedTask($0, token: LeaseToken(running: $0, key: key)) }))
+        return try JSONResponse.make(.ok, ClaimedTasks(tasks: tasks.map { ClaimedTask($0, token: LeaseToken(running: $0, lease: lease, key: key)) }))
     }
 
     /// `task_types`: a non-empty list of remote types.
@@ -56,10 +56,8 @@ struct WorkerRoutes {
         let fields = JSONFields(object: try await JSONBody.object(from: request, context: context))
         try fields.rejectUnknown(["lease_token", "progress", "lease_seconds"])
         let token = try leaseToken(fields)
-        let task = try await environment.store.task(id: id)
-        let lease = try fields.integer("lease_seconds", in: 1...86_400).map { Duration.seconds($0) }
-            ?? task.flatMap { environment.registry.declaration(for: $0.taskType)?.lease }
-            ?? environment.engine.configuration.lease
+        // Without lease_seconds, the lease is renewed for as long as the claim asked.
+        let lease = Duration.seconds(try fields.integer("lease_seconds", in: 1...86_400) ?? token.leaseSeconds)
         let answer = try await attempts.heartbeat(taskID: id, token: token, lease: lease, progress: try progress(fields))
         return try JSONResponse.make(.ok, HeartbeatAnswer(
             cancelRequested: answer.cancelRequested, leaseExpiresAt: Timestamp.string(from: answer.leaseExpiresAt)))

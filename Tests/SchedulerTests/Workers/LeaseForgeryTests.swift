@@ -13,8 +13,8 @@ struct LeaseForgeryTests {
     /// A token in the shape the server hands out, for `worker` and `attempt`, signed with
     /// a key of the forger's own.
     func forged(_ taskID: UUID, attempt: Int = 1, worker: String) -> String {
-        let signature = LeaseKey(secret: "guessed").signature(taskID: taskID, attempt: attempt, workerID: worker)
-        let encoded = Data("\(attempt):\(worker)".utf8).base64EncodedString()
+        let signature = LeaseKey(secret: "guessed").signature(taskID: taskID, attempt: attempt, leaseSeconds: 30, workerID: worker)
+        let encoded = Data("\(attempt):30:\(worker)".utf8).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
         return encoded + "." + signature
     }

@@ -184,8 +184,8 @@ struct WorkerAPITests {
                 body: #"{"lease_token": "\#(try token(task))", "progress": {"fraction": 0.5, "message": "half"}}"#)
             #expect(beat.status == 200, "\(beat.text)")
             #expect(beat["cancel_requested"] == .bool(false))
-            let renewed = Timestamp.string(from: harness.clock.now.addingTimeInterval(60))
-            #expect(beat["lease_expires_at"] == .string(renewed), "renewed for LEASE_SECONDS: the type declares no lease")
+            let renewed = Timestamp.string(from: harness.clock.now.addingTimeInterval(30))
+            #expect(beat["lease_expires_at"] == .string(renewed), "renewed for the claim's lease_seconds")
             let shown = try await client.send(.get, "/tasks/\(id)")
             guard case .object(let progress)? = shown["progress"] else { throw TestFailure("no progress: \(shown.text)") }
             #expect(progress["fraction"] == .number(0.5))
@@ -230,7 +230,7 @@ struct WorkerAPITests {
             let garbled = try await client.send(.post, "/tasks/\(id)/complete", body: #"{"lease_token": "%%%", "result": 1}"#)
             #expect(garbled.status == 422)
             #expect(garbled.errorMessage.contains("lease_token"))
-            let other = Data("1:w".utf8).base64EncodedString() + "." + String(repeating: "0", count: 64)
+            let other = Data("1:30:w".utf8).base64EncodedString() + "." + String(repeating: "0", count: 64)
             let wrong = try await client.send(.post, "/tasks/\(id)/complete", body: #"{"lease_token": "\#(other)", "result": 1}"#)
             #expect(wrong.status == 409)
             let notJSON = try await client.send(.post, "/tasks/\(id)/complete", body: #"{"lease_token": "\#(try token(task))", "result": }"#)
@@ -291,10 +291,29 @@ struct WorkerAPITests {
             #expect(engine["in_flight"] == .number(0))
         }
     }
+
+    @Test("a heartbeat without lease_seconds renews the lease the claim asked for, not LEASE_SECONDS",
+          arguments: StoreKind.available)
+    func heartbeatKeepsClaimLease(kind: StoreKind) async throws {
+        try await APIHarness.with(kind, configure: { configuration in
+            Self.remoteTypes(&configuration)
+            configuration.engine.lease = .seconds(2)
+        }) { harness, client in
+            _ = try await enqueue(client, #"{"task_type": "render"}"#)
+            let task = try #require(try await claim(client, worker: "w", types: #"["render"]"#, extra: #", "lease_seconds": 60"#).first)
+            guard case .string(let id)? = task["id"] else { throw TestFailure("no id") }
+            harness.clock.advance(by: .seconds(10))
+            let beat = try await client.send(.post, "/tasks/\(id)/heartbeat", body: #"{"lease_token": "\#(try token(task))"}"#)
+            #expect(beat.status == 200, "\(beat.text)")
+            let expected = Timestamp.string(from: harness.clock.now.addingTimeInterval(60))
+            #expect(beat["lease_expires_at"] == .string(expected), "\(beat.text)")
+        }
+    }
 }
 
 /// A test's own failure with a message, for `throw` where `#require` does not fit.
 struct TestFailure: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
+
 }
