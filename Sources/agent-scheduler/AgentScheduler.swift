@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Scheduler
 
 /// The `agent-scheduler` command: runs the scheduler and manages its tasks.
 @main
@@ -7,6 +8,7 @@ struct AgentScheduler: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "agent-scheduler",
         abstract: "Runs scheduled tasks for AI agents from an agent_tasks table (SQLite or PostgreSQL).",
+        version: SchedulerVersion.current,
         subcommands: [Serve.self, Migrate.self, Enqueue.self, Tasks.self, Stats.self, TaskTypes.self, Schedules.self, Prune.self, Handlers.self, AgentToolsCommand.self, LoadSQL.self, LoadTasks.self],
         defaultSubcommand: Serve.self
     )
@@ -18,6 +20,16 @@ struct AgentScheduler: AsyncParsableCommand {
         let arguments = Array(CommandLine.arguments.dropFirst())
         let names = configuration.subcommands.map { $0._commandName } + ["help"]
         if let unknown = UnknownSubcommand(arguments: arguments, known: names) {
+            FileHandle.standardError.write(Data("Error: \(unknown)\n".utf8))
+            Foundation.exit(ExitCode.validationFailure.rawValue)
+        }
+        // The same for a group's subcommand (`tasks shwo`).
+        if let group = configuration.subcommands.first(where: { $0._commandName == arguments.first }),
+            !group.configuration.subcommands.isEmpty,
+            let unknown = UnknownSubcommand(
+                arguments: Array(arguments.dropFirst()), known: group.configuration.subcommands.map { $0._commandName },
+                group: group._commandName)
+        {
             FileHandle.standardError.write(Data("Error: \(unknown)\n".utf8))
             Foundation.exit(ExitCode.validationFailure.rawValue)
         }

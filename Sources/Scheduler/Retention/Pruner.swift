@@ -42,8 +42,17 @@ public struct Pruner: Service {
 
         enum CodingKeys: String, CodingKey {
             case deleted
+            case wouldDelete = "would_delete"
             case dryRun = "dry_run"
             case yielded
+        }
+
+        /// A dry run's counts are `would_delete`, so nobody reads them as done.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(deleted, forKey: dryRun ? .wouldDelete : .deleted)
+            try container.encode(dryRun, forKey: .dryRun)
+            try container.encode(yielded, forKey: .yielded)
         }
     }
 

@@ -2,4 +2,6 @@
 /// without the bound values of the query that failed.
 protocol DatabaseReportedError: Error {
     var operatorDescription: String { get }
+    /// Whether the database says a table or function it was asked for does not exist.
+    var isMissingSchema: Bool { get }
 }

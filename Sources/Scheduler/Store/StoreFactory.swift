@@ -18,21 +18,23 @@ public enum StoreFactory {
             return BoundedTaskStore(try PostgresTaskStore(
                 url: url, poolMode: poolMode, announcing: announcing, webhooks: webhooks, limits: limits, logger: logger))
         }
-        if let scheme, scheme != "sqlite" {
+        guard let path = sqlitePath(url) else {
             throw ConfigurationError.invalidValue(
                 setting: ConfigurationSetting.databaseURL.displayName, value: Redaction.url(url),
                 expected: "a postgres:// URL or a SQLite file path")
         }
+        return try await SQLiteTaskStore.open(path: path, webhooks: webhooks, limits: limits, logger: logger)
+    }
+
+    /// The SQLite file a `DATABASE_URL` names (an optional `sqlite://` or `sqlite:` prefix
+    /// dropped), or `nil` for a URL of another scheme or an empty path.
+    public static func sqlitePath(_ url: String) -> String? {
+        if let scheme = url.range(of: "://").map({ url[..<$0.lowerBound].lowercased() }), scheme != "sqlite" { return nil }
         var path = url
         for prefix in ["sqlite://", "sqlite:"] where path.lowercased().hasPrefix(prefix) {
             path.removeFirst(prefix.count)
         }
-        guard !path.isEmpty else {
-            throw ConfigurationError.invalidValue(
-                setting: ConfigurationSetting.databaseURL.displayName, value: url,
-                expected: "a postgres:// URL or a SQLite file path")
-        }
-        return try await SQLiteTaskStore.open(path: path, webhooks: webhooks, limits: limits, logger: logger)
+        return path.isEmpty ? nil : path
     }
 
     /// Opens the store, runs it for the duration of `body`, and shuts it down after.

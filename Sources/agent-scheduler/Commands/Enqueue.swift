@@ -67,8 +67,12 @@ struct Enqueue: AsyncParsableCommand {
         )
         let result = try await runtime.withStore { store, registry in
             if maxRetries == nil, let declared = registry.defaultMaxRetries(for: taskType) { task.maxRetries = declared }
-            try registry.validate(task)
-            try runtime.configuration.webhooks.checkCallbackURL(of: task)
+            do {
+                try registry.validate(task)
+                try runtime.configuration.webhooks.checkCallbackURL(of: task)
+            } catch SchedulerError.invalidInput(let field, let reason) {
+                throw CommandError("invalid \(Self.flag(for: field)): \(reason)")
+            }
             return try await store.enqueue(task, now: Date())
         }
         if !result.created {
@@ -94,9 +98,11 @@ struct Enqueue: AsyncParsableCommand {
                 (maxRetries == nil ? registry.defaultMaxRetries(for: type) : nil) ?? runtime.configuration.maxRetries
             }
             var tasks: [NewTask] = []
+            var problems: [String] = []
             for (index, line) in lines {
                 guard case .object(let object)? = JSONValue(parsing: String(line)) else {
-                    throw CommandError("\(file):\(index + 1): not a JSON object")
+                    problems.append("\(file):\(index + 1): not a JSON object")
+                    continue
                 }
                 do {
                     let task = try CreateTaskRequest(object, defaultMaxRetries: defaultMaxRetries).task
@@ -104,11 +110,12 @@ struct Enqueue: AsyncParsableCommand {
                     try runtime.configuration.webhooks.checkCallbackURL(of: task)
                     tasks.append(task)
                 } catch let error as APIError {
-                    throw CommandError("\(file):\(index + 1): \(error.message)")
+                    problems.append("\(file):\(index + 1): \(error.message)")
                 } catch {
-                    throw CommandError("\(file):\(index + 1): \(error)")
+                    problems.append("\(file):\(index + 1): \(error)")
                 }
             }
+            if !problems.isEmpty { throw Self.refusal(problems, lines: lines.count) }
             var created = 0
             for start in stride(from: 0, to: tasks.count, by: 1_000) {
                 let batch = Array(tasks[start..<min(start + 1_000, tasks.count)])
@@ -117,5 +124,29 @@ struct Enqueue: AsyncParsableCommand {
             return (created, tasks.count)
         }
         print("enqueued \(total) tasks from \(file): \(created) new, \(total - created) already there (idempotency key)")
+    }
+
+    /// How many bad lines a refused file lists.
+    static let problemsShown = 20
+
+    /// Every bad line of a file (up to ``problemsShown``); nothing of it was enqueued.
+    static func refusal(_ problems: [String], lines: Int) -> CommandError {
+        let more = problems.count > problemsShown ? "\n… and \(problems.count - problemsShown) more" : ""
+        return CommandError(
+            "\(problems.count) of \(lines) lines cannot be enqueued, so none was:\n"
+                + problems.prefix(problemsShown).joined(separator: "\n") + more)
+    }
+
+    /// The flag a field of a task is given by, for errors.
+    static func flag(for field: String) -> String {
+        switch field {
+        case "user_id": "--user"
+        case "context", "context_json": "--context"
+        case "scheduled_for": "--at"
+        case "idempotency_key": "--key"
+        case "callback_url": "--callback-url"
+        case "max_retries": "--max-retries"
+        default: field
+        }
     }
 }

@@ -15,12 +15,12 @@ struct Handlers: AsyncParsableCommand {
     func run() async throws {
         let runtime = try Runtime(settings)
         if json {
-            let states = try await runtime.withStore { store, registry in
+            let states = try await runtime.withStore(.read) { store, registry in
                 try await TaskTypeControl(store: store, registry: registry, configuration: runtime.configuration).list()
             }
             return try Output.json(["task_types": states])
         }
-        let registry = try await runtime.withStore(migrating: false) { _, registry in registry }
+        let registry = try await runtime.withStore(.read) { _, registry in registry }
         for type in registry.taskTypes { print(type) }
         for type in registry.remoteTaskTypes { print("\(type) (remote)") }
     }

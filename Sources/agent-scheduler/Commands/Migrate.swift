@@ -10,7 +10,7 @@ struct Migrate: AsyncParsableCommand {
 
     func run() async throws {
         let runtime = try Runtime(settings)
-        let applied = try await runtime.withStore(migrating: false) { store, _ in
+        let applied = try await runtime.withStore(.untouched) { store, _ in
             try await store.migrate(modules: HandlerCatalog.schema)
         }
         print(applied.isEmpty ? "schema is up to date" : "applied migrations: \(applied.map(\.description).joined(separator: ", "))")

@@ -10,7 +10,7 @@ struct Prune: AsyncParsableCommand {
         discussion: "Pending and processing tasks are never touched. Ages: --retention-completed, --retention-failed, --retention-log.")
 
     @Flag(name: .customLong("dry-run"), help: "Count what would be deleted; delete nothing.") var dryRun = false
-    @OptionGroup var settings: DatabaseOptions
+    @OptionGroup var settings: RetentionOptions
 
     func run() async throws {
         let runtime = try Runtime(settings)

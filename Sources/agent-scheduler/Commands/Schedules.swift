@@ -57,7 +57,7 @@ struct Schedules: AsyncParsableCommand {
         func run() async throws {
             let runtime = try Runtime(settings)
             let now = Date()
-            let shown = try await runtime.withStore { store, registry in
+            let shown = try await runtime.withStore(.read) { store, registry in
                 try await ScheduleBook(store: store, registry: registry).list().map { ScheduleRepresentation($0, now: now) }
             }
             if json { return try Output.json(shown) }

@@ -92,7 +92,7 @@ struct Serve: AsyncParsableCommand {
             pruner: Pruner(store: store, policy: configuration.retention, logger: logger),
             serverListening: listening,
             prepare: {
-                if !noMigrate { _ = try await runtime.migrate(store) }
+                if noMigrate { try await runtime.requireSchema(store) } else { _ = try await runtime.migrate(store) }
                 let written = try await book.declare(configuration.schedules, now: Date())
                 if !written.isEmpty {
                     logger.info("wrote declared schedules", metadata: ["schedules": "\(written.joined(separator: ","))"])
@@ -112,8 +112,10 @@ struct Serve: AsyncParsableCommand {
     /// `--until-idle`: runs every due task once the database answers, then prints what
     /// happened.
     private func runUntilIdle(_ runtime: Runtime) async throws {
-        let records = try await runtime.withStore(migrating: !noMigrate) { store, registry in
-            await Engine(store: store, registry: registry, configuration: runtime.configuration.engine, logger: runtime.logger)
+        let records = try await runtime.withStore(noMigrate ? .read : .migrate) { store, registry in
+            // One server per SQLite file, a draining one too.
+            try store.lockForServing()
+            return await Engine(store: store, registry: registry, configuration: runtime.configuration.engine, logger: runtime.logger)
                 .runUntilIdle()
         }
         let count = { (word: String) in records.filter { $0.outcome.word == word }.count }

@@ -12,7 +12,7 @@ struct Stats: AsyncParsableCommand {
 
     func run() async throws {
         let runtime = try Runtime(settings)
-        let stats = try await runtime.withStore { store, _ in try await QueueStats.read(from: store, limits: runtime.configuration.taskLimits, now: Date()) }
+        let stats = try await runtime.withStore(.read) { store, _ in try await QueueStats.read(from: store, limits: runtime.configuration.taskLimits, now: Date()) }
         if json { return try Output.json(stats) }
         print(StatsTable.render(stats))
     }

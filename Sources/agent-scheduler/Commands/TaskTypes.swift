@@ -31,7 +31,7 @@ struct TaskTypes: AsyncParsableCommand {
 
         func run() async throws {
             let runtime = try Runtime(settings)
-            let states = try await runtime.withStore { store, registry in
+            let states = try await runtime.withStore(.read) { store, registry in
                 try await TaskTypeControl(store: store, registry: registry, configuration: runtime.configuration).list()
             }
             if json { return try Output.json(states) }

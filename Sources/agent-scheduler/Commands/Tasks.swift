@@ -26,7 +26,7 @@ struct Tasks: AsyncParsableCommand {
         func run() async throws {
             let runtime = try Runtime(settings)
             let filter = TaskFilter(status: status, taskType: taskType, userID: user?.id, limit: limit)
-            let tasks = try await runtime.withStore { store, _ in try await store.tasks(matching: filter) }
+            let tasks = try await runtime.withStore(.read) { store, _ in try await store.tasks(matching: filter) }
             if json {
                 try Output.json(tasks.map { TaskRepresentation($0) })
                 return
@@ -43,7 +43,7 @@ struct Tasks: AsyncParsableCommand {
 
         func run() async throws {
             let runtime = try Runtime(settings)
-            let shown = try await runtime.withStore { store, _ -> TaskRepresentation in
+            let shown = try await runtime.withStore(.read) { store, _ -> TaskRepresentation in
                 guard let task = try await store.task(id: id.id) else { throw SchedulerError.taskNotFound(id.id) }
                 return try await TaskRepresentation.detail(of: task, from: store)
             }

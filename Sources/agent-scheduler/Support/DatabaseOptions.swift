@@ -37,22 +37,9 @@ struct DatabaseOptions: SettingFlags {
             help: "Per-type limits across instances, e.g. research_solution:concurrency=4,rate=60/1m;probe:concurrency=2 (env TASK_LIMITS).")
     var taskLimits: String?
 
-    @Option(name: .customLong("retention-completed"),
-            help: "Keep completed and cancelled tasks this long, e.g. 14d, or off (env RETENTION_COMPLETED; default 14d).")
-    var retentionCompleted: String?
-
-    @Option(name: .customLong("retention-failed"),
-            help: "Keep tasks failed for good this long, or off (env RETENTION_FAILED; default 30d).")
-    var retentionFailed: String?
-
-    @Option(name: .customLong("retention-log"),
-            help: "Keep action-log rows and settled webhook deliveries this long, or off (env RETENTION_LOG; default 30d).")
-    var retentionLog: String?
-
     var flags: [ConfigurationSetting: String] {
         givenFlags([(.databaseURL, databaseURL), (.databaseConnectTimeoutMs, databaseConnectTimeoutMs),
             (.databasePoolMode, databasePoolMode), (.logFormat, logFormat), (.logLevel, logLevel),
-            (.remoteTaskTypes, remoteTaskTypes), (.taskTypesFile, taskTypesFile), (.taskLimits, taskLimits),
-            (.retentionCompleted, retentionCompleted), (.retentionFailed, retentionFailed), (.retentionLog, retentionLog)])
+            (.remoteTaskTypes, remoteTaskTypes), (.taskTypesFile, taskTypesFile), (.taskLimits, taskLimits)])
     }
 }

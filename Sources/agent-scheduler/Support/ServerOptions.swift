@@ -4,7 +4,7 @@ import Scheduler
 /// Every setting of `serve`, one flag each, with its environment variable and default
 /// (README's settings table).
 struct ServerOptions: SettingFlags {
-    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var database: RetentionOptions
 
     @Option(name: .customLong("host"), help: "Address the HTTP server binds (env HOST; default 127.0.0.1; others need SCHEDULER_API_TOKEN).")
     var host: String?

@@ -4,20 +4,25 @@ struct UnknownSubcommand: CustomStringConvertible {
     let word: String
     let suggestion: String?
     let known: [String]
+    /// The command whose subcommands `known` are, e.g. `tasks`; `nil` at the top.
+    let group: String?
 
     /// `nil` when the first argument is an option, a known subcommand, or absent.
-    init?(arguments: [String], known: [String]) {
+    init?(arguments: [String], known: [String], group: String? = nil) {
         guard let first = arguments.first, !first.hasPrefix("-"), !known.contains(first) else { return nil }
         word = first
         self.known = known
+        self.group = group
         let scored = known.map { ($0, Self.distance(first, $0)) }.min { $0.1 < $1.1 }
         suggestion = scored.flatMap { $0.1 <= max(2, first.count / 3) ? $0.0 : nil }
     }
 
     var description: String {
         let hint = suggestion.map { "; did you mean '\($0)'?" } ?? ""
-        return "unknown command '\(word)'\(hint) (commands: \(known.filter { $0 != "help" }.joined(separator: ", ")); "
-            + "`agent-scheduler --help` explains them)"
+        let command = group.map { "agent-scheduler \($0)" } ?? "agent-scheduler"
+        let what = group.map { "\($0) command" } ?? "command"
+        return "unknown \(what) '\(word)'\(hint) (commands: \(known.filter { $0 != "help" }.joined(separator: ", ")); "
+            + "`\(command) --help` explains them)"
     }
 
     /// Levenshtein distance: the fewest single-character edits from `a` to `b`.

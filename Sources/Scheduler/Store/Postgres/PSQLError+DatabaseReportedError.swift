@@ -10,4 +10,9 @@ extension PSQLError: DatabaseReportedError {
         }
         return "PostgreSQL client error \(code)" + (underlying.map { ": \($0)" } ?? "")
     }
+
+    /// undefined_table (42P01) or undefined_function (42883).
+    var isMissingSchema: Bool {
+        ["42P01", "42883"].contains(serverInfo?[.sqlState] ?? "")
+    }
 }

@@ -70,9 +70,10 @@ public final class PostgresTaskStore: TaskStore {
     static let poolClosingGrace = Duration.seconds(3)
 
     /// Runs the pool until it closes, but waits at most ``poolClosingGrace`` for it once
-    /// shutdown begins: the pool closes only when every lease is returned, and a lease
-    /// whose statement was lost with its connection may never be (shutdown must not hang
-    /// on it). Unstructured for that reason; it inherits the shutdown signal.
+    /// shutdown (graceful, or cancellation) begins: the pool closes only when every lease
+    /// is returned, and a lease whose statement was lost with its connection may never be
+    /// (shutdown must not hang on it). Unstructured for that reason; it inherits the
+    /// graceful shutdown signal, and is cancelled when this task is.
     private func runPool() async {
         let closed = WakeSignal()
         let finished = Atomic(false)
@@ -81,8 +82,13 @@ public final class PostgresTaskStore: TaskStore {
             finished.store(true, ordering: .relaxed)
             closed.signal()
         }
-        await cancelWhenGracefulShutdown { await closed.wait(timeout: .seconds(365 * 86_400)) }
-        if !finished.load(ordering: .relaxed) { await closed.wait(timeout: Self.poolClosingGrace) }
+        await withTaskCancellationHandler {
+            await cancelWhenGracefulShutdown { await closed.wait(timeout: .seconds(365 * 86_400)) }
+        } onCancel: {
+            running.cancel()
+        }
+        // A task of its own, so that a cancelled caller still gives the pool its grace.
+        if !finished.load(ordering: .relaxed) { await Task { await closed.wait(timeout: Self.poolClosingGrace) }.value }
         if !finished.load(ordering: .relaxed) {
             logger.warning("the connection pool did not close within its grace period; stopping without it")
             running.cancel()
