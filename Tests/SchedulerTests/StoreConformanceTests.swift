@@ -277,7 +277,7 @@ struct StoreConformanceTests {
                 task: held, workerID: "frozen", startedAt: later, finishedAt: later, outcome: .completed(resultJSON: "{}"))
             #expect(try await db.store.finish([staleRecord]).isEmpty)
             #expect(try await db.store.finish([staleRecord, heldRecord]) == [held.id])
-            #expect(try await db.store.extendLeases(ids: [stale.id], workerID: "frozen", until: later) == [])
+            #expect(try await db.store.extendLeases([stale.id: 1], workerID: "frozen", until: later) == [])
             #expect(try await db.store.task(id: stale.id)?.status == .processing)
             #expect(try await db.store.task(id: stale.id)?.lockedBy == worker)
             #expect(try await db.store.task(id: held.id)?.status == .completed)
@@ -323,9 +323,29 @@ struct StoreConformanceTests {
             let id = try await db.store.enqueue(task(at: t0), now: t0).task.id
             _ = try await db.store.claim(
                 taskTypes: ["noop"], limit: 1, workerID: worker, leaseUntil: t0.addingTimeInterval(30), now: t0)
-            #expect(try await db.store.extendLeases(ids: [id], workerID: worker, until: t0.addingTimeInterval(90)) == [id])
+            #expect(try await db.store.extendLeases([id: 2], workerID: worker, until: t0.addingTimeInterval(90)) == [],
+                    "attempt 1 runs: a renewal for attempt 2 is refused")
+            #expect(try await db.store.extendLeases([id: 1], workerID: worker, until: t0.addingTimeInterval(90)) == [id])
             #expect(try await db.store.rescueExpiredLeases(now: t0.addingTimeInterval(60), policy: RetryPolicy(), limit: 10).isEmpty)
             #expect(try await db.store.task(id: id)?.lockedUntil == t0.addingTimeInterval(90))
+        }
+    }
+
+    @Test("a rescued task claimed again by the same worker is not renewed for its earlier attempt", arguments: StoreKind.available)
+    func renewalChecksAttempt(kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { db in
+            let id = try await db.store.enqueue(task(at: t0), now: t0).task.id
+            _ = try await db.store.claim(
+                taskTypes: ["noop"], limit: 1, workerID: worker, leaseUntil: t0.addingTimeInterval(30), now: t0)
+            let expired = t0.addingTimeInterval(31)
+            #expect(try await db.store.rescueExpiredLeases(now: expired, policy: RetryPolicy(), limit: 10) == [id])
+            let later = t0.addingTimeInterval(3_600)
+            let again = try #require(try await db.store.claim(
+                taskTypes: ["noop"], limit: 1, workerID: worker, leaseUntil: later.addingTimeInterval(30), now: later).first)
+            #expect(again.attempt == 2)
+            #expect(try await db.store.extendLeases([id: 1], workerID: worker, until: later.addingTimeInterval(90)) == [])
+            #expect(try await db.store.task(id: id)?.lockedUntil == later.addingTimeInterval(30))
+            #expect(try await db.store.extendLeases([id: 2], workerID: worker, until: later.addingTimeInterval(90)) == [id])
         }
     }
 

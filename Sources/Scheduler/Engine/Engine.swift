@@ -178,7 +178,7 @@ public final class Engine: Service {
     /// fewer than `concurrency` handlers run.
     private func register(_ task: AgentTask, waitsForSlot: Bool = false) -> HandlerExecution {
         let execution = HandlerExecution()
-        running.insert(task.id, waitsForSlot: waitsForSlot) { reason in execution.cancel(reason) }
+        running.insert(task.id, attempt: task.attempt, waitsForSlot: waitsForSlot) { reason in execution.cancel(reason) }
         return execution
     }
 

@@ -51,11 +51,12 @@ struct LeaseKeeper: Sendable {
 
     /// Extends every running task's lease once.
     func extendOnce() async {
-        let ids = running.ids
+        let attempts = running.attempts
+        let ids = Array(attempts.keys)
         guard !ids.isEmpty else { return }
         do {
             let until = clock.now.addingTimeInterval(configuration.lease.timeInterval)
-            let held = try await store.extendLeases(ids: ids, workerID: configuration.workerID, until: until)
+            let held = try await store.extendLeases(attempts, workerID: configuration.workerID, until: until)
             // A task whose result was written just before this update is no longer
             // held either; only attempts still running or waiting for a slot have
             // really lost their lease.

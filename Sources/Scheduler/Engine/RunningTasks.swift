@@ -13,6 +13,8 @@ import Synchronization
 final class RunningTasks: Sendable {
     private struct State {
         var cancellers: [UUID: @Sendable (StopReason) -> Void] = [:]
+        /// The attempt each task holds its lease for.
+        var attempts: [UUID: Int] = [:]
         /// Claimed, not started yet, in claim order.
         var waiting: [UUID] = []
         var slotWaiters: [UUID: CheckedContinuation<Bool, Never>] = [:]
@@ -63,10 +65,15 @@ final class RunningTasks: Sendable {
         }
     }
 
-    /// Registers a claimed task; one that `waitsForSlot` starts only through ``takeSlot(_:)``.
-    func insert(_ id: UUID, waitsForSlot: Bool = false, cancel: @escaping @Sendable (StopReason) -> Void) {
+    /// Every task held, with the attempt its lease is for: what the lease keeper renews.
+    var attempts: [UUID: Int] { state.withLock { $0.attempts } }
+
+    /// Registers a claimed task for `attempt`; one that `waitsForSlot` starts only
+    /// through ``takeSlot(_:)``.
+    func insert(_ id: UUID, attempt: Int = 1, waitsForSlot: Bool = false, cancel: @escaping @Sendable (StopReason) -> Void) {
         state.withLock { state in
             state.cancellers[id] = cancel
+            state.attempts[id] = attempt
             if waitsForSlot { state.waiting.append(id) } else { state.started[id] = .now }
         }
     }
@@ -104,6 +111,7 @@ final class RunningTasks: Sendable {
     func remove(_ id: UUID) {
         let (waiters, granted) = state.withLock { state -> ([CheckedContinuation<Void, Never>], [CheckedContinuation<Bool, Never>]) in
             state.cancellers[id] = nil
+            state.attempts[id] = nil
             state.writingResult.remove(id)
             state.started[id] = nil
             state.waiting.removeAll { $0 == id }

@@ -70,10 +70,12 @@ public protocol TaskStore: Service {
     @discardableResult
     func finish(_ records: [AttemptRecord]) async throws -> Set<UUID>
 
-    /// Moves the lease of the given tasks held by `workerID` to `until`; returns the ids
-    /// whose lease it still holds.
+    /// Moves the lease of the given tasks, each held by `workerID` for the attempt given
+    /// with it, to `until`; returns the ids whose lease it still holds. A task that moved
+    /// on to another attempt (rescued and claimed again, even by the same worker) is not
+    /// renewed for the earlier one.
     @discardableResult
-    func extendLeases(ids: [UUID], workerID: String, until: Date) async throws -> Set<UUID>
+    func extendLeases(_ attempts: [UUID: Int], workerID: String, until: Date) async throws -> Set<UUID>
 
     /// Returns tasks whose lease ran out to `pending` (counting the attempt, with the retry
     /// policy's backoff) or fails them at their retry limit, each with an action-log row.

@@ -67,7 +67,7 @@ public struct RemoteAttempts: Sendable {
         try await store.recordWorker(
             WorkerSighting(workerID: token.workerID, kind: .remote, taskTypes: [task.taskType], seenAt: now))
         let until = now.addingTimeInterval(lease.timeInterval)
-        guard try await store.extendLeases(ids: [taskID], workerID: token.workerID, until: until).contains(taskID) else {
+        guard try await store.extendLeases([taskID: token.attempt], workerID: token.workerID, until: until).contains(taskID) else {
             throw try await notHeld(taskID, by: token)
         }
         if let progress {

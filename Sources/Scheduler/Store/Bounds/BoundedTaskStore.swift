@@ -65,8 +65,8 @@ public struct BoundedTaskStore<Inner: TaskStore>: TaskStore {
         try await bounded("finish", \.hotPath) { [inner] in try await inner.finish(records) }
     }
 
-    public func extendLeases(ids: [UUID], workerID: String, until: Date) async throws -> Set<UUID> {
-        try await bounded("extendLeases", \.hotPath) { [inner] in try await inner.extendLeases(ids: ids, workerID: workerID, until: until) }
+    public func extendLeases(_ attempts: [UUID: Int], workerID: String, until: Date) async throws -> Set<UUID> {
+        try await bounded("extendLeases", \.hotPath) { [inner] in try await inner.extendLeases(attempts, workerID: workerID, until: until) }
     }
 
     public func rescueExpiredLeases(now: Date, policy: RetryPolicy, limit: Int) async throws -> [UUID] {

@@ -425,13 +425,17 @@ public final class PostgresTaskStore: TaskStore {
         return applied
     }
 
-    public func extendLeases(ids: [UUID], workerID: String, until: Date) async throws -> Set<UUID> {
-        guard !ids.isEmpty else { return [] }
+    public func extendLeases(_ attempts: [UUID: Int], workerID: String, until: Date) async throws -> Set<UUID> {
+        guard !attempts.isEmpty else { return [] }
+        let ids = Array(attempts.keys)
+        let numbers = ids.map { attempts[$0] ?? 0 }
         let rows = try await client.query(
             """
-            UPDATE agent_tasks SET locked_until = \(until)
-            WHERE id = ANY(\(ids)) AND status = 'processing' AND locked_by = \(workerID)
-            RETURNING id
+            UPDATE agent_tasks AS t SET locked_until = \(until)
+            FROM unnest(\(ids)::uuid[], \(numbers)::int[]) AS held(id, attempt)
+            WHERE t.id = held.id AND t.attempts + 1 = held.attempt AND t.status = 'processing'
+              AND t.locked_by = \(workerID)
+            RETURNING t.id
             """,
             logger: logger
         )

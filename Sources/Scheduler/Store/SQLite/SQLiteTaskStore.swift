@@ -412,15 +412,18 @@ public final class SQLiteTaskStore: TaskStore {
         return applied
     }
 
-    public func extendLeases(ids: [UUID], workerID: String, until: Date) async throws -> Set<UUID> {
-        guard !ids.isEmpty else { return [] }
+    public func extendLeases(_ attempts: [UUID: Int], workerID: String, until: Date) async throws -> Set<UUID> {
+        guard !attempts.isEmpty else { return [] }
+        let held = attempts.map { #"["\#($0.key.lowercasedString)",\#($0.value)]"# }.joined(separator: ",")
         let rows = try await query(
             """
             UPDATE agent_tasks SET locked_until = ?1
-            WHERE id IN (SELECT value FROM json_each(?2)) AND status = 'processing' AND locked_by = ?3
+            WHERE (id, attempts + 1) IN (
+                SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?2))
+              AND status = 'processing' AND locked_by = ?3
             RETURNING id
             """,
-            [SQLiteValue.bind(until), SQLiteValue.bindList(ids), .text(workerID)]
+            [SQLiteValue.bind(until), .text("[\(held)]"), .text(workerID)]
         )
         return Set(try rows.map { try SQLiteValue.uuid($0, "id") })
     }
