@@ -126,9 +126,11 @@ async def check_session(session, port, label):
     expect(status == 200, f"{label}: GET /task-types answered {status}")
     types = {t["task_type"]: t for t in json.loads(body)["task_types"]}
     tools = {tool.name: tool for tool in (await session.list_tools()).tools}
-    expected = {f"enqueue_{name}" for name in types} | TASK_TOOLS
+    offered = {name: profile for name, profile in types.items() if profile["offered_to_agents"]}
+    expect(len(offered) < len(types), f"{label}: the placeholder types are offered to agents")
+    expected = {f"enqueue_{name}" for name in offered} | TASK_TOOLS
     expect(set(tools) == expected, f"{label}: tools {sorted(set(tools) ^ expected)} differ from the task types")
-    for name, profile in types.items():
+    for name, profile in offered.items():
         schema = tools[f"enqueue_{name}"].inputSchema
         jsonschema.Draft202012Validator.check_schema(schema)
         context = dict(schema["properties"]["context"])

@@ -18,6 +18,9 @@ public struct PlaceholderHandler<Name: PlaceholderTaskType>: TaskHandler {
 
     public static var contextSchema: ContextSchema { .anyObject("Any JSON object; it is not read.") }
 
+    /// Agents get no tool for it: there is nothing to schedule.
+    public static var offeredToAgents: Bool { false }
+
     public init() {}
 
     public func handle(_ context: Context, invocation: TaskInvocation) async throws -> Result {

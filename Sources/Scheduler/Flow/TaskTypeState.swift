@@ -16,6 +16,7 @@ public struct TaskTypeState: Sendable, Encodable, Equatable {
         case remote, description, paused, limit, defaults
         case taskType = "task_type"
         case requiresUser = "requires_user"
+        case offeredToAgents = "offered_to_agents"
         case contextSchema = "context_schema"
         case pausedAt = "paused_at"
     }
@@ -26,6 +27,7 @@ public struct TaskTypeState: Sendable, Encodable, Equatable {
         try container.encode(profile.remote, forKey: .remote)
         try container.encodeIfPresent(profile.description, forKey: .description)
         try container.encode(profile.requiresUser, forKey: .requiresUser)
+        try container.encode(profile.offeredToAgents, forKey: .offeredToAgents)
         try container.encode(profile.contextSchema, forKey: .contextSchema)
         try container.encode(profile.defaults, forKey: .defaults)
         try container.encode(pausedAt != nil, forKey: .paused)

@@ -14,6 +14,7 @@ public struct HandlerRegistry: Sendable {
         let run: @Sendable (String, TaskInvocation) async throws -> String
         let validate: @Sendable (String) throws -> Void
         let requiresUser: Bool
+        let offeredToAgents: Bool
         let description: String
         let schema: JSONSchema
     }
@@ -68,6 +69,9 @@ public struct HandlerRegistry: Sendable {
 
     /// Whether a task of the type must name a user (`user_id`).
     public func requiresUser(_ taskType: String) -> Bool { entries[taskType]?.requiresUser ?? false }
+
+    /// Whether agents are offered the type as a tool (remote types always are).
+    public func isOfferedToAgents(_ taskType: String) -> Bool { entries[taskType]?.offeredToAgents ?? true }
 
     /// What a task of the type does: the deployment's declared description, else the
     /// handler's; `nil` for a remote type declared without one.
@@ -144,6 +148,7 @@ public struct HandlerRegistry: Sendable {
             },
             validate: { json in try H.validate(try ContextCoding.decode(H.Context.self, from: json, schema: schema)) },
             requiresUser: H.requiresUser,
+            offeredToAgents: H.offeredToAgents,
             description: H.taskDescription,
             schema: schema
         )

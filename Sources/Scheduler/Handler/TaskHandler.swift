@@ -33,6 +33,11 @@ public protocol TaskHandler: Sendable {
     /// is refused, since no retry could make it run.
     static var requiresUser: Bool { get }
 
+    /// Whether agents are offered this type as an MCP tool (`enqueue_<type>`); `false`
+    /// for types that exist only so other services' rows are not left unroutable, and
+    /// that an agent should never schedule.
+    static var offeredToAgents: Bool { get }
+
     /// Checks a decoded context for what its type cannot express (an allow-list, a
     /// range), so that a task certain to fail is refused at enqueue time. Throw a
     /// ``HandlerError`` whose message names the field; the default accepts every context.
@@ -45,5 +50,6 @@ public protocol TaskHandler: Sendable {
 extension TaskHandler {
     public static var timeout: Duration? { nil }
     public static var requiresUser: Bool { false }
+    public static var offeredToAgents: Bool { true }
     public static func validate(_ context: Context) throws {}
 }

@@ -34,10 +34,10 @@ public struct AgentTools: Sendable {
     /// The prefix of the tool that schedules a task type.
     static let enqueuePrefix = "enqueue_"
 
-    /// The task types with a scheduling tool: those whose tool name fits MCP's rule
-    /// (at most 64 letters, digits, `_`, `-` or `.`).
+    /// The task types with a scheduling tool: those offered to agents (placeholders are
+    /// not) whose tool name fits MCP's rule (at most 64 letters, digits, `_`, `-` or `.`).
     var schedulableTypes: [String] {
-        registry.allTaskTypes.filter { (Self.enqueuePrefix + $0).count <= 64 }
+        registry.allTaskTypes.filter { (Self.enqueuePrefix + $0).count <= 64 && registry.isOfferedToAgents($0) }
     }
 
     /// Every tool, the scheduling ones first.
@@ -148,13 +148,15 @@ public struct AgentTools: Sendable {
         try registry.validate(task)
         let result = try await store.enqueue(task, now: now)
         if result.created { wake() }
-        return try JSONValue(encoding: EnqueueAnswer(created: result.created, task: TaskRepresentation(result.task)))
+        let note = try await EngineCoverage(store: store).note(for: taskType, now: now)
+        return try JSONValue(encoding: EnqueueAnswer(created: result.created, note: note, task: TaskRepresentation(result.task)))
     }
 
-    /// What a scheduling tool returns: the task, and whether it is new or was found by its
-    /// idempotency key.
+    /// What a scheduling tool returns: the task, whether it is new or was found by its
+    /// idempotency key, and a note when no engine runs its type.
     struct EnqueueAnswer: Encodable {
         var created: Bool
+        var note: String?
         var task: TaskRepresentation
     }
 }

@@ -53,8 +53,9 @@ struct TaskTools {
             "Makes a failed or cancelled task pending again, due now, with its retry count reset.",
             ["task_id": taskID], required: ["task_id"], readOnly: false),
         tool(.queueStats, "Queue statistics",
-            "Counts by status and task type, due tasks waiting and their age, attempts and failure rate of the last hour, paused types and limits.",
-            [:], required: [], readOnly: true),
+            "Counts by status and task type (types without tasks left out), due tasks waiting and their age, attempts and failure rate of the last hour, paused types and limits.",
+            ["per_minute": ["type": "boolean", "description": "Also the last hour minute by minute (default false)."]],
+            required: [], readOnly: true),
     ]
 
     private static func tool(
@@ -95,6 +96,12 @@ struct TaskTools {
             try fields.rejectUnknown(["task_id", "timeout_seconds"])
             let id = try Self.requiredID(fields)
             let seconds = try fields.integer("timeout_seconds", in: 0...Self.longestWait) ?? 30
+            // A task nothing will run is said at once, not after the whole wait.
+            if let current = try await store.task(id: id), !current.status.isFinal,
+                let note = try await EngineCoverage(store: store).note(for: current.taskType, now: now)
+            {
+                return try await detail(current, final: false, note: note)
+            }
             let task = try await FinalStateWait(store: store).task(id: id, waitingUpTo: .seconds(seconds))
             return try await detail(task, final: task.status.isFinal)
         case .cancelTask:
@@ -106,14 +113,22 @@ struct TaskTools {
             tools.wake()
             return try await detail(task)
         case .queueStats:
-            try fields.rejectUnknown([])
-            return try JSONValue(encoding: try await QueueStats.read(from: store, limits: tools.configuration.taskLimits, now: now))
+            try fields.rejectUnknown(["per_minute"])
+            let perMinute: Bool
+            switch fields.object["per_minute"] {
+            case nil, .null?: perMinute = false
+            case .bool(let value)?: perMinute = value
+            default: throw APIError.invalidField("per_minute", "must be true or false")
+            }
+            let stats = try await QueueStats.read(from: store, limits: tools.configuration.taskLimits, now: now)
+            return try JSONValue(encoding: stats).compactStats(perMinute: perMinute)
         }
     }
 
     /// The task with its attempts and webhook deliveries, as `GET /tasks/{id}` shows it.
-    private func detail(_ task: AgentTask, final: Bool? = nil) async throws -> JSONValue {
-        try JSONValue(encoding: TaskAnswer(final: final, task: try await TaskRepresentation.detail(of: task, from: tools.store)))
+    private func detail(_ task: AgentTask, final: Bool? = nil, note: String? = nil) async throws -> JSONValue {
+        try JSONValue(encoding: TaskAnswer(
+            final: final, note: note, task: try await TaskRepresentation.detail(of: task, from: tools.store)))
     }
 
     private static func requiredID(_ fields: JSONFields) throws -> UUID {
@@ -124,6 +139,7 @@ struct TaskTools {
     /// A task as the tools return it; `final` only from `wait_for_task`.
     struct TaskAnswer: Encodable {
         var final: Bool?
+        var note: String?
         var task: TaskRepresentation
     }
 }

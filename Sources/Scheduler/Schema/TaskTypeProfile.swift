@@ -8,6 +8,8 @@ public struct TaskTypeProfile: Sendable, Equatable {
     public var description: String?
     public var remote: Bool
     public var requiresUser: Bool
+    /// Whether agents get a scheduling tool for it (placeholders do not).
+    public var offeredToAgents: Bool
     public var contextSchema: JSONValue
     public var defaults: TaskDefaults
 
@@ -18,6 +20,7 @@ public struct TaskTypeProfile: Sendable, Equatable {
         description = registry.description(for: taskType)
         remote = registry.isRemote(taskType)
         requiresUser = registry.requiresUser(taskType)
+        offeredToAgents = registry.isOfferedToAgents(taskType)
         contextSchema = registry.contextSchema(for: taskType).document
         let declaration = registry.declaration(for: taskType)
         defaults = TaskDefaults(
