@@ -37,6 +37,8 @@ public final class TaskEventBus: Sendable {
         /// Events up to this one were published unwatched and not kept: a resume from
         /// before it has missed some.
         var resumableAfter: UInt64 = 0
+        /// Events about tasks whose creation is not announced yet (``CreationHolds``).
+        var holds = CreationHolds()
 
         func isWatched(now: ContinuousClock.Instant) -> Bool {
             !subscribers.isEmpty || watchedUntil.map { now < $0 } == true
@@ -72,10 +74,45 @@ public final class TaskEventBus: Sendable {
     }
 
     /// Numbers the events, keeps them, and queues each for the clients whose filter it
-    /// passes.
+    /// passes; an event about a task this process is still creating follows its
+    /// `task.created` (``beginCreating(_:)``).
     public func publish(_ events: [TaskEvent]) {
         guard !events.isEmpty else { return }
+        deliver { state in state.holds.admit(events) }
+    }
+
+    /// Notes that the tasks `ids` are being created, before the insert is sent; the
+    /// creator then calls ``finishCreating(_:publishing:)`` whether it succeeded or not.
+    public func beginCreating(_ ids: [UUID]) -> Int {
+        state.withLock { $0.holds.begin(ids) }
+    }
+
+    /// Publishes a creation's `task.created` events (none when it failed or found the
+    /// tasks already there), then the events about its tasks that came meanwhile.
+    public func finishCreating(_ ticket: Int, publishing created: [TaskEvent]) {
+        deliver { state in created + state.holds.end(ticket) }
+    }
+
+    /// Runs a creation of the tasks `ids` (``beginCreating(_:)``), then publishes the
+    /// `task.created` events `created` makes of its result.
+    func creating<T>(_ ids: [UUID], _ body: () async throws -> T, created: (T) -> [TaskEvent]) async throws -> T {
+        let ticket = beginCreating(ids)
+        do {
+            let result = try await body()
+            finishCreating(ticket, publishing: created(result))
+            return result
+        } catch {
+            finishCreating(ticket, publishing: [])
+            throw error
+        }
+    }
+
+    /// Numbers and hands out the events `take` chooses, under the same lock, so ids
+    /// follow the order events are chosen in.
+    private func deliver(_ take: (inout State) -> [TaskEvent]) {
         let (numbered, observers) = state.withLock { state -> ([TaskEvent], [@Sendable (TaskEvent) -> Void]) in
+            let events = take(&state)
+            guard !events.isEmpty else { return ([], []) }
             var numbered: [TaskEvent] = []
             numbered.reserveCapacity(events.count)
             let watched = state.isWatched(now: .now)

@@ -28,6 +28,27 @@ struct EventBusTests {
         #expect(bus.latestSequence == 3)
     }
 
+    @Test("an event about a task still being created follows its task.created; others are not held back")
+    func creationOrder() async {
+        let bus = TaskEventBus()
+        let subscription = bus.subscribe(EventFilter())
+        let new = UUID()
+        let other = UUID()
+        let ticket = bus.beginCreating([new])
+        // The engine, woken by the insert's NOTIFY, claims the task before its creator publishes.
+        bus.publish([event(.started, task: new), event(.completed, task: other)])
+        bus.finishCreating(ticket, publishing: [event(.created, task: new)])
+        let failed = bus.beginCreating([UUID()])
+        bus.finishCreating(failed, publishing: [])
+        guard case .events(let events) = await subscription.next(timeout: .seconds(5)) else {
+            Issue.record("no events")
+            return
+        }
+        #expect(events.map(\.kind) == [.completed, .created, .started])
+        #expect(events.map(\.taskID) == [other, new, new])
+        #expect(events.map(\.sequence) == [1, 2, 3], "ids follow the order the events are published in")
+    }
+
     @Test("a filter passes only its task, type, user and kinds")
     func filters() {
         let task = UUID()

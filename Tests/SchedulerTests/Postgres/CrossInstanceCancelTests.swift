@@ -21,7 +21,7 @@ struct CrossInstanceCancelTests {
                     // A one-shot store always announces: once its notices arrive, LISTEN is in place.
                     try await CrossInstanceEventsTests().waitUntilHeard(from: probe, by: db.store)
                     let records = try await CancelRunningTests().withRunningGate(db.store) { _, id in
-                        #expect((other as? PostgresTaskStore)?.audience.origin(of: other.events) == nil, "no event clients anywhere")
+                        #expect((other as? BoundedTaskStore<PostgresTaskStore>)?.inner.audience.origin(of: other.events) == nil, "no event clients anywhere")
                         _ = try await other.cancel(id: id, now: Date())
                     }
                     try await CancelRunningTests().expectCancelled(records, in: db.store)

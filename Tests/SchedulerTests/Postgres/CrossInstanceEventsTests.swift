@@ -46,7 +46,7 @@ struct CrossInstanceEventsTests {
         try await TestDatabase.with(.postgres) { db in
             try await StoreFactory.withStore(url: db.url, announcing: .whenListened, logger: TestDatabase.logger) { a in
                 try await StoreFactory.withStore(url: db.url, announcing: .whenListened, logger: TestDatabase.logger) { b in
-                    let writer = try #require(b as? PostgresTaskStore)
+                    let writer = try #require((b as? BoundedTaskStore<PostgresTaskStore>)?.inner)
                     let listener = try #require(a.wakeListener(logger: TestDatabase.logger) {})
                     let listening = Task { try await listener.run() }
                     defer { listening.cancel() }

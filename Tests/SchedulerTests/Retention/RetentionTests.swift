@@ -72,7 +72,7 @@ struct RetentionTests {
         try await TestDatabase.with(.postgres) { db in
             _ = try await finished(db.store, at: now.addingTimeInterval(-40 * day), .completed(resultJSON: "{}"))
             try await StoreFactory.withStore(url: db.url, logger: TestDatabase.logger) { other in
-                let holder = try #require(other as? PostgresTaskStore)
+                let holder = try #require((other as? BoundedTaskStore<PostgresTaskStore>)?.inner)
                 try await holder.withTransaction { connection in
                     _ = try await connection.query(
                         "SELECT pg_advisory_xact_lock(hashtextextended('agent_scheduler.prune', 0))", logger: TestDatabase.logger

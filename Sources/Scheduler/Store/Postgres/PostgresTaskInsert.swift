@@ -12,16 +12,16 @@ enum PostgresTaskInsert {
     /// Inserts `task`, or returns the task that holds its idempotency key already; with
     /// an `origin`, the insert also sends its `task.created` notice (``PostgresEventNotice``).
     static func insert(
-        _ task: NewTask, now: Date, origin: String?, on connection: PostgresConnection, logger: Logger
+        _ task: NewTask, id: UUID = UUID(), now: Date, origin: String?, on connection: PostgresConnection, logger: Logger
     ) async throws -> EnqueueResult {
         let scheduledFor = task.scheduledFor ?? now
         let insert: PostgresQuery =
             """
             INSERT INTO agent_tasks (
-                task_type, agent_type, user_id, context_id, context_type, scheduled_for, priority,
+                id, task_type, agent_type, user_id, context_id, context_type, scheduled_for, priority,
                 max_retries, context_json, created_by, idempotency_key, created_at, updated_at, callback_url)
             VALUES (
-                \(task.taskType), \(task.agentType), \(task.userID), \(task.contextID), \(task.contextType),
+                \(id), \(task.taskType), \(task.agentType), \(task.userID), \(task.contextID), \(task.contextType),
                 \(scheduledFor), \(task.priority.rawValue), \(task.maxRetries), \(task.contextJSON)::jsonb,
                 \(task.createdBy), \(task.idempotencyKey), \(now), \(now), \(task.callbackURL))
             ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
@@ -48,9 +48,8 @@ enum PostgresTaskInsert {
     /// PostgresNIO binds no arrays of optionals, so absent values travel as '' and NULLIF
     /// turns them back into NULL; the ids are made here so results map back to the input.
     static func insert(
-        batch tasks: [NewTask], now: Date, origin: String?, on connection: PostgresConnection, logger: Logger
+        batch tasks: [NewTask], ids: [UUID], now: Date, origin: String?, on connection: PostgresConnection, logger: Logger
     ) async throws -> [EnqueueResult] {
-        let ids = tasks.map { _ in UUID() }
         let insert: PostgresQuery =
             """
             INSERT INTO agent_tasks (

@@ -180,20 +180,26 @@ public final class PostgresTaskStore: TaskStore {
     // MARK: TaskStore
 
     public func enqueue(_ task: NewTask, now: Date) async throws -> EnqueueResult {
-        let result = try await client.withConnection { connection in
-            try await PostgresTaskInsert.insert(task, now: now, origin: announcer, on: connection, logger: logger)
+        let id = UUID()
+        return try await events.creating([id]) {
+            try await client.withConnection { connection in
+                try await PostgresTaskInsert.insert(task, id: id, now: now, origin: announcer, on: connection, logger: logger)
+            }
+        } created: { result in
+            result.created ? [.changed(.created, result.task, at: now)] : []
         }
-        if result.created { events.publish([.changed(.created, result.task, at: now)]) }
-        return result
     }
 
     public func enqueue(batch tasks: [NewTask], now: Date) async throws -> [EnqueueResult] {
         guard !tasks.isEmpty else { return [] }
-        let results = try await withTransaction { connection in
-            try await PostgresTaskInsert.insert(batch: tasks, now: now, origin: announcer, on: connection, logger: logger)
+        let ids = tasks.map { _ in UUID() }
+        return try await events.creating(ids) {
+            try await withTransaction { connection in
+                try await PostgresTaskInsert.insert(batch: tasks, ids: ids, now: now, origin: announcer, on: connection, logger: logger)
+            }
+        } created: { results in
+            results.filter(\.created).map { .changed(.created, $0.task, at: now) }
         }
-        events.publish(results.filter(\.created).map { .changed(.created, $0.task, at: now) })
-        return results
     }
 
     public func claim(

@@ -147,26 +147,32 @@ public final class SQLiteTaskStore: TaskStore {
     }
 
     public func enqueue(_ task: NewTask, now: Date) async throws -> EnqueueResult {
-        let result = try await transaction { connection in try await Self.insert(task, now: now, on: connection) }
-        if result.created { events.publish([.changed(.created, result.task, at: now)]) }
-        return result
+        let id = UUID()
+        return try await events.creating([id]) {
+            try await transaction { connection in try await Self.insert(task, id: id, now: now, on: connection) }
+        } created: { result in
+            result.created ? [.changed(.created, result.task, at: now)] : []
+        }
     }
 
     /// One transaction for the whole batch: SQLite runs in this process, so the inserts
     /// cost no round trips, and a failure of any leaves none.
     public func enqueue(batch tasks: [NewTask], now: Date) async throws -> [EnqueueResult] {
         guard !tasks.isEmpty else { return [] }
-        let results = try await transaction { connection in
-            var results: [EnqueueResult] = []
-            for task in tasks { results.append(try await Self.insert(task, now: now, on: connection)) }
-            return results
+        let ids = tasks.map { _ in UUID() }
+        return try await events.creating(ids) {
+            try await transaction { connection in
+                var results: [EnqueueResult] = []
+                for (task, id) in zip(tasks, ids) { results.append(try await Self.insert(task, id: id, now: now, on: connection)) }
+                return results
+            }
+        } created: { results in
+            results.filter(\.created).map { .changed(.created, $0.task, at: now) }
         }
-        events.publish(results.filter(\.created).map { .changed(.created, $0.task, at: now) })
-        return results
     }
 
     /// Inserts `task`, or returns the task that holds its idempotency key; inside a transaction.
-    static func insert(_ task: NewTask, now: Date, on connection: SQLiteConnection) async throws -> EnqueueResult {
+    static func insert(_ task: NewTask, id: UUID = UUID(), now: Date, on connection: SQLiteConnection) async throws -> EnqueueResult {
         let inserted = try await connection.rows(
             """
             INSERT INTO agent_tasks (
@@ -177,7 +183,7 @@ public final class SQLiteTaskStore: TaskStore {
             RETURNING \(SQLiteTaskRow.columns)
             """,
             [
-                SQLiteValue.bind(UUID()), .text(task.taskType), .text(task.agentType),
+                SQLiteValue.bind(id), .text(task.taskType), .text(task.agentType),
                 SQLiteValue.bind(task.userID), SQLiteValue.bind(task.contextID),
                 SQLiteValue.bind(task.contextType), SQLiteValue.bind(task.scheduledFor ?? now),
                 .text(task.priority.rawValue), SQLiteValue.bind(task.maxRetries), .text(task.contextJSON),
