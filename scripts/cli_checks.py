@@ -46,8 +46,11 @@ def read_only_commands_create_nothing():
     expect(os.listdir(empty) == [], f"read-only commands created {os.listdir(empty)}")
     code, _, stderr = run("enqueue", "noop", cwd=empty)
     expect(code == 0 and "database: SQLite file" in stderr and "(new: created it)" in stderr, f"first enqueue:\n{stderr}")
-    code, _, stderr = run("tasks", "list", cwd=empty)
+    code, stdout, stderr = run("tasks", "list", cwd=empty)
     lines = [line for line in stderr.splitlines() if line.strip()]
+    short = stdout.splitlines()[1].split()[0][:8]
+    shown_code, shown, shown_err = run("tasks", "show", short, cwd=empty)
+    expect(shown_code == 0 and json.loads(shown)["id"].startswith(short), f"tasks show {short}:\n{shown}{shown_err}")
     expect(code == 0 and len(lines) == 1 and lines[0].startswith("database: SQLite file") and "new" not in lines[0],
            f"tasks list names its database in one line:\n{stderr}")
     print("ok   read-only commands create no database; every command names the one it used")

@@ -203,9 +203,14 @@ struct DashboardRoutes {
         }
         var filter = TaskFilter()
         filter.limit = 50
-        // One search box: a task's id jumps to it; another UUID is a user; anything else
-        // an idempotency key.
+        // One search box: a task's id (or its first 8 or more characters) jumps to it;
+        // another UUID is a user; anything else an idempotency key.
         if let search = text("q") {
+            if UUID(uuidString: search) == nil, let prefix = TaskIDPrefix(search),
+                let id = try? await prefix.resolve(in: environment.store)
+            {
+                throw Redirect(to: "/dashboard/tasks/\(id.lowercasedString)")
+            }
             if let id = UUID(uuidString: search) {
                 if try await environment.store.task(id: id) != nil { throw Redirect(to: "/dashboard/tasks/\(id.lowercasedString)") }
                 filter.userID = id

@@ -204,4 +204,8 @@ public protocol TaskStore: Service {
 
     /// Whether the dashboard session with `nonce` was ended by a logout.
     func isSessionRevoked(nonce: String) async throws -> Bool
+
+    /// The ids of tasks between the two ids, in order, at most `limit`: what resolves a
+    /// prefix of an id (``TaskIDPrefix``).
+    func taskIDs(in range: (low: UUID, high: UUID), limit: Int) async throws -> [UUID]
 }

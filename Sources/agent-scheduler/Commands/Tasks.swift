@@ -38,13 +38,14 @@ struct Tasks: AsyncParsableCommand {
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show one task with its action log and webhook deliveries.")
 
-        @Argument(help: "The task id.") var id: UUIDArgument
+        @Argument(help: "The task id, or its first 8 or more characters.") var id: TaskIDArgument
         @OptionGroup var settings: DatabaseOptions
 
         func run() async throws {
             let runtime = try Runtime(settings)
             let shown = try await runtime.withStore(.read) { store, _ -> TaskRepresentation in
-                guard let task = try await store.task(id: id.id) else { throw SchedulerError.taskNotFound(id.id) }
+                let id = try await id.prefix.resolve(in: store)
+                guard let task = try await store.task(id: id) else { throw SchedulerError.taskNotFound(id) }
                 return try await TaskRepresentation.detail(of: task, from: store)
             }
             try Output.json(shown)
@@ -54,24 +55,28 @@ struct Tasks: AsyncParsableCommand {
     struct Cancel: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Cancel a pending task, or ask the worker of a running one to stop it (it ends cancelled).")
 
-        @Argument(help: "The task id.") var id: UUIDArgument
+        @Argument(help: "The task id, or its first 8 or more characters.") var id: TaskIDArgument
         @OptionGroup var settings: DatabaseOptions
 
         func run() async throws {
             let runtime = try Runtime(settings)
-            try Output.json(TaskRepresentation(try await runtime.withStore { store, _ in try await store.cancel(id: id.id, now: Date()) }))
+            try Output.json(TaskRepresentation(try await runtime.withStore { store, _ in
+                try await store.cancel(id: try await id.prefix.resolve(in: store), now: Date())
+            }))
         }
     }
 
     struct Retry: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Run a failed or cancelled task again, now.")
 
-        @Argument(help: "The task id.") var id: UUIDArgument
+        @Argument(help: "The task id, or its first 8 or more characters.") var id: TaskIDArgument
         @OptionGroup var settings: DatabaseOptions
 
         func run() async throws {
             let runtime = try Runtime(settings)
-            try Output.json(TaskRepresentation(try await runtime.withStore { store, _ in try await store.retry(id: id.id, now: Date()) }))
+            try Output.json(TaskRepresentation(try await runtime.withStore { store, _ in
+                try await store.retry(id: try await id.prefix.resolve(in: store), now: Date())
+            }))
         }
     }
 }

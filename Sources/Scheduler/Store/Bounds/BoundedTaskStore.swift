@@ -198,4 +198,8 @@ public struct BoundedTaskStore<Inner: TaskStore>: TaskStore {
     public func isSessionRevoked(nonce: String) async throws -> Bool {
         try await bounded("isSessionRevoked", \.general) { [inner] in try await inner.isSessionRevoked(nonce: nonce) }
     }
+
+    public func taskIDs(in range: (low: UUID, high: UUID), limit: Int) async throws -> [UUID] {
+        try await bounded("taskIDs", \.general) { [inner] in try await inner.taskIDs(in: range, limit: limit) }
+    }
 }

@@ -1,7 +1,8 @@
 import Foundation
 import PostgresNIO
 
-/// Keys every instance shares (`agent_scheduler_keys`) and revoked dashboard sessions.
+/// Keys every instance shares (`agent_scheduler_keys`), revoked dashboard sessions, and
+/// task ids by range (for ids given by a prefix).
 extension PostgresTaskStore {
     public func sharedKey(named name: String, creating candidate: String) async throws -> String {
         let rows = try await client.query(
@@ -32,5 +33,16 @@ extension PostgresTaskStore {
             "SELECT 1 FROM agent_dashboard_revoked_sessions WHERE nonce = \(nonce)", logger: logger
         ).collect()
         return !rows.isEmpty
+    }
+
+    public func taskIDs(in range: (low: UUID, high: UUID), limit: Int) async throws -> [UUID] {
+        var ids: [UUID] = []
+        let rows = try await client.query(
+            """
+            SELECT id FROM agent_tasks WHERE id BETWEEN \(range.low) AND \(range.high) ORDER BY id LIMIT \(limit)
+            """,
+            logger: logger)
+        for try await id in rows.decode(UUID.self) { ids.append(id) }
+        return ids
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
 import SQLiteNIO
 
-/// Keys every instance shares (`agent_scheduler_keys`) and revoked dashboard sessions.
+/// Keys every instance shares (`agent_scheduler_keys`), revoked dashboard sessions, and
+/// task ids by range (for ids given by a prefix).
 extension SQLiteTaskStore {
     public func sharedKey(named name: String, creating candidate: String) async throws -> String {
         _ = try await query(
@@ -23,5 +24,12 @@ extension SQLiteTaskStore {
 
     public func isSessionRevoked(nonce: String) async throws -> Bool {
         !(try await query("SELECT 1 AS revoked FROM agent_dashboard_revoked_sessions WHERE nonce = ?1", [.text(nonce)])).isEmpty
+    }
+
+    public func taskIDs(in range: (low: UUID, high: UUID), limit: Int) async throws -> [UUID] {
+        try await query(
+            "SELECT id FROM agent_tasks WHERE id BETWEEN ?1 AND ?2 ORDER BY id LIMIT ?3",
+            [SQLiteValue.bind(range.low), SQLiteValue.bind(range.high), SQLiteValue.bind(limit)]
+        ).map { try SQLiteValue.uuid($0, "id") }
     }
 }
