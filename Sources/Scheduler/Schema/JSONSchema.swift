@@ -7,8 +7,9 @@ import Foundation
 /// Supported: `type` (one or a list), `properties`, `required`, `additionalProperties`
 /// (true, false or a schema), `items`, `enum`, `const`, `minimum`, `maximum`,
 /// `exclusiveMinimum`, `exclusiveMaximum`, `minLength`, `maxLength`, `pattern`,
-/// `minItems`, `maxItems`, `minProperties`, `maxProperties`; annotations (`$schema`, `$id`, `title`, `description`,
-/// `default`, `examples`, `format`) are allowed and not checked. Any other keyword is
+/// `minItems`, `maxItems`, `minProperties`, `maxProperties`, `format` (`uri`, `date-time`,
+/// `email`, `uuid`, checked); annotations (`$schema`, `$id`, `title`, `description`,
+/// `default`, `examples`) are allowed and not checked. Any other keyword or format is
 /// refused when the schema is loaded, so a schema never silently checks less than its
 /// author meant.
 public struct JSONSchema: Sendable, Hashable {
@@ -32,10 +33,11 @@ public struct JSONSchema: Sendable, Hashable {
         case maxItems(Int)
         case minProperties(Int)
         case maxProperties(Int)
+        case format(JSONSchemaFormat)
     }
 
     private static let annotations: Set<String> = [
-        "$schema", "$id", "$comment", "title", "description", "default", "examples", "format",
+        "$schema", "$id", "$comment", "title", "description", "default", "examples",
     ]
     private static let typeNames: Set<String> = ["object", "array", "string", "number", "integer", "boolean", "null"]
 
@@ -109,6 +111,13 @@ public struct JSONSchema: Sendable, Hashable {
             case "maxItems": rules.append(.maxItems(try count()))
             case "minProperties": rules.append(.minProperties(try count()))
             case "maxProperties": rules.append(.maxProperties(try count()))
+            case "format":
+                guard case .string(let name) = value, let format = JSONSchemaFormat(rawValue: name) else {
+                    throw JSONSchemaError(
+                        path: here,
+                        problem: "must be a format this scheduler checks: \(JSONSchemaFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                rules.append(.format(format))
             case "pattern":
                 guard case .string(let pattern) = value, (try? NSRegularExpression(pattern: pattern)) != nil else {
                     throw JSONSchemaError(path: here, problem: "must be a valid regular expression")
@@ -117,7 +126,7 @@ public struct JSONSchema: Sendable, Hashable {
             default:
                 throw JSONSchemaError(
                     path: here,
-                    problem: "is not a keyword this scheduler checks (use type, properties, required, additionalProperties, items, enum, const, minimum, maximum, exclusiveMinimum, exclusiveMaximum, minLength, maxLength, pattern, minItems, maxItems, minProperties, maxProperties)")
+                    problem: "is not a keyword this scheduler checks (use type, properties, required, additionalProperties, items, enum, const, minimum, maximum, exclusiveMinimum, exclusiveMaximum, minLength, maxLength, pattern, format, minItems, maxItems, minProperties, maxProperties)")
             }
         }
         self.rules = rules
@@ -165,6 +174,8 @@ public struct JSONSchema: Sendable, Hashable {
             return text.count >= limit ? nil : fail("must be at least \(limit) characters long")
         case (.maxLength(let limit), .string(let text)):
             return text.count <= limit ? nil : fail("must be at most \(limit) characters long")
+        case (.format(let format), .string(let text)):
+            return format.accepts(text) ? nil : fail("must be \(format.description)")
         case (.pattern(let pattern), .string(let text)):
             let regex = try? NSRegularExpression(pattern: pattern)
             let range = NSRange(text.startIndex..., in: text)

@@ -64,6 +64,8 @@ struct TaskTypeDeclarationTests {
             (#"{"task_types": {"t": {"remotely": true}}}"#, "task_types.t.remotely is not a known field"),
             (#"{"task_types": {"t": {"remote": true, "context_schema": {"type": "strin"}}}}"#, "task_types.t.context_schema: type must name types"),
             (#"{"task_types": {"t": {"remote": true, "context_schema": {"oneOf": []}}}}"#, "context_schema: oneOf is not a keyword this scheduler checks"),
+            (#"{"task_types": {"t": {"remote": true, "context_schema": {"format": "hostname"}}}}"#,
+             "context_schema: format must be a format this scheduler checks: uri, date-time, email, uuid"),
             (#"{"tasks": {}}"#, "must be a JSON object with one field, task_types"),
             ("{", "is not valid JSON"),
           ])
@@ -101,6 +103,26 @@ struct TaskTypeDeclarationTests {
             (#"{"nested": {"x": "1"}}"#, "context.nested.x must be number"),
             (#"{"either": 1}"#, "context.either must be null or string"),
             (#"[]"#, "context must be object"),
+        ]
+        for (text, expected) in cases {
+            #expect(schema.problem(with: JSONValue(parsing: text)!, at: "context")?.description == expected, "\(text)")
+        }
+    }
+
+    @Test("format is checked on strings: uri, date-time, email and uuid")
+    func formats() throws {
+        let schema = try JSONSchema(JSONValue(parsing: """
+            {"type": "object", "properties": {
+               "link": {"type": "string", "format": "uri"}, "at": {"type": "string", "format": "date-time"},
+               "mail": {"type": "string", "format": "email"}, "id": {"type": "string", "format": "uuid"}}}
+            """)!)
+        let good = #"{"link": "https://example.com/a?b=1", "at": "2026-12-07T09:00:00Z", "mail": "ada@example.com", "id": "11111111-1111-4111-8111-111111111111"}"#
+        #expect(schema.problem(with: JSONValue(parsing: good)!, at: "context") == nil)
+        let cases: [(String, String)] = [
+            (#"{"link": "not a uri"}"#, "context.link must be a URI"),
+            (#"{"at": "tomorrow"}"#, "context.at must be a date-time (ISO 8601, e.g. 2026-12-07T09:00:00Z)"),
+            (#"{"mail": "ada at example"}"#, "context.mail must be an email address"),
+            (#"{"id": "1234"}"#, "context.id must be a UUID"),
         ]
         for (text, expected) in cases {
             #expect(schema.problem(with: JSONValue(parsing: text)!, at: "context")?.description == expected, "\(text)")
