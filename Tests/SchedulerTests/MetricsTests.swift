@@ -15,6 +15,21 @@ struct MetricsTests {
         return nil
     }
 
+    @Test("a remote worker's attempt is timed like an in-process one", arguments: StoreKind.available)
+    func remoteAttemptsTimed(kind: StoreKind) async throws {
+        try await APIHarness.with(kind, configure: WorkerAPITests.remoteTypes) { _, client in
+            _ = try await client.send(.post, "/tasks", body: #"{"task_type": "render"}"#)
+            let claimed = try await client.send(.post, "/workers/claim", body: #"{"worker_id": "w", "task_types": ["render"]}"#)
+            guard case .array(let tasks)? = claimed["tasks"], case .object(let task)? = tasks.first,
+                case .string(let id)? = task["id"], case .string(let token)? = task["lease_token"]
+            else { throw TestFailure("no task in \(claimed.text)") }
+            let done = try await client.send(.post, "/tasks/\(id)/complete", body: #"{"lease_token": "\#(token)", "result": 1}"#)
+            #expect(done.status == 200)
+            let text = try await client.send(.get, "/metrics").text
+            #expect(value(#"agent_scheduler_attempt_duration_seconds_count{task_type="render"}"#, in: text) == 1)
+        }
+    }
+
     @Test("task counters, histograms and queue gauges by task type", arguments: StoreKind.available)
     func counts(kind: StoreKind) async throws {
         try await APIHarness.with(kind) { harness, client in
