@@ -124,8 +124,18 @@ def until_idle_beside_serve():
     print("ok   serve --until-idle is refused beside a serve on the same SQLite file")
 
 
+def python_worker_unreachable():
+    worker = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "examples", "python-worker", "worker.py")
+    done = subprocess.run([sys.executable, worker, "--url", f"http://127.0.0.1:{free_port()}", "--types", "render", "--idle-exit"],
+                          capture_output=True, text=True, timeout=60)
+    expect(done.returncode != 0 and "cannot reach the scheduler" in done.stderr and "connection refused" in done.stderr
+           and "Traceback" not in done.stderr, f"the Python worker on a closed port:\n{done.stderr}")
+    print("ok   the Python worker says in one line that it cannot reach the scheduler")
+
+
 if __name__ == "__main__":
     read_only_commands_create_nothing()
     missing_schema_is_one_line()
     suggestions_and_flags()
     until_idle_beside_serve()
+    python_worker_unreachable()

@@ -22,6 +22,10 @@ import urllib.error
 import urllib.request
 
 
+class Unreachable(Exception):
+    """The scheduler did not answer: its message says where and why, in one line."""
+
+
 class Scheduler:
     def __init__(self, url, token):
         self.url = url.rstrip("/")
@@ -36,6 +40,11 @@ class Scheduler:
                 return response.status, json.loads(response.read())
         except urllib.error.HTTPError as error:
             return error.code, json.loads(error.read() or b"{}")
+        except (urllib.error.URLError, OSError) as error:
+            reason = getattr(error, "reason", error)
+            why = getattr(reason, "strerror", None) or str(reason)
+            raise Unreachable(f"cannot reach the scheduler at {self.url}: {why.lower()} "
+                              "(is `agent-scheduler serve` running there? --url or SCHEDULER_URL say where)") from None
 
 
 class Cancelled(Exception):
@@ -91,17 +100,33 @@ def main():
     options = parser.parse_args()
     scheduler = Scheduler(options.url, options.token)
     done = 0
+    delay = 1
     while options.max_tasks == 0 or done < options.max_tasks:
-        status, answer = scheduler.post("/workers/claim", {
-            "worker_id": options.worker_id, "task_types": options.types.split(","),
-            "lease_seconds": options.lease_seconds, "wait_seconds": 2 if options.idle_exit else 30})
+        try:
+            status, answer = scheduler.post("/workers/claim", {
+                "worker_id": options.worker_id, "task_types": options.types.split(","),
+                "lease_seconds": options.lease_seconds, "wait_seconds": 2 if options.idle_exit else 30})
+        except Unreachable as error:
+            if options.idle_exit:
+                raise SystemExit(str(error))
+            # The scheduler restarts or is being deployed: try again, less and less often.
+            print(f"{error}; trying again in {delay} s", flush=True)
+            time.sleep(delay)
+            delay = min(delay * 2, 30)
+            continue
+        delay = 1
         if status != 200:
             raise SystemExit(f"claim refused ({status}): {answer['error']['message']}")
         if not answer["tasks"] and options.idle_exit:
             break
         for task in answer["tasks"]:
             task["worker"] = options.worker_id
-            print(f"{task['task_type']} {task['id']} attempt {task['attempt']}: {work_on(scheduler, task)}", flush=True)
+            try:
+                outcome = work_on(scheduler, task)
+            except Unreachable as error:
+                # The lease runs out and the scheduler rescues the task: nothing is lost.
+                outcome = f"not reported: {error}"
+            print(f"{task['task_type']} {task['id']} attempt {task['attempt']}: {outcome}", flush=True)
             done += 1
 
 
