@@ -158,6 +158,8 @@ struct DashboardRoutes {
         let store = environment.store
         let now = environment.clock.now
         let stats = try await QueueStats.read(from: store, limits: environment.configuration.taskLimits, now: now)
+        let seen = try await store.workers()
+        let running = Set(seen.filter { !$0.isGone(at: now) }.flatMap(\.taskTypes))
         let types = stats.taskTypes.map { type -> [String: Any] in
             [
                 "name": type.taskType, "pending": type.pending, "due": type.due, "processing": type.processing,
@@ -166,8 +168,10 @@ struct DashboardRoutes {
                 "oldestDue": type.oldestDueAgeSeconds.map { DurationText.text(max(1, $0.rounded())) } ?? "–",
                 "failureRate": type.failureRate.map { String(format: "%.0f %%", $0 * 100) } ?? "–",
                 "wait": type.waitMs.map { "\($0.p50) / \($0.p95)" } ?? "–", "run": type.runMs.map { "\($0.p50) / \($0.p95)" } ?? "–",
-                "state": [type.paused ? "paused" : "running", type.limit.map { "limited (\(Self.describe($0)))" }]
-                    .compactMap { $0 }.joined(separator: ", "),
+                "state": [
+                    type.paused ? "paused" : (running.contains(type.taskType) ? "active" : "no engine"),
+                    type.limit.map { "limited (\(Self.describe($0)))" },
+                ].compactMap { $0 }.joined(separator: ", "),
             ]
         }
         let sum = { (value: (QueueStats.TypeStats) -> Int) in stats.taskTypes.map(value).reduce(0, +) }
@@ -176,7 +180,7 @@ struct DashboardRoutes {
             ["label": "Running", "count": sum(\.processing)], ["label": "Failed", "count": sum(\.failed)],
             ["label": "Completed (1 h)", "count": sum { $0.completedLast["60m"] ?? 0 }],
         ]
-        let workers = try await store.workers().map { worker -> [String: Any] in
+        let workers = seen.map { worker -> [String: Any] in
             [
                 "id": worker.workerID, "kind": "\(worker.kind)", "types": worker.taskTypes.joined(separator: ", "),
                 "lastSeen": Timestamp.string(from: worker.lastSeenAt), "state": worker.isGone(at: now) ? "gone" : "active",
@@ -236,6 +240,10 @@ struct DashboardRoutes {
         let rows = try tasks.map { task -> [String: Any] in
             var row = DashboardValues.fields(try JSONValue(encoding: TaskRepresentation(task)))
             row["shortID"] = String(task.id.lowercasedString.prefix(8))
+            // The last error of a failed or retrying task, a line of it.
+            if let last = task.errorLog?.split(separator: "\n").last, task.status != .completed {
+                row["lastError"] = String(last.prefix(160))
+            }
             return row
         }
         var next: String?
@@ -305,6 +313,12 @@ struct DashboardRoutes {
             "attempts": attempts, "actions": actions.map { $0.merging(["csrf": visit.csrf]) { $1 } },
         ]
         if let result = task.resultJSON { page["result"] = DashboardValues.pretty(result) }
+        if task.status == .processing {
+            page["running"] = [
+                "attempt": task.attempt, "worker": task.lockedBy ?? "",
+                "started": task.lastAttemptedAt.map(Timestamp.string(from:)) ?? "",
+            ]
+        }
         if case .object(let object) = representation, case .array(let webhooks)? = object["webhooks"], !webhooks.isEmpty {
             page["webhooks"] = DashboardValues.pretty(try JSONText.encode(JSONValue.array(webhooks)))
         }

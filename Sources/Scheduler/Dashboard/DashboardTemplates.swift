@@ -32,6 +32,9 @@ enum DashboardTemplates {
         a:focus, button:focus, input:focus, select:focus { outline: 3px solid var(--accent); outline-offset: 2px; }
         table { border-collapse: collapse; width: 100%; }
         .scroll { overflow-x: auto; }
+        .scroll table { min-width: max-content; }
+        .scroll thead th { white-space: nowrap; }
+        .scroll th:first-child { position: sticky; left: 0; background: Canvas; }
         th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
         th { font-weight: 600; }
         .num { text-align: right; font-variant-numeric: tabular-nums; }
@@ -103,7 +106,7 @@ enum DashboardTemplates {
         </div></section>
         <section aria-labelledby="types"><h2 id="types">By task type</h2>
         <div class="scroll"><table>
-        <thead><tr><th scope="col">Type</th><th scope="col" class="num">Pending</th><th scope="col" class="num">Due</th><th scope="col">Oldest due</th><th scope="col" class="num">Running</th><th scope="col" class="num">Failed</th><th scope="col" class="num">Done (1 h)</th><th scope="col" class="num">Failure rate</th><th scope="col" class="num">Wait ms p50 / p95</th><th scope="col" class="num">Run ms p50 / p95</th><th scope="col">State</th><th scope="col">Bulk</th></tr></thead>
+        <thead><tr><th scope="col">Type</th><th scope="col" class="num">Pending</th><th scope="col" class="num">Due</th><th scope="col">Oldest due</th><th scope="col" class="num">Running</th><th scope="col" class="num">Failed</th><th scope="col" class="num">Done (1 h)</th><th scope="col" class="num"><abbr title="Failed attempts (to be retried or failed for good) divided by the attempts that ended in the last hour; a cancelled attempt counts as ended, not failed">Failed attempts (1 h)</abbr></th><th scope="col" class="num">Wait ms p50 / p95</th><th scope="col" class="num">Run ms p50 / p95</th><th scope="col">State</th><th scope="col">Bulk</th></tr></thead>
         <tbody>
         {{#types}}<tr><th scope="row"><a href="/dashboard/tasks?task_type={{name}}">{{name}}</a></th><td class="num">{{pending}}</td><td class="num">{{due}}</td><td>{{oldestDue}}</td><td class="num">{{processing}}</td><td class="num">{{failed}}</td><td class="num">{{completedHour}}</td><td class="num">{{failureRate}}</td><td class="num">{{wait}}</td><td class="num">{{run}}</td><td>{{state}}</td><td>{{#anyFailed}}<a href="/dashboard/bulk?action=retry-failed&amp;task_type={{name}}">Retry failed</a> {{/anyFailed}}{{#anyPending}}<a href="/dashboard/bulk?action=cancel-pending&amp;task_type={{name}}">Cancel pending</a>{{/anyPending}}</td></tr>{{/types}}
         {{^types}}<tr><td colspan="12" class="muted">No tasks yet.</td></tr>{{/types}}
@@ -137,10 +140,10 @@ enum DashboardTemplates {
         <button type="submit">Show</button>
         </form>
         <div class="scroll"><table>
-        <thead><tr><th scope="col">Task</th><th scope="col">Type</th><th scope="col">Status</th><th scope="col">Priority</th><th scope="col">Scheduled for</th><th scope="col">User</th><th scope="col" class="num">Retries</th></tr></thead>
+        <thead><tr><th scope="col">Task</th><th scope="col">Type</th><th scope="col">Status</th><th scope="col">Priority</th><th scope="col">Scheduled for</th><th scope="col">User</th><th scope="col" class="num">Retries</th><th scope="col">Last error</th></tr></thead>
         <tbody>
-        {{#rows}}<tr data-task-id="{{id}}"><td><a href="/dashboard/tasks/{{id}}"><code>{{shortID}}</code></a></td><td>{{task_type}}</td><td class="status-{{status}}" data-status>{{status}}</td><td>{{priority}}</td><td><time datetime="{{scheduled_for}}">{{scheduled_for}}</time></td><td>{{user_id}}</td><td class="num">{{retry_count}}/{{max_retries}}</td></tr>{{/rows}}
-        {{^rows}}<tr><td colspan="7" class="muted">No tasks match.</td></tr>{{/rows}}
+        {{#rows}}<tr data-task-id="{{id}}"><td><a href="/dashboard/tasks/{{id}}"><code>{{shortID}}</code></a></td><td>{{task_type}}</td><td class="status-{{status}}" data-status>{{status}}</td><td>{{priority}}</td><td><time datetime="{{scheduled_for}}">{{scheduled_for}}</time></td><td>{{user_id}}</td><td class="num">{{retry_count}}/{{max_retries}}</td><td>{{lastError}}</td></tr>{{/rows}}
+        {{^rows}}<tr><td colspan="8" class="muted">No tasks match.</td></tr>{{/rows}}
         </tbody></table></div>
         {{#next}}<p><a href="{{next}}">Older tasks →</a></p>{{/next}}
         {{> foot}}
@@ -173,7 +176,8 @@ enum DashboardTemplates {
         <thead><tr><th scope="col">#</th><th scope="col">Worker</th><th scope="col">Started</th><th scope="col" class="num">Duration (ms)</th><th scope="col">Error</th></tr></thead>
         <tbody>
         {{#attempts}}<tr><td>{{attempt}}</td><td>{{worker_id}}</td><td><time datetime="{{started_at}}">{{started_at}}</time></td><td class="num">{{latency_ms}}</td><td>{{error}}</td></tr>{{/attempts}}
-        {{^attempts}}<tr><td colspan="5" class="muted">Not run yet.</td></tr>{{/attempts}}
+        {{#running}}<tr><td>{{attempt}}</td><td>{{worker}}</td><td><time datetime="{{started}}">{{started}}</time></td><td class="num">running</td><td></td></tr>{{/running}}
+        {{^attempts}}{{^running}}<tr><td colspan="5" class="muted">Not run yet.</td></tr>{{/running}}{{/attempts}}
         </tbody></table></div></section>
         {{#webhooks}}<section aria-labelledby="webhooks"><h2 id="webhooks">Webhook deliveries</h2><pre>{{webhooks}}</pre></section>{{/webhooks}}
         {{> foot}}

@@ -20,6 +20,6 @@ public struct AttemptSample: Sendable, Hashable {
         self.finishedAt = finishedAt
     }
 
-    /// Whether the attempt's handler failed (whether or not the task runs again).
-    var failed: Bool { outcome != "completed" }
+    /// Whether the attempt failed (to be retried, or for good); a cancelled one did not.
+    var failed: Bool { outcome == "retrying" || outcome == "failed" }
 }

@@ -72,7 +72,7 @@ public struct AttemptSummary: Sendable {
         var workers: [QueueStats.WorkerStats] = []
         for (worker, samples) in Dictionary(grouping: samples.filter { $0.workerID != nil }, by: { $0.workerID! }) {
             workers.append(QueueStats.WorkerStats(
-                workerID: worker, attempts: samples.count, succeeded: samples.filter { !$0.failed }.count,
+                workerID: worker, attempts: samples.count, succeeded: samples.filter { $0.outcome == "completed" }.count,
                 meanRunMs: Double(samples.map(\.runMs).reduce(0, +)) / Double(samples.count),
                 lastFinishedAt: samples.map(\.finishedAt).max() ?? now))
         }

@@ -62,7 +62,7 @@ extension PostgresTaskStore {
                    count(*) FILTER (WHERE outcome = 'failed' AND created_at > \(windows[0])) AS failed_1m,
                    count(*) FILTER (WHERE outcome = 'failed' AND created_at > \(windows[1])) AS failed_5m,
                    count(*) FILTER (WHERE outcome = 'failed' AND created_at > \(windows[2])) AS failed_60m,
-                   count(*) AS attempts, count(*) FILTER (WHERE outcome <> 'completed') AS failed_attempts,
+                   count(*) AS attempts, count(*) FILTER (WHERE outcome IN ('retrying', 'failed')) AS failed_attempts,
                    percentile_disc(0.5) WITHIN GROUP (ORDER BY run_ms) AS run_p50,
                    percentile_disc(0.95) WITHIN GROUP (ORDER BY run_ms) AS run_p95,
                    percentile_disc(0.5) WITHIN GROUP (ORDER BY wait_ms) AS wait_p50,
@@ -76,7 +76,7 @@ extension PostgresTaskStore {
             UNION ALL
             SELECT 'minute', floor(extract(epoch FROM \(now) - created_at) / 60)::int8::text,
                    count(*) FILTER (WHERE outcome = 'completed'), 0, 0, 0, 0, 0, count(*),
-                   count(*) FILTER (WHERE outcome <> 'completed'),
+                   count(*) FILTER (WHERE outcome IN ('retrying', 'failed')),
                    percentile_disc(0.5) WITHIN GROUP (ORDER BY run_ms), NULL,
                    percentile_disc(0.5) WITHIN GROUP (ORDER BY wait_ms), NULL, NULL, NULL
             FROM recent WHERE created_at <= \(now) GROUP BY 2
