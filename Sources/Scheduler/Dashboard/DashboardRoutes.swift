@@ -189,7 +189,7 @@ struct DashboardRoutes {
         let schedules = try await store.schedules().map { schedule -> [String: Any] in
             var fields: [String: Any] = [
                 "name": schedule.name, "taskType": schedule.taskType, "cron": schedule.cron.description,
-                "timezone": schedule.timeZone.identifier,
+                "timezone": schedule.timeZoneName, "user": schedule.userID?.lowercasedString ?? "",
             ]
             if !schedule.paused, let next = schedule.nextRunAt { fields["nextRun"] = Timestamp.string(from: next) }
             return fields

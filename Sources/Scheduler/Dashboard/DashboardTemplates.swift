@@ -120,10 +120,10 @@ enum DashboardTemplates {
         </tbody></table></div></section>
         <section aria-labelledby="schedules"><h2 id="schedules">Recurring schedules</h2>
         <div class="scroll"><table>
-        <thead><tr><th scope="col">Name</th><th scope="col">Task type</th><th scope="col">Cron</th><th scope="col">Next run</th></tr></thead>
+        <thead><tr><th scope="col">Name</th><th scope="col">Task type</th><th scope="col">User</th><th scope="col">Cron</th><th scope="col">Next run</th></tr></thead>
         <tbody>
-        {{#schedules}}<tr><td>{{name}}</td><td>{{taskType}}</td><td><code>{{cron}}</code> ({{timezone}})</td><td>{{#nextRun}}<time datetime="{{nextRun}}">{{nextRun}}</time>{{/nextRun}}{{^nextRun}}paused{{/nextRun}}</td></tr>{{/schedules}}
-        {{^schedules}}<tr><td colspan="4" class="muted">No schedules.</td></tr>{{/schedules}}
+        {{#schedules}}<tr><td>{{name}}</td><td>{{taskType}}</td><td>{{user}}</td><td><code>{{cron}}</code> ({{timezone}})</td><td>{{#nextRun}}<time datetime="{{nextRun}}">{{nextRun}}</time>{{/nextRun}}{{^nextRun}}paused{{/nextRun}}</td></tr>{{/schedules}}
+        {{^schedules}}<tr><td colspan="5" class="muted">No schedules.</td></tr>{{/schedules}}
         </tbody></table></div></section>
         {{> foot}}
         """

@@ -11,14 +11,15 @@ struct ScheduleRoutes {
     /// `POST /schedules`: 201 with a new schedule, 200 when it replaced one of that name.
     func create(_ request: Request, context: some RequestContext) async throws -> Response {
         let fields = JSONFields(object: try await JSONBody.object(from: request, context: context))
-        try fields.rejectUnknown(["name", "task_type", "cron", "timezone", "context", "priority"])
+        try fields.rejectUnknown(["name", "task_type", "cron", "timezone", "context", "priority", "user_id"])
         let scheduleRequest = ScheduleRequest(
             name: try fields.requiredString("name", maxLength: 100),
             taskType: try fields.requiredString("task_type", maxLength: 100),
             cron: try fields.requiredString("cron", maxLength: 200),
             timeZone: try fields.string("timezone", maxLength: 100) ?? "UTC",
             contextJSON: try fields.objectText("context") ?? "{}",
-            priority: try fields.enumeration("priority", TaskPriority.self) ?? .medium)
+            priority: try fields.enumeration("priority", TaskPriority.self) ?? .medium,
+            userID: try fields.uuid("user_id"))
         let now = environment.clock.now
         let (schedule, created) = try await book.save(scheduleRequest, now: now)
         return try JSONResponse.make(created ? .created : .ok, ScheduleRepresentation(schedule, now: now))

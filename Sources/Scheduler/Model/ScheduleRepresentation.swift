@@ -17,6 +17,7 @@ public struct ScheduleRepresentation: Sendable, Encodable {
     enum CodingKeys: String, CodingKey {
         case name, cron, timezone, context, priority, paused
         case taskType = "task_type"
+        case userID = "user_id"
         case nextRunAt = "next_run_at"
         case nextRuns = "next_runs"
         case lastRunAt = "last_run_at"
@@ -29,7 +30,8 @@ public struct ScheduleRepresentation: Sendable, Encodable {
         try container.encode(schedule.name, forKey: .name)
         try container.encode(schedule.taskType, forKey: .taskType)
         try container.encode(schedule.cron.description, forKey: .cron)
-        try container.encode(schedule.timeZone.identifier, forKey: .timezone)
+        try container.encode(schedule.timeZoneName, forKey: .timezone)
+        try container.encodeIfPresent(schedule.userID?.lowercasedString, forKey: .userID)
         try container.encode(JSONValue(parsing: schedule.contextJSON) ?? .object([:]), forKey: .context)
         try container.encode(schedule.priority, forKey: .priority)
         try container.encode(schedule.paused, forKey: .paused)

@@ -8,6 +8,10 @@ public struct Schedule: Sendable, Hashable {
     public var taskType: String
     public var cron: CronExpression
     public var timeZone: TimeZone
+    /// The time zone as it was given (`UTC` stays `UTC`, where Foundation says `GMT`).
+    public var timeZoneName: String
+    /// The user each tick's task is about, for types that need one.
+    public var userID: UUID?
     public var contextJSON: String
     public var priority: TaskPriority
     public var paused: Bool
@@ -19,14 +23,16 @@ public struct Schedule: Sendable, Hashable {
     public var updatedAt: Date
 
     public init(
-        name: String, taskType: String, cron: CronExpression, timeZone: TimeZone, contextJSON: String = "{}",
-        priority: TaskPriority = .medium, paused: Bool = false, nextRunAt: Date? = nil, lastRunAt: Date? = nil,
-        createdAt: Date, updatedAt: Date
+        name: String, taskType: String, cron: CronExpression, timeZone: TimeZone, timeZoneName: String? = nil,
+        userID: UUID? = nil, contextJSON: String = "{}", priority: TaskPriority = .medium, paused: Bool = false,
+        nextRunAt: Date? = nil, lastRunAt: Date? = nil, createdAt: Date, updatedAt: Date
     ) {
         self.name = name
         self.taskType = taskType
         self.cron = cron
         self.timeZone = timeZone
+        self.timeZoneName = timeZoneName ?? timeZone.identifier
+        self.userID = userID
         self.contextJSON = contextJSON
         self.priority = priority
         self.paused = paused

@@ -20,7 +20,8 @@ public struct ScheduleBook: Sendable {
         let (cron, zone) = try check(request)
         let existing = try await store.schedules().first { $0.name == request.name }
         let schedule = Schedule(
-            name: request.name, taskType: request.taskType, cron: cron, timeZone: zone, contextJSON: request.contextJSON,
+            name: request.name, taskType: request.taskType, cron: cron, timeZone: zone, timeZoneName: request.timeZone,
+            userID: request.userID, contextJSON: request.contextJSON,
             priority: request.priority, paused: existing?.paused ?? false,
             nextRunAt: existing?.paused == true ? nil : cron.next(after: now, in: zone), lastRunAt: existing?.lastRunAt,
             createdAt: existing?.createdAt ?? now, updatedAt: now)
@@ -36,7 +37,7 @@ public struct ScheduleBook: Sendable {
             throw SchedulerError.invalidInput(field: "name", reason: "must be 1-100 letters, digits, _, - or .")
         }
         guard registry.allTaskTypes.contains(request.taskType) else { throw SchedulerError.unknownTaskType(request.taskType) }
-        try registry.validate(taskType: request.taskType, contextJSON: request.contextJSON, userID: nil)
+        try registry.validate(taskType: request.taskType, contextJSON: request.contextJSON, userID: request.userID)
         let cron: CronExpression
         do {
             cron = try CronExpression(request.cron)
@@ -68,7 +69,7 @@ public struct ScheduleBook: Sendable {
     static func matches(_ schedule: Schedule, _ request: ScheduleRequest) -> Bool {
         schedule.taskType == request.taskType
             && schedule.cron.description == request.cron.trimmingCharacters(in: .whitespaces)
-            && schedule.timeZone.identifier == TimeZone(identifier: request.timeZone)?.identifier
+            && schedule.timeZoneName == request.timeZone && schedule.userID == request.userID
             && schedule.priority == request.priority
             && JSONValue(parsing: schedule.contextJSON) == JSONValue(parsing: request.contextJSON)
     }

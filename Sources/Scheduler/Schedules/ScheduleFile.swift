@@ -12,7 +12,7 @@ import Foundation
 /// The cron expressions and time zones are checked when the file is read; task types and
 /// contexts once the handlers are known. Every problem names the file and the schedule.
 public enum ScheduleFile {
-    static let fields: Set<String> = ["name", "task_type", "cron", "timezone", "context", "priority"]
+    static let fields: Set<String> = ["name", "task_type", "cron", "timezone", "context", "priority", "user_id"]
 
     /// Reads and checks the file at `path`.
     public static func load(path: String) throws(ConfigurationError) -> [ScheduleRequest] {
@@ -63,9 +63,16 @@ public enum ScheduleFile {
             guard let priority = TaskPriority(rawValue: priorityText) else {
                 throw problem("schedule '\(name)': priority must be urgent, high, medium or low, not '\(priorityText)'")
             }
+            var user: UUID?
+            if fields["user_id"] != nil {
+                guard let id = UUID(uuidString: try string("user_id")) else {
+                    throw problem("schedule '\(name)': user_id must be a UUID")
+                }
+                user = id
+            }
             requests.append(ScheduleRequest(
                 name: name, taskType: try string("task_type"), cron: cron, timeZone: zone, contextJSON: context,
-                priority: priority))
+                priority: priority, userID: user))
         }
         return requests
     }

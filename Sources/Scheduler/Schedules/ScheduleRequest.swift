@@ -9,11 +9,14 @@ public struct ScheduleRequest: Sendable {
     public var timeZone: String
     public var contextJSON: String
     public var priority: TaskPriority
+    /// The user each tick's task is about.
+    public var userID: UUID?
 
     public init(
         name: String, taskType: String, cron: String, timeZone: String = "UTC", contextJSON: String = "{}",
-        priority: TaskPriority = .medium
+        priority: TaskPriority = .medium, userID: UUID? = nil
     ) {
+        self.userID = userID
         self.name = name
         self.taskType = taskType
         self.cron = cron

@@ -4,11 +4,11 @@ import Foundation
 /// hand into an unusable cron or time zone is a clear error, not a crash.
 enum ScheduleRow {
     static let columns =
-        "name, task_type, cron, timezone, context_json, priority, paused, next_run_at, last_run_at, created_at, updated_at"
+        "name, task_type, cron, timezone, context_json, priority, paused, next_run_at, last_run_at, created_at, updated_at, user_id"
 
     static func schedule(
         name: String, taskType: String, cron: String, timeZone: String, contextJSON: String, priority: String,
-        paused: Bool, nextRunAt: Date?, lastRunAt: Date?, createdAt: Date, updatedAt: Date
+        paused: Bool, nextRunAt: Date?, lastRunAt: Date?, createdAt: Date, updatedAt: Date, userID: UUID?
     ) throws -> Schedule {
         let expression: CronExpression
         do {
@@ -19,6 +19,7 @@ enum ScheduleRow {
         return Schedule(
             name: name, taskType: taskType, cron: expression,
             timeZone: try TimeZone(identifier: timeZone).orThrow(StoreDecodingError(column: "timezone", value: timeZone)),
+            timeZoneName: timeZone, userID: userID,
             contextJSON: contextJSON,
             priority: try TaskPriority(rawValue: priority).orThrow(StoreDecodingError(column: "priority", value: priority)),
             paused: paused, nextRunAt: nextRunAt, lastRunAt: lastRunAt, createdAt: createdAt, updatedAt: updatedAt)

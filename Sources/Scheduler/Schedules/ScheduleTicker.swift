@@ -91,7 +91,8 @@ public struct ScheduleTicker: Service {
 
     private func enqueue(_ schedule: Schedule, tick: Date) async throws -> AgentTask {
         let task = NewTask(
-            taskType: schedule.taskType, agentType: "scheduler", scheduledFor: tick, priority: schedule.priority,
+            taskType: schedule.taskType, agentType: "scheduler", userID: schedule.userID, scheduledFor: tick,
+            priority: schedule.priority,
             maxRetries: registry.defaultMaxRetries(for: schedule.taskType) ?? maxRetries,
             contextJSON: schedule.contextJSON, createdBy: "schedule:\(schedule.name)",
             idempotencyKey: schedule.idempotencyKey(tick: tick))

@@ -37,11 +37,13 @@ struct Schedules: AsyncParsableCommand {
         @Option(help: "An IANA time zone, e.g. Europe/Zurich.") var timezone = "UTC"
         @Option(help: "The tasks' context, a JSON object.") var context = "{}"
         @Option(help: "urgent, high, medium or low.") var priority: TaskPriority = .medium
+        @Option(help: "The user each tick's task is about (a UUID; needed by user-facing types).") var user: UUIDArgument?
         @OptionGroup var settings: DatabaseOptions
 
         func run() async throws {
             let request = ScheduleRequest(
-                name: name, taskType: taskType, cron: cron, timeZone: timezone, contextJSON: context, priority: priority)
+                name: name, taskType: taskType, cron: cron, timeZone: timezone, contextJSON: context, priority: priority,
+                userID: user?.id)
             try await Schedules.run(settings) { book, now in
                 ScheduleRepresentation(try await book.save(request, now: now).schedule, now: now)
             }

@@ -247,5 +247,9 @@ enum PostgresMigrations {
                 nonce TEXT PRIMARY KEY, expires_at TIMESTAMPTZ NOT NULL)
             """,
         ]),
+        // Recurring schedules about a user (the task processor's handlers need one).
+        Migration(version: 16, name: "schedules about a user", statements: [
+            "ALTER TABLE agent_schedules ADD COLUMN IF NOT EXISTS user_id UUID",
+        ]),
     ]
 }

@@ -7,11 +7,11 @@ extension PostgresTaskStore {
         let rows = try await client.query(
             """
             INSERT INTO agent_schedules (\(unescaped: ScheduleRow.columns))
-            VALUES (\(schedule.name), \(schedule.taskType), \(schedule.cron.description), \(schedule.timeZone.identifier),
+            VALUES (\(schedule.name), \(schedule.taskType), \(schedule.cron.description), \(schedule.timeZoneName),
                     \(schedule.contextJSON), \(schedule.priority.rawValue), \(schedule.paused), \(schedule.nextRunAt),
-                    \(schedule.lastRunAt), \(schedule.createdAt), \(schedule.updatedAt))
+                    \(schedule.lastRunAt), \(schedule.createdAt), \(schedule.updatedAt), \(schedule.userID))
             ON CONFLICT (name) DO UPDATE
-            SET task_type = excluded.task_type, cron = excluded.cron, timezone = excluded.timezone,
+            SET task_type = excluded.task_type, cron = excluded.cron, timezone = excluded.timezone, user_id = excluded.user_id,
                 context_json = excluded.context_json, priority = excluded.priority, paused = excluded.paused,
                 next_run_at = excluded.next_run_at, last_run_at = excluded.last_run_at, updated_at = excluded.updated_at
             RETURNING (xmax = 0) AS inserted
@@ -48,11 +48,11 @@ extension PostgresTaskStore {
     private func decodeSchedules(_ rows: PostgresRowSequence) async throws -> [Schedule] {
         var schedules: [Schedule] = []
         for try await row in rows {
-            let (name, type, cron, zone, context, priority, paused, next, last, created, updated) = try row.decode(
-                (String, String, String, String, String, String, Bool, Date?, Date?, Date, Date).self)
+            let (name, type, cron, zone, context, priority, paused, next, last, created, updated, user) = try row.decode(
+                (String, String, String, String, String, String, Bool, Date?, Date?, Date, Date, UUID?).self)
             schedules.append(try ScheduleRow.schedule(
                 name: name, taskType: type, cron: cron, timeZone: zone, contextJSON: context, priority: priority,
-                paused: paused, nextRunAt: next, lastRunAt: last, createdAt: created, updatedAt: updated))
+                paused: paused, nextRunAt: next, lastRunAt: last, createdAt: created, updatedAt: updated, userID: user))
         }
         return schedules
     }

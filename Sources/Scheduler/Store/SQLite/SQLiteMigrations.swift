@@ -220,5 +220,9 @@ public enum SQLiteMigrations {
             "CREATE TABLE agent_scheduler_keys (name TEXT PRIMARY KEY, secret TEXT NOT NULL, created_at TEXT NOT NULL)",
             "CREATE TABLE agent_dashboard_revoked_sessions (nonce TEXT PRIMARY KEY, expires_at TEXT NOT NULL)",
         ]),
+        // Recurring schedules about a user (the task processor's handlers need one).
+        Migration(version: 16, name: "schedules about a user", statements: [
+            "ALTER TABLE agent_schedules ADD COLUMN user_id TEXT",
+        ]),
     ]
 }

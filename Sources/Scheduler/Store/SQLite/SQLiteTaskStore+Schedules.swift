@@ -9,18 +9,18 @@ extension SQLiteTaskStore {
             _ = try await connection.rows(
                 """
                 INSERT INTO agent_schedules (\(ScheduleRow.columns))
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
                 ON CONFLICT (name) DO UPDATE
-                SET task_type = excluded.task_type, cron = excluded.cron, timezone = excluded.timezone,
+                SET task_type = excluded.task_type, cron = excluded.cron, timezone = excluded.timezone, user_id = excluded.user_id,
                     context_json = excluded.context_json, priority = excluded.priority, paused = excluded.paused,
                     next_run_at = excluded.next_run_at, last_run_at = excluded.last_run_at, updated_at = excluded.updated_at
                 """,
                 [
                     .text(schedule.name), .text(schedule.taskType), .text(schedule.cron.description),
-                    .text(schedule.timeZone.identifier), .text(schedule.contextJSON), .text(schedule.priority.rawValue),
+                    .text(schedule.timeZoneName), .text(schedule.contextJSON), .text(schedule.priority.rawValue),
                     SQLiteValue.bind(schedule.paused ? 1 : 0), SQLiteValue.bind(schedule.nextRunAt),
                     SQLiteValue.bind(schedule.lastRunAt), SQLiteValue.bind(schedule.createdAt),
-                    SQLiteValue.bind(schedule.updatedAt),
+                    SQLiteValue.bind(schedule.updatedAt), SQLiteValue.bind(schedule.userID),
                 ])
             return existing.isEmpty
         }
@@ -53,6 +53,6 @@ extension SQLiteTaskStore {
             contextJSON: try SQLiteValue.string(row, "context_json"), priority: try SQLiteValue.string(row, "priority"),
             paused: try SQLiteValue.int(row, "paused") != 0, nextRunAt: try SQLiteValue.optionalDate(row, "next_run_at"),
             lastRunAt: try SQLiteValue.optionalDate(row, "last_run_at"), createdAt: try SQLiteValue.date(row, "created_at"),
-            updatedAt: try SQLiteValue.date(row, "updated_at"))
+            updatedAt: try SQLiteValue.date(row, "updated_at"), userID: try SQLiteValue.optionalUUID(row, "user_id"))
     }
 }
