@@ -105,4 +105,32 @@ struct WakeUpTests {
             #expect(harness.engine.wake.isPending, "the engine would sleep until its next poll")
         }
     }
+
+    @Test("a finished task of a type with a concurrency limit wakes the other instances, whose tasks may wait for its slot",
+          .enabled(if: StoreKind.postgresAvailable, "needs PostgreSQL: run scripts/test"))
+    func limitFreedNotifies() async throws {
+        try await TestDatabase.with(.postgres) { db in
+            try await StoreFactory.withStore(
+                url: db.url, limits: TaskLimits(["noop": TaskLimit(concurrency: 1)]), logger: TestDatabase.logger
+            ) { limited in
+                let now = Date()
+                _ = try await limited.enqueue(NewTask(taskType: "noop"), now: now)
+                let task = try #require(try await limited.claim(
+                    taskTypes: ["noop"], limit: 1, workerID: "w", leaseUntil: now.addingTimeInterval(60), now: now).first)
+                let (wakes, continuation) = AsyncStream.makeStream(of: Void.self)
+                let listener = try #require(db.store.wakeListener(logger: TestDatabase.logger) { continuation.yield() })
+                try await withDeadline { try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { try await listener.run() }
+                    var iterator = wakes.makeAsyncIterator()
+                    _ = await iterator.next()
+                    let done = Date()
+                    let applied = try await limited.finish([AttemptRecord(
+                        task: task, workerID: "w", startedAt: done, finishedAt: done, outcome: .completed(resultJSON: "null"))])
+                    #expect(applied == [task.id])
+                    #expect(await iterator.next() != nil, "no wake-up when the limited type's slot was freed")
+                    group.cancelAll()
+                } }
+            }
+        }
+    }
 }

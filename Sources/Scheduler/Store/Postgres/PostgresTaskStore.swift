@@ -318,7 +318,20 @@ public final class PostgresTaskStore: TaskStore {
             }
         }
         events.publish(applied.flatMap { TaskEvent.finished($0, rescued: false) })
+        try await announceFreedLimits(applied)
         return Set(applied.map(\.task.id))
+    }
+
+    /// A finished task of a type with a concurrency limit frees a slot that other
+    /// instances may be waiting for: they are woken (the NOTIFY an insert sends) instead
+    /// of finding it at their next poll. Costs nothing for types without limits.
+    private func announceFreedLimits(_ applied: [AttemptRecord]) async throws {
+        let freed = Set(applied.map(\.task.taskType).filter { limits[$0]?.concurrency != nil })
+        guard !freed.isEmpty else { return }
+        _ = try await client.query(
+            "SELECT pg_notify('\(unescaped: PostgresWakeListener.channel)', t) FROM unnest(\(Array(freed))::text[]) AS t",
+            logger: logger
+        ).collect()
     }
 
     /// Writes a batch of attempt results and their action-log rows in one statement (so
