@@ -86,6 +86,22 @@ struct FlowControlTests {
         }
     }
 
+    @Test("a claim whose time arrives after a later one's still counts the starts of its own window",
+          arguments: StoreKind.available)
+    func outOfOrderClaimTimes(kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { db in
+            try await enqueue(db.store, "a", count: 10, at: t0)
+            try await withLimited(db, TaskLimits(["a": TaskLimit(rate: TaskLimit.Rate(starts: 2, period: 10))])) { (store: any TaskStore) async throws in
+                #expect(try await claim(store, ["a"], at: t0.addingTimeInterval(100)).count == 2)
+                // Another instance's claim of one task, its time taken later, commits first ...
+                #expect(try await claim(store, ["a"], limit: 1, at: t0.addingTimeInterval(111.5)).count == 1)
+                // ... then one whose time was taken earlier, with the first two starts in its window.
+                #expect(try await claim(store, ["a"], at: t0.addingTimeInterval(101)).isEmpty,
+                        "the starts at 100 s are within 10 s of 101 s")
+            }
+        }
+    }
+
     @Test("claims racing on two PostgreSQL instances never pass the concurrency limit",
           .enabled(if: StoreKind.postgresAvailable, "needs PostgreSQL: run scripts/test"))
     func racingClaims() async throws {

@@ -84,7 +84,7 @@ struct AdoptionTests {
             let before = try await db.query(Self.keptColumns, [])
 
             let applied = try await db.store.migrate()
-            #expect(applied.map(\.version) == Array(1...16))
+            #expect(applied.map(\.version) == Array(1...17))
             #expect(try await db.query(Self.keptColumns, []) == before)
             let states = try await db.query(
                 "SELECT id::text, status, priority, (locked_until IS NOT NULL)::text, locked_until::text FROM agent_tasks ORDER BY id", [])

@@ -88,10 +88,15 @@ enum PostgresFlowControlSQL {
                     SELECT count(*) FROM agent_tasks WHERE status = 'processing' AND task_type = one_type));
             END IF;
             IF max_starts IS NOT NULL THEN
+                -- Instances' claim times arrive out of order: a claim must not delete the
+                -- starts an earlier claim time still counts, so only those a minute past
+                -- the period go, and each claim counts its own window (and anything later).
                 DELETE FROM agent_task_starts
-                WHERE task_type = one_type AND started_at <= claim_time - make_interval(secs => period_seconds);
+                WHERE task_type = one_type
+                  AND started_at <= claim_time - make_interval(secs => period_seconds + 60);
                 allowed := LEAST(allowed, max_starts - (
-                    SELECT count(*) FROM agent_task_starts WHERE task_type = one_type));
+                    SELECT count(*) FROM agent_task_starts
+                    WHERE task_type = one_type AND started_at > claim_time - make_interval(secs => period_seconds)));
             END IF;
             IF allowed <= 0 THEN
                 RETURN;

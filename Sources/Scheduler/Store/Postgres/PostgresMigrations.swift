@@ -251,5 +251,10 @@ enum PostgresMigrations {
         Migration(version: 16, name: "schedules about a user", statements: [
             "ALTER TABLE agent_schedules ADD COLUMN IF NOT EXISTS user_id UUID",
         ]),
+        // A rate limit held across instances whose claim times arrive out of order: a
+        // claim no longer deletes the starts an earlier claim time still counts.
+        Migration(version: 17, name: "rate limits with out-of-order claims", statements: [
+            PostgresFlowControlSQL.limitedClaimFunction,
+        ]),
     ]
 }

@@ -289,11 +289,14 @@ public final class SQLiteTaskStore: TaskStore {
             allowed = concurrency - (try rows.first.map { try SQLiteValue.int($0, "n") } ?? 0)
         }
         if let rate = typeLimit.rate {
+            // Claim times may arrive out of order (the poller and a worker's claim): keep a
+            // minute past the period, and count this claim's own window.
             _ = try await connection.rows(
                 "DELETE FROM agent_task_starts WHERE task_type = ?1 AND started_at <= ?2",
-                [.text(type), SQLiteValue.bind(now.addingTimeInterval(-rate.period))])
+                [.text(type), SQLiteValue.bind(now.addingTimeInterval(-rate.period - 60))])
             let rows = try await connection.rows(
-                "SELECT count(*) AS n FROM agent_task_starts WHERE task_type = ?1", [.text(type)])
+                "SELECT count(*) AS n FROM agent_task_starts WHERE task_type = ?1 AND started_at > ?2",
+                [.text(type), SQLiteValue.bind(now.addingTimeInterval(-rate.period))])
             allowed = min(allowed, rate.starts - (try rows.first.map { try SQLiteValue.int($0, "n") } ?? 0))
         }
         return max(0, allowed)
