@@ -40,13 +40,12 @@ public struct ScheduleTicker: Service {
     /// Ticks until graceful shutdown or cancellation.
     public func run() async {
         let wake = WakeSignal()
-        await withGracefulShutdownHandler {
-            while !Task.isCancelled, !Task.isShuttingDownGracefully {
+        // Shutdown cancels the loop, so a tick waiting on the database ends at once.
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
                 let next = await tickSafely()
                 await wake.wait(timeout: ClaimWait.duration(nextDue: next, now: clock.now, maximum: Self.longestSleep))
             }
-        } onGracefulShutdown: {
-            wake.signal()
         }
     }
 

@@ -36,27 +36,12 @@ final class PostgresEventAudience: Sendable {
         var renewedAt: ContinuousClock.Instant?
         while !Task.isCancelled {
             do {
-                let watched = listens && bus.isWatched
-                if watched, renewedAt.map({ ContinuousClock.now - $0 >= Self.renewal }) ?? true {
-                    _ = try await store.query(
-                        """
-                        INSERT INTO agent_scheduler_listeners (origin, expires_at)
-                        VALUES (\(bus.origin), now() + interval '30 seconds')
-                        ON CONFLICT (origin) DO UPDATE SET expires_at = EXCLUDED.expires_at
-                        """
-                    ).collect()
-                    renewedAt = .now
-                } else if !watched, renewedAt != nil {
-                    _ = try await store.query("DELETE FROM agent_scheduler_listeners WHERE origin = \(bus.origin)").collect()
-                    renewedAt = nil
+                // Bounded and abandoned at cancellation like the store's own calls: a
+                // statement lost with its connection must not hold up shutdown.
+                renewedAt = try await DatabaseDeadline.run("look for event listeners", within: Self.lookBound) {
+                    [renewedAt] in
+                    try await self.lookOnce(store: store, bus: bus, listens: listens, renewedAt: renewedAt)
                 }
-                let rows = try await store.query(
-                    """
-                    SELECT EXISTS (
-                        SELECT 1 FROM agent_scheduler_listeners WHERE origin <> \(bus.origin) AND expires_at > now())
-                    """
-                )
-                for try await listening in rows.decode(Bool.self) { othersListening.store(listening, ordering: .relaxed) }
             } catch {
                 if Task.isCancelled { return }
                 logger.debug("could not look for event listeners; will try again", metadata: [
@@ -66,6 +51,39 @@ final class PostgresEventAudience: Sendable {
             await nudge.wait(timeout: Self.lookInterval)
         }
     }
+
+    /// Renews or removes this instance's row as its bus is watched or not, and reads
+    /// whether another instance listens; returns when the row was last renewed.
+    private func lookOnce(
+        store: PostgresTaskStore, bus: TaskEventBus, listens: Bool, renewedAt: ContinuousClock.Instant?
+    ) async throws -> ContinuousClock.Instant? {
+        var renewedAt = renewedAt
+        let watched = listens && bus.isWatched
+        if watched, renewedAt.map({ ContinuousClock.now - $0 >= Self.renewal }) ?? true {
+            _ = try await store.query(
+                """
+                INSERT INTO agent_scheduler_listeners (origin, expires_at)
+                VALUES (\(bus.origin), now() + interval '30 seconds')
+                ON CONFLICT (origin) DO UPDATE SET expires_at = EXCLUDED.expires_at
+                """
+            ).collect()
+            renewedAt = .now
+        } else if !watched, renewedAt != nil {
+            _ = try await store.query("DELETE FROM agent_scheduler_listeners WHERE origin = \(bus.origin)").collect()
+            renewedAt = nil
+        }
+        let rows = try await store.query(
+            """
+            SELECT EXISTS (
+                SELECT 1 FROM agent_scheduler_listeners WHERE origin <> \(bus.origin) AND expires_at > now())
+            """
+        )
+        for try await listening in rows.decode(Bool.self) { othersListening.store(listening, ordering: .relaxed) }
+        return renewedAt
+    }
+
+    /// The longest one look may take.
+    static let lookBound = Duration.seconds(2)
 
     /// How often the others' rows are looked at.
     static let lookInterval = Duration.seconds(1)
