@@ -33,6 +33,16 @@ enum BulkAction: String, CaseIterable, Sendable {
         return action
     }
 
+    /// The task type a form or query names, checked for its shape only (400 when absent
+    /// or not a type's name, whoever asks); whether this deployment knows it is checked
+    /// once the session is, so that nobody without one learns which types exist.
+    static func typeName(_ name: String?) throws -> String {
+        guard let name, TaskTypeDeclaration.isValidName(name) else {
+            throw APIError.invalidQuery("task_type", "is required: a task type's name")
+        }
+        return name
+    }
+
     /// How many tasks it changes at most in one request; the rest wait for another.
     static let limit = 10_000
 

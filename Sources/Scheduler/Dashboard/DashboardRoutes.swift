@@ -50,12 +50,14 @@ struct DashboardRoutes {
         router.get("/dashboard/bulk") { request, _ in
             let query = request.uri.queryParameters
             let action = try BulkAction.named(query["action"].map(String.init))
-            return try await page(request) { visit in
-                try await confirmBulk(action, try knownType(query["task_type"].map(String.init)), visit)
-            }
+            let name = try BulkAction.typeName(query["task_type"].map(String.init))
+            return try await page(request) { visit in try await confirmBulk(action, try knownType(name), visit) }
         }
         router.post("/dashboard/bulk") { request, context in
-            try await action(request, context: context, check: { form in _ = try BulkAction.named(form["action"]) }) {
+            try await action(request, context: context, check: { form in
+                _ = try BulkAction.named(form["action"])
+                _ = try BulkAction.typeName(form["task_type"])
+            }) {
                 form in try await applyBulk(form)
             }
         }

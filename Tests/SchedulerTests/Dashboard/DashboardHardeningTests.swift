@@ -29,9 +29,11 @@ struct DashboardHardeningTests {
         }
     }
 
-    @Test("without a session, bulk requests are sent to the login page whatever type they name")
+    @Test("without a session, bulk requests are sent to the login page whatever type they name; one naming none is a 400")
     func bulkNeedsSessionFirst() async throws {
         try await APIHarness.with(.sqlite, token: "dash+token") { _, client in
+            let unnamed = try await DashboardTests.send(client, .get, "/dashboard/bulk?action=retry-failed")
+            #expect(unnamed.status == 400, "a request that can never be right is refused before the session")
             for type in ["noop", "no_such_type"] {
                 let post = try await DashboardTests.send(
                     client, .post, "/dashboard/bulk", form: "action=retry-failed&task_type=\(type)&csrf=x")
