@@ -8,9 +8,7 @@ public enum HandlerCatalog {
     /// The built-in `noop` and `probe` handlers, the agent handlers of the task processor
     /// this project replaces (acting on `domain`), and its placeholder task types.
     public static func all(domain: any DomainStore) -> [any TaskHandler] {
-        [
-            NoopHandler(),
-            ProbeHandler(),
+        HandlerSet.builtIns + [
             ResearchSolution(domain: domain),
             ScheduleFollowup(domain: domain),
             UpdateUserProfile(domain: domain),
@@ -21,8 +19,11 @@ public enum HandlerCatalog {
     /// The tables these handlers act on, for ``TaskStore/migrate(modules:)``.
     public static let schema: [any SchemaModule] = [DomainSchema()]
 
+    /// The shipped binary's set: these handlers over each store's database, and their tables.
+    public static let set = HandlerSet(schema: schema) { store in try all(for: store) }
+
     /// The handlers for a task store's database.
-    public static func all(for store: any TaskStore) -> [any TaskHandler] {
-        all(domain: DomainStores.make(for: store))
+    public static func all(for store: any TaskStore) throws -> [any TaskHandler] {
+        all(domain: try DomainStores.make(for: store))
     }
 }

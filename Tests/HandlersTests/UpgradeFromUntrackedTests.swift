@@ -1,5 +1,7 @@
 import Foundation
 import Handlers
+@testable import SchedulerSQLite
+@testable import SchedulerPostgres
 import TestSupport
 import Testing
 

@@ -1,5 +1,6 @@
 import Configuration
 import Foundation
+@testable import SchedulerPostgres
 import Testing
 
 @testable import Scheduler

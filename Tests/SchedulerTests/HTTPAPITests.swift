@@ -2,6 +2,8 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Scheduler
+@testable import SchedulerService
+@testable import SchedulerServer
 import TestSupport
 import Testing
 

@@ -1,4 +1,5 @@
 import Foundation
+@testable import SchedulerSQLite
 import Testing
 import TestSupport
 

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Scheduler
+import SchedulerService
 import Testing
 
 /// A fresh, migrated database for one test, and a way to run plain SQL against it as
@@ -59,7 +60,7 @@ public struct TestDatabase: Sendable {
             let url = try await PostgresTestCluster.createDatabase()
             return try await StoreFactory.withStore(url: url, logger: logger) { store in
                 if migrated { try await store.migrate(modules: modules) }
-                let query = try #require(store.accept(PostgresTestQuery.Maker()))
+                let query = try #require(try store.accept(PostgresTestQuery.Maker()))
                 return try await body(TestDatabase(kind: kind, url: url, store: store, query: query.run))
             }
         }

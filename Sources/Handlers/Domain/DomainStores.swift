@@ -1,9 +1,12 @@
 import Scheduler
+import SchedulerPostgres
+import SchedulerService
+import SchedulerSQLite
 
 /// Builds the domain store that shares a task store's database, in that database's dialect.
 public enum DomainStores {
-    public static func make(for store: any TaskStore) -> any DomainStore {
-        store.accept(Maker())
+    public static func make(for store: any TaskStore) throws -> any DomainStore {
+        try store.accept(Maker())
     }
 
     /// Picks the domain store for the task store's own type.

@@ -55,5 +55,5 @@ public enum ConfigurationSetting: String, CaseIterable, Sendable {
     public var isSecret: Bool { self == .apiToken || self == .databaseURL || self == .webhookSecret }
 
     /// How error messages name the setting.
-    var displayName: String { "\(environmentVariable) (\(flag))" }
+    package var displayName: String { "\(environmentVariable) (\(flag))" }
 }

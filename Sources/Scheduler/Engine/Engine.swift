@@ -19,7 +19,7 @@ public final class Engine: Service {
     let registry: HandlerRegistry
     public let configuration: EngineConfiguration
     let clock: any WallClock
-    let logger: Logger
+    package let logger: Logger
     let runner: AttemptRunner
     let running: RunningTasks
     let wake = WakeSignal()

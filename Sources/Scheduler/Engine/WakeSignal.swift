@@ -3,7 +3,7 @@ import Synchronization
 /// Wakes one waiter early: the poller when a handler frees a slot, a task is enqueued
 /// here, or shutdown begins; an event stream's reader when events arrive. A signal sent
 /// while nobody waits is kept for the next wait. One waiter at a time.
-final class WakeSignal: Sendable {
+package final class WakeSignal: Sendable {
     private struct Waiter {
         let id: Int
         let continuation: CheckedContinuation<Void, Never>
@@ -17,11 +17,13 @@ final class WakeSignal: Sendable {
 
     private let state = Mutex(State())
 
+    package init() {}
+
     /// Whether a signal waits for the next wait: what tests check after an enqueue.
     var isPending: Bool { state.withLock { $0.pending } }
 
     /// Wakes the current waiter, or the next one.
-    func signal() {
+    package func signal() {
         let waiter = state.withLock { state -> Waiter? in
             guard let waiter = state.waiter else {
                 state.pending = true
@@ -38,7 +40,7 @@ final class WakeSignal: Sendable {
     /// The timer starts only once the waiter is registered, and ends only the wait it was
     /// started for: a timer of an earlier wait, cancelled but already past its sleep,
     /// cannot touch this one (it once could, leaving the poller waiting with no timeout).
-    func wait(timeout: Duration) async {
+    package func wait(timeout: Duration) async {
         let timer = Mutex<Task<Void, Never>?>(nil)
         defer { timer.withLock { $0?.cancel() } }
         await withTaskCancellationHandler {

@@ -3,7 +3,7 @@ import Foundation
 extension TaskEvent {
     /// The event of a change whose new row the store read back: a creation, claim,
     /// cancellation, manual retry, release or progress report.
-    static func changed(_ kind: Kind, _ task: AgentTask, at now: Date) -> TaskEvent {
+    package static func changed(_ kind: Kind, _ task: AgentTask, at now: Date) -> TaskEvent {
         let running = kind == .started || kind == .progress
         return TaskEvent(
             kind: kind, taskID: task.id, taskType: task.taskType, userID: task.userID, status: task.status,
@@ -15,7 +15,7 @@ extension TaskEvent {
     /// The events of an attempt result that applied: `task.completed`,
     /// `task.retry_scheduled` or `task.failed`; for a lease rescue `task.rescued`, and
     /// `task.failed` too when the rescue ends the task.
-    static func finished(_ record: AttemptRecord, rescued: Bool) -> [TaskEvent] {
+    package static func finished(_ record: AttemptRecord, rescued: Bool) -> [TaskEvent] {
         let task = record.task
         func event(_ kind: Kind, _ status: TaskStatus, _ details: TaskEventDetails) -> TaskEvent {
             TaskEvent(

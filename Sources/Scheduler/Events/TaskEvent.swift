@@ -71,7 +71,7 @@ public struct TaskEvent: Sendable, Hashable {
 
     /// Whether a client shown this event wants its details read back when it was heard
     /// from another instance.
-    var lacksDetails: Bool { details == nil && kind.hasDetails }
+    package var lacksDetails: Bool { details == nil && kind.hasDetails }
 }
 
 extension TaskEvent.Kind {

@@ -58,7 +58,7 @@ public final class TaskEventBus: Sendable {
     public var isWatched: Bool { state.withLock { $0.isWatched(now: .now) } }
 
     /// Calls `observer` each time a client subscribes, e.g. to start announcing at once.
-    func observeSubscriptions(_ observer: @escaping @Sendable () -> Void) {
+    package func observeSubscriptions(_ observer: @escaping @Sendable () -> Void) {
         state.withLock { $0.subscriptionObservers.append(observer) }
     }
 
@@ -95,7 +95,7 @@ public final class TaskEventBus: Sendable {
 
     /// Runs a creation of the tasks `ids` (``beginCreating(_:)``), then publishes the
     /// `task.created` events `created` makes of its result.
-    func creating<T>(_ ids: [UUID], _ body: () async throws -> T, created: (T) -> [TaskEvent]) async throws -> T {
+    package func creating<T>(_ ids: [UUID], _ body: () async throws -> T, created: (T) -> [TaskEvent]) async throws -> T {
         let ticket = beginCreating(ids)
         do {
             let result = try await body()

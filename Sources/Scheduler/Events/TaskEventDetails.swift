@@ -22,7 +22,7 @@ public struct TaskEventDetails: Sendable, Hashable {
     /// The details as the task row holds them now, for an event heard from another
     /// instance: the result, the last line of the error log, the next run of a pending
     /// task, and the progress.
-    init(readBack task: AgentTask) {
+    package init(readBack task: AgentTask) {
         resultJSON = task.resultJSON
         error = task.errorLog?.split(separator: "\n").last.map(String.init)
         nextRunAt = task.status == .pending ? task.scheduledFor : nil

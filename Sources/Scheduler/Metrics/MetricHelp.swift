@@ -1,6 +1,6 @@
 /// The `# HELP` text of every metric `GET /metrics` shows: what it counts, for the
 /// operator reading a dashboard.
-enum MetricHelp {
+package enum MetricHelp {
     static let texts: [String: String] = [
         "agent_scheduler_tasks_claimed_total": "Tasks this instance claimed to run, by task type.",
         "agent_scheduler_tasks_completed_total": "Tasks this instance completed, by task type.",
@@ -22,7 +22,7 @@ enum MetricHelp {
     ]
 
     /// The help text for `name`; a metric this table misses still gets one.
-    static func text(for name: String) -> String {
+    package static func text(for name: String) -> String {
         texts[name] ?? "agent-scheduler metric \(name)."
     }
 }

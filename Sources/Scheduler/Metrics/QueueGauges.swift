@@ -4,7 +4,7 @@ import Foundation
 /// The queue as gauges — tasks by status and type, and the age of the oldest due task
 /// of each type (the alert everyone needs) — read from the database at most every
 /// ``maximumAge``, once for all concurrent scrapes.
-actor QueueGauges {
+package actor QueueGauges {
     static let maximumAge = Duration.seconds(5)
     static let depthName = "agent_scheduler_queue_tasks"
     static let oldestDueName = "agent_scheduler_queue_oldest_due_age_seconds"
@@ -16,7 +16,7 @@ actor QueueGauges {
     private var gauges: [[String]: Gauge] = [:]
     private let errors: Counter
 
-    init(factory: any MetricsFactory) {
+    package init(factory: any MetricsFactory) {
         self.factory = factory
         errors = Counter(label: SchedulerMetrics.Name.databaseErrors, dimensions: [], factory: factory)
     }
@@ -25,7 +25,7 @@ actor QueueGauges {
     /// under way. A failed read leaves the last figures and counts a database error.
     /// Every type in `taskTypes` is shown, at 0 when it has no live tasks; tasks of other
     /// types are summed up under ``SchedulerMetrics/unregisteredLabel``.
-    func refresh(store: any TaskStore, now: Date, taskTypes: [String]) async {
+    package func refresh(store: any TaskStore, now: Date, taskTypes: [String]) async {
         if let readAt, ContinuousClock.now - readAt < Self.maximumAge { return }
         if let reading { return await reading.value }
         let task = Task { await self.read(store: store, now: now, taskTypes: taskTypes) }

@@ -80,12 +80,12 @@ public final class SchedulerMetrics: Sendable {
         timer(Name.taskWait, type).recordNanoseconds(Self.nanoseconds(record.startedAt.timeIntervalSince(record.task.scheduledFor)))
     }
 
-    func streamOpened() { streamClients.increment() }
+    package func streamOpened() { streamClients.increment() }
 
-    func streamClosed() { streamClients.decrement() }
+    package func streamClosed() { streamClients.decrement() }
 
     /// Counts one send of a webhook by how it went.
-    func webhookSent(_ result: WebhookAttemptResult) {
+    package func webhookSent(_ result: WebhookAttemptResult) {
         let name = switch result {
         case .delivered: "delivered"
         case .retry: "retry"

@@ -19,4 +19,21 @@ public struct ActionLogEntry: Sendable, Hashable {
     public var workerID: String?
     public var startedAt: Date?
     public var createdAt: Date
+
+    package init(id: Int64, agentType: String, actionType: String, userID: UUID? = nil, contextID: UUID? = nil, contextType: String? = nil, latencyMs: Int? = nil, inputData: String? = nil, outputData: String? = nil, error: String? = nil, attempt: Int? = nil, workerID: String? = nil, startedAt: Date? = nil, createdAt: Date) {
+        self.id = id
+        self.agentType = agentType
+        self.actionType = actionType
+        self.userID = userID
+        self.contextID = contextID
+        self.contextType = contextType
+        self.latencyMs = latencyMs
+        self.inputData = inputData
+        self.outputData = outputData
+        self.error = error
+        self.attempt = attempt
+        self.workerID = workerID
+        self.startedAt = startedAt
+        self.createdAt = createdAt
+    }
 }

@@ -42,6 +42,35 @@ public struct AgentTask: Sendable, Hashable {
     /// The URL told by webhook when the task reaches a final state, if the caller gave one.
     public var callbackURL: String? = nil
 
+    package init(id: UUID, taskType: String, agentType: String, userID: UUID? = nil, contextID: UUID? = nil, contextType: String? = nil, scheduledFor: Date, priority: TaskPriority, status: TaskStatus, retryCount: Int, maxRetries: Int, lastAttemptedAt: Date? = nil, completedAt: Date? = nil, createdAt: Date, createdBy: String? = nil, contextJSON: String, resultJSON: String? = nil, errorLog: String? = nil, lockedBy: String? = nil, lockedUntil: Date? = nil, idempotencyKey: String? = nil, updatedAt: Date, attempts: Int, progressJSON: String? = nil, cancelRequestedAt: Date? = nil, callbackURL: String? = nil) {
+        self.id = id
+        self.taskType = taskType
+        self.agentType = agentType
+        self.userID = userID
+        self.contextID = contextID
+        self.contextType = contextType
+        self.scheduledFor = scheduledFor
+        self.priority = priority
+        self.status = status
+        self.retryCount = retryCount
+        self.maxRetries = maxRetries
+        self.lastAttemptedAt = lastAttemptedAt
+        self.completedAt = completedAt
+        self.createdAt = createdAt
+        self.createdBy = createdBy
+        self.contextJSON = contextJSON
+        self.resultJSON = resultJSON
+        self.errorLog = errorLog
+        self.lockedBy = lockedBy
+        self.lockedUntil = lockedUntil
+        self.idempotencyKey = idempotencyKey
+        self.updatedAt = updatedAt
+        self.attempts = attempts
+        self.progressJSON = progressJSON
+        self.cancelRequestedAt = cancelRequestedAt
+        self.callbackURL = callbackURL
+    }
+
     /// The number of the attempt a claim of this task starts (1 for the first run).
     public var attempt: Int { attempts + 1 }
 }

@@ -58,7 +58,7 @@ public struct AttemptRecord: Sendable, Hashable {
     }
 
     /// What the action log says of an attempt stopped by a cancellation request.
-    static let cancelReason = "cancelled on request"
+    package static let cancelReason = "cancelled on request"
 
     /// Milliseconds from the handler's start to its end, at most what the log's 32-bit
     /// `latency_ms` holds (a rescue of a row claimed long ago would pass it).

@@ -10,7 +10,7 @@ public enum TaskPriority: String, Sendable, Codable, CaseIterable {
 
     /// Every rank, in claim order: the ranges of the claim index that the claim and the
     /// next-due lookup search one after another.
-    static let ranks = allCases.map(\.rank)
+    package static let ranks = allCases.map(\.rank)
 
     /// The sort key used by claims: `urgent` is 0, `low` is 3.
     public var rank: Int {

@@ -55,7 +55,7 @@ public struct TaskProgress: Sendable, Hashable, Codable {
     }
 
     /// The JSON text stored in `progress_json` (a NUL a handler passed on becomes U+FFFD).
-    var json: String { StoredText.json((try? JSONText.encode(self)) ?? "{}") }
+    package var json: String { StoredText.json((try? JSONText.encode(self)) ?? "{}") }
 
     /// Reads `progress_json`; `nil` for text that is not such an object.
     init?(json: String) {

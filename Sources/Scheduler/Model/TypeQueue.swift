@@ -21,7 +21,7 @@ public struct TypeQueue: Sendable, Hashable {
     }
 
     /// Adds one row of a store's grouped counts.
-    mutating func add(pending: Int, due: Int, processing: Int, oldestDue: Date?) {
+    package mutating func add(pending: Int, due: Int, processing: Int, oldestDue: Date?) {
         self.pending += pending
         self.due += due
         self.processing += processing

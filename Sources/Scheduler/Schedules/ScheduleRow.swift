@@ -2,11 +2,11 @@ import Foundation
 
 /// A schedule as both stores read it back: the text columns checked, so a row edited by
 /// hand into an unusable cron or time zone is a clear error, not a crash.
-enum ScheduleRow {
-    static let columns =
+package enum ScheduleRow {
+    package static let columns =
         "name, task_type, cron, timezone, context_json, priority, paused, next_run_at, last_run_at, created_at, updated_at, user_id"
 
-    static func schedule(
+    package static func schedule(
         name: String, taskType: String, cron: String, timeZone: String, contextJSON: String, priority: String,
         paused: Bool, nextRunAt: Date?, lastRunAt: Date?, createdAt: Date, updatedAt: Date, userID: UUID?
     ) throws -> Schedule {

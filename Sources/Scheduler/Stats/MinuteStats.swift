@@ -20,13 +20,13 @@ public struct MinuteStats: Sendable, Encodable, Equatable {
     }
 
     /// The sixty empty minutes of the hour before `now`, oldest first.
-    static func hour(before now: Date) -> [MinuteStats] {
+    package static func hour(before now: Date) -> [MinuteStats] {
         (0..<60).map { MinuteStats(start: now.addingTimeInterval(-Double(60 - $0) * 60)) }
     }
 
     /// The index in ``hour(before:)`` of the minute `minutesAgo` whole minutes before
     /// `now` (0 is the current one), or `nil` outside the hour.
-    static func index(minutesAgo: Int) -> Int? {
+    package static func index(minutesAgo: Int) -> Int? {
         (0..<60).contains(minutesAgo) ? 59 - minutesAgo : nil
     }
 

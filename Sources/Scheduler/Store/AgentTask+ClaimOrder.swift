@@ -1,6 +1,6 @@
 extension AgentTask {
     /// The order claims hand tasks out in: priority rank, then `scheduled_for`.
-    static func claimOrder(_ lhs: AgentTask, _ rhs: AgentTask) -> Bool {
+    package static func claimOrder(_ lhs: AgentTask, _ rhs: AgentTask) -> Bool {
         (lhs.priority.rank, lhs.scheduledFor) < (rhs.priority.rank, rhs.scheduledFor)
     }
 }

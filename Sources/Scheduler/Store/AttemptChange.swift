@@ -2,18 +2,18 @@ import Foundation
 
 /// The column values an ``AttemptRecord`` writes to its task, shared by both stores so
 /// they cannot disagree on what "completed", "retry" and "failed" mean.
-struct AttemptChange {
-    let status: TaskStatus
+package struct AttemptChange {
+    package let status: TaskStatus
     /// 1 when the task goes back for another attempt, else 0.
-    let retryIncrement: Int
+    package let retryIncrement: Int
     /// The new `scheduled_for` of a retry.
-    let retryAt: Date?
-    let resultJSON: String?
-    let completedAt: Date?
+    package let retryAt: Date?
+    package let resultJSON: String?
+    package let completedAt: Date?
     /// The line appended to `error_log`, for failures.
-    let errorLine: String?
+    package let errorLine: String?
 
-    init(_ record: AttemptRecord) {
+    package init(_ record: AttemptRecord) {
         errorLine = record.errorLogLine
         switch record.outcome {
         case .completed(let resultJSON):

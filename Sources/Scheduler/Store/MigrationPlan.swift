@@ -1,16 +1,16 @@
 /// Which migrations a database still needs: the engine's track first, then each
 /// module's in the order given, each track's versions in ascending order.
-struct MigrationPlan {
+package struct MigrationPlan {
     /// A migration to apply, with the track it belongs to.
-    struct Step {
-        let track: String
-        let migration: Migration
+    package struct Step {
+        package let track: String
+        package let migration: Migration
     }
 
     let tracks: [(name: String, migrations: [Migration])]
 
     /// The engine's migrations for `database` (`engine`) and the modules'.
-    init(engine: [Migration], modules: [any SchemaModule], database: DatabaseKind) throws(SchemaModuleError) {
+    package init(engine: [Migration], modules: [any SchemaModule], database: DatabaseKind) throws(SchemaModuleError) {
         var names: Set<String> = [SchedulerSchema.track]
         var tracks = [(name: SchedulerSchema.track, migrations: engine)]
         for module in modules {
@@ -21,7 +21,7 @@ struct MigrationPlan {
     }
 
     /// The steps not in `applied`, in the order they must run.
-    func pending(applied: Set<AppliedMigration>) -> [Step] {
+    package func pending(applied: Set<AppliedMigration>) -> [Step] {
         tracks.flatMap { track in
             track.migrations
                 .sorted { $0.version < $1.version }

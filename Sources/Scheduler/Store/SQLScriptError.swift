@@ -8,7 +8,7 @@ public struct SQLScriptError: Error, CustomStringConvertible {
     /// What the database said.
     public let reason: String
 
-    init(statement: Int, text: String, error: any Error) {
+    package init(statement: Int, text: String, error: any Error) {
         self.statement = statement
         firstLine = String(text.prefix { $0 != "\n" }.prefix(80))
         reason = DatabaseErrorDescription.describe(error)

@@ -5,6 +5,11 @@ public struct ServingLockError: Error, CustomStringConvertible {
     /// What the lock file says about its holder, e.g. "pid 4242".
     public let holder: String
 
+    package init(location: String, holder: String) {
+        self.location = location
+        self.holder = holder
+    }
+
     public var description: String {
         "another agent-scheduler serve (\(holder)) is already using \(location): run one server per SQLite file, "
             + "or use PostgreSQL (DATABASE_URL=postgres://…) for several"

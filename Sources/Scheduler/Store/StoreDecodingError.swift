@@ -1,19 +1,19 @@
 /// A row the store read back that does not fit the model: a status or priority the
 /// schema should have rejected, a timestamp in no format it knows, or a column list and
 /// its reader that disagree.
-struct StoreDecodingError: Error, CustomStringConvertible {
+package struct StoreDecodingError: Error, CustomStringConvertible {
     let column: String
     let problem: String
 
-    init(column: String, value: String) {
+    package init(column: String, value: String) {
         self.column = "agent_tasks.\(column)"
         self.problem = "holds an unexpected value '\(value)'"
     }
 
-    init(column: String, problem: String) {
+    package init(column: String, problem: String) {
         self.column = column
         self.problem = problem
     }
 
-    var description: String { "\(column) \(problem)" }
+    package var description: String { "\(column) \(problem)" }
 }

@@ -1,7 +1,7 @@
 extension TaskCounts {
     /// Builds counts from `(status, task_type, count)` groups of at most `limit` rows
     /// per status.
-    init(groups: [(status: String, type: String, count: Int)], registeredTypes: [String], limit: Int) {
+    package init(groups: [(status: String, type: String, count: Int)], registeredTypes: [String], limit: Int) {
         let registered = Set(registeredTypes)
         self.init()
         for group in groups {

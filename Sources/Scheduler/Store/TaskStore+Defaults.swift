@@ -1,6 +1,9 @@
 import Foundation
 
 extension TaskStore {
+    /// A store that wraps none is its own underlying store.
+    public var underlyingStore: any TaskStore { self }
+
     /// Applies the engine's migrations only.
     @discardableResult
     public func migrate() async throws -> [AppliedMigration] {
@@ -14,14 +17,14 @@ extension TaskStore {
 
     /// The task a cancel found already asked to stop (cancelling twice is no error), or
     /// why the cancel did not apply.
-    func cancelAlreadyRequested(id: UUID) async throws -> AgentTask {
+    package func cancelAlreadyRequested(id: UUID) async throws -> AgentTask {
         if let task = try await task(id: id), task.status == .processing, task.cancelRequestedAt != nil { return task }
         throw try await transitionError(id: id, action: "cancel")
     }
 
     /// Why a cancel or retry of `id` did not apply: the task is missing, or its status
     /// does not allow `action`.
-    func transitionError(id: UUID, action: String) async throws -> SchedulerError {
+    package func transitionError(id: UUID, action: String) async throws -> SchedulerError {
         guard let task = try await task(id: id) else { return .taskNotFound(id) }
         return .invalidTransition(id: id, status: task.status, action: action)
     }

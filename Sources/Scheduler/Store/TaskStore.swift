@@ -46,8 +46,10 @@ public protocol TaskStore: Service {
     /// instances announce): every change below publishes its events here once committed.
     var events: TaskEventBus { get }
 
-    /// Calls the visitor's method for this store's own type.
-    func accept<Visitor: TaskStoreVisitor>(_ visitor: Visitor) -> Visitor.Output
+    /// The store that talks to the database itself: `self`, or the one a wrapper (such as
+    /// the bounded store) forwards to. Code in a dialect of its own (the handlers' domain
+    /// tables, the benchmark's SQL) reaches its store's type through it (`accept`).
+    var underlyingStore: any TaskStore { get }
 
     /// Inserts a task, or returns the existing one when its idempotency key is taken.
     func enqueue(_ task: NewTask, now: Date) async throws -> EnqueueResult

@@ -12,7 +12,7 @@ public enum Redaction {
     }
 
     /// What a description shows of an optional secret: whether it is set, never its value.
-    static func presence(_ secret: String?) -> String {
+    package static func presence(_ secret: String?) -> String {
         secret == nil ? "not set" : "set"
     }
 }
@@ -20,7 +20,7 @@ public enum Redaction {
 /// A type whose description must not show what it holds (secrets, or a whole registry
 /// that swift-service-lifecycle would print at debug level): its description and debug
 /// description are ``redactedDescription``.
-protocol RedactedDescription: CustomStringConvertible, CustomDebugStringConvertible {
+package protocol RedactedDescription: CustomStringConvertible, CustomDebugStringConvertible {
     var redactedDescription: String { get }
 }
 

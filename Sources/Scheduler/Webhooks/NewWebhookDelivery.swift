@@ -1,15 +1,15 @@
 import Foundation
 
 /// A webhook to send, written to the outbox in the transaction that ends its task.
-struct NewWebhookDelivery: Sendable, Hashable {
-    let taskID: UUID
-    let url: String
-    let event: String
-    let payload: String
-    let createdAt: Date
+package struct NewWebhookDelivery: Sendable, Hashable {
+    package let taskID: UUID
+    package let url: String
+    package let event: String
+    package let payload: String
+    package let createdAt: Date
 
     /// The deliveries of the records that ended their tasks, to every URL that wants each.
-    static func deliveries(for records: [AttemptRecord], to subscriptions: WebhookSubscriptions) -> [NewWebhookDelivery] {
+    package static func deliveries(for records: [AttemptRecord], to subscriptions: WebhookSubscriptions) -> [NewWebhookDelivery] {
         records.flatMap { record -> [NewWebhookDelivery] in
             guard let payload = WebhookPayload(record) else { return [] }
             return make(payload, to: subscriptions.urls(for: record.task), at: record.finishedAt)
@@ -17,7 +17,7 @@ struct NewWebhookDelivery: Sendable, Hashable {
     }
 
     /// The deliveries of a pending task cancelled before it ran.
-    static func deliveries(forCancelled task: AgentTask, at now: Date, to subscriptions: WebhookSubscriptions) -> [NewWebhookDelivery] {
+    package static func deliveries(forCancelled task: AgentTask, at now: Date, to subscriptions: WebhookSubscriptions) -> [NewWebhookDelivery] {
         make(WebhookPayload(cancelled: task, at: now), to: subscriptions.urls(for: task), at: now)
     }
 

@@ -43,7 +43,7 @@ public struct WebhookConfiguration: Sendable {
 
     /// The wait before the next send of a delivery sent `attempts` times: 1 s, doubling,
     /// at most ``maximumBackoff``.
-    func backoff(afterAttempts attempts: Int) -> Duration {
+    package func backoff(afterAttempts attempts: Int) -> Duration {
         min(.seconds(1) * (1 << min(max(attempts - 1, 0), 20)), maximumBackoff)
     }
 }

@@ -59,7 +59,7 @@ public struct WebhookSubscriptions: Sendable, Hashable {
 
     /// Whether ending `task` writes any delivery: when not, stores keep their one-statement
     /// path for its result.
-    func wants(_ task: AgentTask) -> Bool {
+    package func wants(_ task: AgentTask) -> Bool {
         task.callbackURL != nil || subscriptions.contains { $0.taskTypes?.contains(task.taskType) ?? true }
     }
 }

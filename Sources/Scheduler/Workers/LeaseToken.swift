@@ -22,7 +22,7 @@ public struct LeaseToken: Sendable, Hashable {
     let signature: String
 
     /// The token of the attempt `task` is running now.
-    init(running task: AgentTask, lease: Duration, key: LeaseKey) {
+    package init(running task: AgentTask, lease: Duration, key: LeaseKey) {
         attempt = task.attempt
         leaseSeconds = max(1, Int(lease.timeInterval.rounded()))
         workerID = task.lockedBy ?? ""

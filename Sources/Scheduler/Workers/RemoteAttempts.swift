@@ -12,8 +12,15 @@ public struct RemoteAttempts: Sendable {
     let clock: any WallClock
     let keys: LeaseKeyring
 
+    package init(store: any TaskStore, engine: Engine, clock: any WallClock, keys: LeaseKeyring) {
+        self.store = store
+        self.engine = engine
+        self.clock = clock
+        self.keys = keys
+    }
+
     /// The key this deployment's lease tokens are signed with.
-    func leaseKey() async throws -> LeaseKey {
+    package func leaseKey() async throws -> LeaseKey {
         try await keys.key(from: store)
     }
 

@@ -25,7 +25,7 @@ public struct WorkerSighting: Sendable, Hashable {
     }
 
     /// The task types as stored: a JSON array.
-    var taskTypesJSON: String {
+    package var taskTypesJSON: String {
         (try? JSONText.encode(taskTypes)) ?? "[]"
     }
 }

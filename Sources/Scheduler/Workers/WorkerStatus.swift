@@ -37,7 +37,7 @@ public struct WorkerStatus: Sendable, Hashable {
 
     /// The stored JSON array of task types, read leniently: a row written by hand shows
     /// no types rather than failing the list.
-    static func taskTypes(json: String) -> [String] {
+    package static func taskTypes(json: String) -> [String] {
         guard case .array(let items)? = JSONValue(parsing: json) else { return [] }
         return items.compactMap { if case .string(let type) = $0 { type } else { nil } }
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Logging
 import Scheduler
+import SchedulerService
 import ServiceLifecycle
 
 /// `agent-scheduler-bench worker`: one engine process running the `noop` handler until

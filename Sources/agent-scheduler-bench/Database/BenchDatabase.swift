@@ -1,13 +1,14 @@
 import Foundation
 import Scheduler
+import SchedulerService
 
 /// What the benchmark asks of the database, in either dialect: bulk inserts as another
 /// service would make them, counts, and the timings the action log recorded.
 struct BenchDatabase: Sendable {
     let sql: any BenchSQL
 
-    init(store: any TaskStore) {
-        sql = store.accept(BenchSQLFactory())
+    init(store: any TaskStore) throws {
+        sql = try store.accept(BenchSQLFactory())
     }
 
     func isEmpty() async throws -> Bool {

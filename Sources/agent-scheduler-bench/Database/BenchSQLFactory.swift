@@ -1,4 +1,7 @@
 import Scheduler
+import SchedulerPostgres
+import SchedulerSQLite
+import SchedulerService
 
 /// Picks the benchmark's SQL for the store's own database.
 struct BenchSQLFactory: TaskStoreVisitor {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import Scheduler
+import SchedulerService
 
 /// The empty, migrated database a bench command measures: the one `--database-url`
 /// names (emptied first with `--reset`), or a temporary SQLite file removed afterwards.
@@ -29,7 +30,7 @@ enum ScratchDatabase {
         }
         return try await StoreFactory.withStore(url: url, poolMode: poolMode, announcing: announcing, logger: logger) { store in
             try await store.migrate()
-            let database = BenchDatabase(store: store)
+            let database = try BenchDatabase(store: store)
             if reset { try await database.reset() }
             guard try await database.isEmpty() else {
                 throw ValidationError("agent_tasks is not empty: the benchmark needs a scratch database (pass --reset to empty it)")

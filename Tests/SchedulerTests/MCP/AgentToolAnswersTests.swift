@@ -1,5 +1,6 @@
 import Foundation
 import MCP
+@testable import SchedulerMCP
 import TestSupport
 import Testing
 

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import MCP
 import Scheduler
+import SchedulerMCP
 import TestSupport
 import Testing
 

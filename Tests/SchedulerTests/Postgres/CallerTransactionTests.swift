@@ -1,4 +1,7 @@
 import Foundation
+@testable import SchedulerService
+@testable import SchedulerPostgres
+@testable import SchedulerSQLite
 import TestSupport
 import Testing
 
@@ -20,7 +23,7 @@ struct CallerTransactionTests {
           .enabled(if: StoreKind.postgresAvailable, "needs PostgreSQL: run scripts/test"))
     func rollbackAndCommit() async throws {
         try await TestDatabase.with(.postgres) { db in
-            let store = try #require(db.store.accept(PostgresStore()))
+            let store = try #require(try db.store.accept(PostgresStore()))
             let logger = TestDatabase.logger
             let task = try NewTask(NoopHandler.self, context: .init(), idempotencyKey: "in-transaction")
             do {

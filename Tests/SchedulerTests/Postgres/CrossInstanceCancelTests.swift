@@ -1,4 +1,6 @@
 import Foundation
+@testable import SchedulerService
+@testable import SchedulerPostgres
 import TestSupport
 import Testing
 

@@ -1,5 +1,7 @@
 import Configuration
 import Foundation
+@testable import SchedulerService
+@testable import SchedulerPostgres
 import TestSupport
 import Testing
 

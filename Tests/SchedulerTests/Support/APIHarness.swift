@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import Scheduler
+import SchedulerServer
 import TestSupport
 import Testing
 

@@ -2,6 +2,9 @@ import Crypto
 import Foundation
 import NIOCore
 import NIOPosix
+@testable import SchedulerService
+@testable import SchedulerServer
+@testable import SchedulerWebhooks
 import TestSupport
 import Testing
 

@@ -1,4 +1,5 @@
 import Foundation
+@testable import SchedulerService
 import TestSupport
 import Testing
 

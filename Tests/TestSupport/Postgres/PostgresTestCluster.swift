@@ -1,6 +1,7 @@
 import Foundation
 import PostgresNIO
 import Scheduler
+import SchedulerPostgres
 import Testing
 
 /// The throwaway PostgreSQL cluster that `scripts/test` starts, named by

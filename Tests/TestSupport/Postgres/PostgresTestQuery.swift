@@ -1,5 +1,8 @@
 import PostgresNIO
 import Scheduler
+import SchedulerPostgres
+import SchedulerSQLite
+import SchedulerService
 
 /// Plain SQL with text parameters over a PostgreSQL store's pool, as another service
 /// would run it.

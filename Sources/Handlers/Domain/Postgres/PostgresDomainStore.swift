@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PostgresNIO
 import Scheduler
+import SchedulerPostgres
 
 /// The ``DomainStore`` over the PostgreSQL database of a ``PostgresTaskStore``.
 struct PostgresDomainStore: DomainStore {

@@ -1,4 +1,5 @@
 import Scheduler
+import SchedulerSQLite
 
 /// The domain tables in SQLite, version by version, on the handlers' own track; the
 /// same versions as PostgreSQL's. Version 2 gives messages and events the idempotency

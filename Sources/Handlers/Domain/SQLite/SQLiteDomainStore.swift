@@ -1,6 +1,7 @@
 import Foundation
 import Scheduler
 import SQLiteNIO
+import SchedulerSQLite
 
 /// The ``DomainStore`` over the SQLite file of a ``SQLiteTaskStore``, sharing its
 /// connection (and so its ordering of statements).

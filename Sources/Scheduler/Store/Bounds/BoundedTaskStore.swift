@@ -43,7 +43,7 @@ public struct BoundedTaskStore<Inner: TaskStore>: TaskStore {
         inner.wakeListener(logger: logger, wake: wake)
     }
 
-    public func accept<Visitor: TaskStoreVisitor>(_ visitor: Visitor) -> Visitor.Output { inner.accept(visitor) }
+    public var underlyingStore: any TaskStore { inner.underlyingStore }
 
     public func enqueue(_ task: NewTask, now: Date) async throws -> EnqueueResult {
         try await bounded("enqueue", \.general) { [inner] in try await inner.enqueue(task, now: now) }

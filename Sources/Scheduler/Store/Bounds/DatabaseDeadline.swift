@@ -8,8 +8,8 @@ import Synchronization
 /// Structured concurrency would wait for a cancelled child to finish, and a call whose
 /// answer is lost with its connection may never finish, so the call runs in a task of its
 /// own and the caller waits only for whichever of the call and the bound comes first.
-enum DatabaseDeadline {
-    static func run<T: Sendable>(
+package enum DatabaseDeadline {
+    package static func run<T: Sendable>(
         _ operation: String, within limit: Duration, _ body: @escaping @Sendable () async throws -> T
     ) async throws -> T {
         let race = Race<T>()

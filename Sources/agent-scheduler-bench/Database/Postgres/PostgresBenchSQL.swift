@@ -1,6 +1,7 @@
 import Foundation
 import PostgresNIO
 import Scheduler
+import SchedulerPostgres
 
 /// The benchmark's SQL in PostgreSQL. It truncates, so that each workload starts on a
 /// table as fresh as the other queues' new databases, not on the dead rows of the last.

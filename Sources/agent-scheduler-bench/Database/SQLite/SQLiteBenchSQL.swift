@@ -1,6 +1,7 @@
 import Foundation
 import Scheduler
 import SQLiteNIO
+import SchedulerSQLite
 
 /// The benchmark's SQL in SQLite.
 struct SQLiteBenchSQL: BenchSQL {

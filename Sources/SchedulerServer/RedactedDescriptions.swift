@@ -1,0 +1,16 @@
+import Scheduler
+
+/// The descriptions swift-service-lifecycle prints when it starts and stops each service
+/// (at debug level), and any log line or error interpolating one of these values: names,
+/// never the secrets or registries a default description would list field by field.
+extension DashboardAuth: RedactedDescription {
+    package var redactedDescription: String { "DashboardAuth(token: \(Redaction.presence(token)))" }
+}
+
+extension BearerTokenMiddleware: RedactedDescription {
+    package var redactedDescription: String { "BearerTokenMiddleware(token: ***)" }
+}
+
+extension APIEnvironment: RedactedDescription {
+    package var redactedDescription: String { "APIEnvironment" }
+}
