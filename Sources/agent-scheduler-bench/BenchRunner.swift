@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Scheduler
+import SchedulerService
 
 /// Runs the benchmark workloads against one store, each on an emptied table: with an
 /// engine in this process, or (`serve`) with an `agent-scheduler serve` child process.
@@ -153,15 +154,13 @@ struct BenchRunner: Sendable {
             try child.stop()
             return value
         }
-        let engine = Engine(
-            store: store, registry: try HandlerRegistry([NoopHandler()]), configuration: configuration, logger: logger)
+        let scheduler = try AgentScheduler(
+            store: store, handlers: HandlerSet([NoopHandler()]), configuration: SchedulerConfiguration(engine: configuration),
+            logger: logger)
         let wakesInProcess = store.databaseKind == .sqlite
         return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await engine.run() }
-            if let listener = store.wakeListener(logger: logger, wake: { engine.triggerPoll() }) {
-                group.addTask { try await listener.run() }
-            }
-            let value = try await body { if wakesInProcess { engine.triggerPoll() } }
+            group.addTask { try await scheduler.run() }
+            let value = try await body { if wakesInProcess { scheduler.engine.triggerPoll() } }
             group.cancelAll()
             return value
         }

@@ -49,68 +49,42 @@ struct Serve: AsyncParsableCommand {
             "http": "http://\(configuration.host):\(configuration.port)",
         ])
         do {
-            try await ShutdownSignals.run(server.application, logger: logger) { server.engine.abandonShutdownGrace() }
+            try await ShutdownSignals.run(server.application, logger: logger) { server.scheduler.abandonShutdownGrace() }
         } catch {
             await store.close()
             throw ServerAddressError(error, host: configuration.host, port: configuration.port) ?? error
         }
     }
 
-    /// The HTTP application with the engine, rescuer and wake-up listener behind it.
+    /// The HTTP application with the scheduler behind it.
     private struct Server {
         let application: any Service
-        let engine: Engine
+        let scheduler: AgentScheduler
     }
 
     private func makeServer(_ runtime: Runtime, store: any TaskStore) throws -> Server {
         let configuration = runtime.configuration
         let logger = runtime.logger
-        let registry = try runtime.registry(for: store)
-        let book = ScheduleBook(store: store, registry: registry)
-        for request in configuration.schedules {
-            do {
-                try book.check(request)
-            } catch {
-                throw ConfigurationError.schedulesFile(
-                    path: configuration.schedulesFile ?? "", problem: "schedule '\(request.name)': \(error)")
-            }
-        }
         // One registry for this process: Hummingbird's request metrics go through the
         // bootstrapped factory, the engine's through the same one.
         let export = PrometheusExport()
         MetricsSystem.bootstrap(export.factory)
-        let metrics = SchedulerMetrics(factory: export.factory)
-        let engine = Engine(
-            store: store, registry: registry, configuration: configuration.engine, metrics: metrics, logger: logger)
         let listening = Gate()
-        let work = BackgroundWork(
-            store: store, engine: engine,
-            rescuer: Rescuer(store: store, configuration: configuration.engine, metrics: metrics, logger: logger),
-            listener: store.wakeListener(logger: logger) { engine.triggerPoll() },
-            webhooks: WebhookDispatcher(
-                store: store, configuration: configuration.webhooks, dispatcherID: configuration.engine.workerID,
-                metrics: metrics, logger: logger),
-            schedules: ScheduleTicker(
-                store: store, registry: registry, missed: configuration.scheduleMissed, maxRetries: configuration.maxRetries,
-                logger: logger, enqueued: { engine.triggerPoll() }),
-            pruner: Pruner(store: store, policy: configuration.retention, logger: logger),
-            serverListening: listening,
-            prepare: {
-                if noMigrate { try await runtime.requireSchema(store) } else { _ = try await runtime.migrate(store) }
-                let written = try await book.declare(configuration.schedules, now: Date())
-                if !written.isEmpty {
-                    logger.info("wrote declared schedules", metadata: ["schedules": "\(written.joined(separator: ","))"])
-                }
-            },
-            logger: logger)
+        let handlers = InstalledHandlers.current
+        let scheduler = try AgentScheduler(
+            store: store, registry: runtime.registry(for: store), modules: handlers.schema,
+            configuration: configuration, schema: noMigrate ? .require : .migrate,
+            metrics: SchedulerMetrics(factory: export.factory), logger: logger,
+            startingAfter: { await listening.wait() })
         let environment = APIEnvironment(
-            store: store, engine: engine, registry: registry, configuration: configuration, export: export)
-        let application = try SchedulerAPI.application(environment, services: [store, work], logger: logger) {
+            store: store, engine: scheduler.engine, registry: scheduler.registry, configuration: configuration,
+            export: export)
+        let application = try SchedulerAPI.application(environment, services: [store, scheduler], logger: logger) {
             listening.open()
             let url = "http://\(configuration.host):\(configuration.port)"
             logger.info("listening on \(url); next: curl \(url)/health, or `agent-scheduler enqueue noop` in another terminal")
         }
-        return Server(application: application, engine: engine)
+        return Server(application: application, scheduler: scheduler)
     }
 
     /// `--until-idle`: runs every due task once the database answers, then prints what

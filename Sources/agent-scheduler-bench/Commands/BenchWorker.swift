@@ -33,15 +33,13 @@ struct BenchWorker: AsyncParsableCommand {
         logger.logLevel = .warning
         let store = try await StoreFactory.open(
             url: databaseURL, poolMode: databasePoolMode, announcing: .whenListened, logger: logger)
-        let engine = Engine(
-            store: store,
-            registry: try HandlerRegistry([NoopHandler()]),
-            configuration: Bench.engineConfiguration(workerID: workerID, batchSize: batchSize, concurrency: concurrency),
+        let scheduler = try AgentScheduler(
+            store: store, handlers: HandlerSet([NoopHandler()]),
+            configuration: SchedulerConfiguration(
+                engine: Bench.engineConfiguration(workerID: workerID, batchSize: batchSize, concurrency: concurrency)),
             logger: logger)
-        var services: [any Service] = [store]
-        if let listener = store.wakeListener(logger: logger, wake: { engine.triggerPoll() }) { services.append(listener) }
-        services.append(engine)
-        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm], logger: logger))
+        let group = ServiceGroup(
+            configuration: .init(services: [store, scheduler], gracefulShutdownSignals: [.sigterm], logger: logger))
         try await group.run()
     }
 }
