@@ -16,21 +16,17 @@ public struct AgentTools: Sendable {
     let registry: HandlerRegistry
     let configuration: SchedulerConfiguration
     let clock: any WallClock
-    /// Wakes this process's engine after a change that makes a task due; does nothing in
-    /// a process without one (`agent-scheduler mcp`, where the database wakes `serve`).
-    let wake: @Sendable () -> Void
     let logger: Logger
 
     public init(
         store: any TaskStore, registry: HandlerRegistry, configuration: SchedulerConfiguration,
-        clock: any WallClock = SystemClock(), logger: Logger, wake: @escaping @Sendable () -> Void = {}
+        clock: any WallClock = SystemClock(), logger: Logger
     ) {
         self.store = store
         self.registry = registry
         self.configuration = configuration
         self.clock = clock
         self.logger = logger
-        self.wake = wake
     }
 
     /// The prefix of the tool that schedules a task type.
@@ -149,7 +145,6 @@ public struct AgentTools: Sendable {
         let task = try CreateTaskRequest(body, defaultMaxRetries: { registry.defaultMaxRetries(for: $0) ?? configuration.maxRetries }).task
         try registry.validate(task)
         let result = try await store.enqueue(task, now: now)
-        if result.created { wake() }
         let note = try await EngineCoverage(store: store).note(for: taskType, now: now)
         return try JSONValue(encoding: EnqueueAnswer(created: result.created, note: note, task: TaskRepresentation(result.task)))
     }

@@ -112,7 +112,6 @@ struct TaskTools {
         case .retryTask:
             try fields.rejectUnknown(["task_id"])
             let task = try await store.retry(id: try Self.requiredID(fields), now: now)
-            tools.wake()
             return try await detail(task)
         case .queueStats:
             try fields.rejectUnknown(["per_minute"])

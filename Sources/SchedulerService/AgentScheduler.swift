@@ -90,7 +90,7 @@ public struct AgentScheduler: Service, CustomStringConvertible {
                 metrics: metrics, logger: logger),
             ScheduleTicker(
                 store: store, registry: registry, missed: configuration.scheduleMissed,
-                maxRetries: configuration.maxRetries, logger: logger, enqueued: { engine.triggerPoll() }),
+                maxRetries: configuration.maxRetries, logger: logger),
             Pruner(store: store, policy: configuration.retention, logger: logger),
         ]
         self.store = store

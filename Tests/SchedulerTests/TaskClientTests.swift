@@ -56,4 +56,21 @@ struct TaskClientTests {
             #expect(batch.map(\.created) == [true, false] && batch[1].task.id == first.task.id)
         }
     }
+
+    @Test("an enqueue through TaskClient wakes this process's engine, as one through the API does: no caller has to remember",
+          arguments: StoreKind.available)
+    func enqueueWakesEngine(kind: StoreKind) async throws {
+        try await TestDatabase.with(kind) { db in
+            let harness = try EngineHarness(db, handlers: [RemindHandler(), NoopHandler()])
+            _ = await harness.engine.wake.wait(timeout: .zero)
+            #expect(!harness.engine.wake.isPending)
+            _ = try await TaskClient(store: db.store, clock: harness.clock)
+                .enqueue(RemindHandler.self, context: .init(text: "call back"), userID: UUID())
+            #expect(harness.engine.wake.isPending, "the engine would sleep until its next poll")
+            _ = await harness.engine.wake.wait(timeout: .zero)
+            let other = try await TaskClient(store: db.store, clock: harness.clock)
+                .enqueue(batch: [NewTask(taskType: "someone_elses", scheduledFor: harness.clock.now)])
+            #expect(other.count == 1 && !harness.engine.wake.isPending, "a type this engine does not run woke it")
+        }
+    }
 }

@@ -56,9 +56,22 @@ public final class Engine: Service {
             store: store, workerID: configuration.workerID, taskTypes: registry.taskTypes,
             interval: configuration.presenceInterval, clock: clock, logger: logger)
         metrics.count(eventsOf: store.events, taskTypes: registry.allTaskTypes)
-        // A cancellation requested here, or (PostgreSQL) announced by another instance.
-        store.events.observe { [running] event in
-            if event.kind == .cancelRequested { running.cancel([event.taskID], reason: .requested) }
+        // A cancellation requested here, or (PostgreSQL) announced by another instance;
+        // and a task of ours made pending by anyone in this process (an enqueue through
+        // any entry point, a retry, a release), so no caller has to remember to wake us.
+        // A task due later wakes the poller too, so that it sleeps until that task is
+        // due rather than for the rest of its poll interval.
+        store.events.observe { [running, wake, arrivals] event in
+            switch event.kind {
+            case .cancelRequested:
+                running.cancel([event.taskID], reason: .requested)
+            case .created, .retried, .released:
+                guard event.isLocal, registry.contains(event.taskType) || registry.isRemote(event.taskType) else { return }
+                wake.signal()
+                arrivals.signal()
+            default:
+                break
+            }
         }
     }
 

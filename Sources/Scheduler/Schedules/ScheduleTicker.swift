@@ -18,15 +18,13 @@ public struct ScheduleTicker: Service {
     let maxRetries: Int
     let clock: any WallClock
     let logger: Logger
-    /// Called after a tick's task is enqueued, e.g. to wake the engine.
-    let enqueued: @Sendable () -> Void
 
     /// The longest the ticker sleeps: how soon it sees schedules added elsewhere.
     static let longestSleep = Duration.seconds(1)
 
     public init(
         store: any TaskStore, registry: HandlerRegistry, missed: MissedTicks = .once, maxRetries: Int = 3,
-        clock: any WallClock = SystemClock(), logger: Logger, enqueued: @escaping @Sendable () -> Void = {}
+        clock: any WallClock = SystemClock(), logger: Logger
     ) {
         self.store = store
         self.registry = registry
@@ -34,7 +32,6 @@ public struct ScheduleTicker: Service {
         self.maxRetries = maxRetries
         self.clock = clock
         self.logger = logger
-        self.enqueued = enqueued
     }
 
     /// Ticks until graceful shutdown or cancellation.
@@ -84,7 +81,6 @@ public struct ScheduleTicker: Service {
             try await store.advanceSchedule(named: schedule.name, from: due, to: next, ranAt: now)
             if let next { earliest = min(earliest ?? next, next) }
         }
-        if !tasks.isEmpty { enqueued() }
         return (tasks, earliest)
     }
 

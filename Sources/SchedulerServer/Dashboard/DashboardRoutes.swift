@@ -224,7 +224,6 @@ struct DashboardRoutes {
         let action = try BulkAction.named(form["action"])
         let taskType = try knownType(form["task_type"])
         let changed = try await action.apply(to: taskType, store: environment.store, now: environment.clock.now)
-        if action == .retryFailed, changed > 0 { environment.engine.triggerPoll() }
         let done = action == .retryFailed ? "Retried \(changed) failed \(taskType) tasks." : "Cancelled \(changed) pending \(taskType) tasks."
         return Self.redirect("/dashboard", notice: done)
     }
@@ -249,7 +248,6 @@ struct DashboardRoutes {
                 notice = task.status == .processing ? "Asked the running task to stop." : "Cancelled."
             case .retry:
                 _ = try await store.retry(id: id, now: now)
-                environment.engine.triggerPoll()
                 notice = "Queued again, due now."
             case .run:
                 let task = try await environment.engine.processNow(id: id)

@@ -35,8 +35,7 @@ public struct APIEnvironment: Sendable {
         self.export = export
         agentSessions = AgentToolSessions(
             tools: AgentTools(
-                store: store, registry: registry, configuration: configuration, clock: clock, logger: engine.logger,
-                wake: { [engine] in engine.triggerPoll() }),
+                store: store, registry: registry, configuration: configuration, clock: clock, logger: engine.logger),
             loopbackOnly: configuration.apiToken == nil, clock: clock, logger: engine.logger)
     }
 

@@ -16,9 +16,6 @@ package struct TaskRoutes {
         try environment.configuration.webhooks.checkCallbackURL(of: task)
         let now = environment.clock.now
         let result = try await environment.store.enqueue(task, now: now)
-        // A task due later wakes the poller too, so that it sleeps until that task is due
-        // rather than for the rest of its poll interval.
-        if result.created { environment.engine.triggerPoll() }
         return try JSONResponse.make(result.created ? .created : .ok, TaskRepresentation(result.task))
     }
 
@@ -60,7 +57,6 @@ package struct TaskRoutes {
         }
         let results = try await environment.store.enqueue(batch: tasks, now: environment.clock.now)
         let created = results.filter(\.created).count
-        if created > 0 { environment.engine.triggerPoll() }
         return try JSONResponse.make(
             created > 0 ? .created : .ok, BatchResponse(created: created, tasks: results.map { TaskRepresentation($0.task) }))
     }
@@ -142,7 +138,6 @@ package struct TaskRoutes {
     /// `POST /tasks/{id}/retry`: failed or cancelled tasks become pending, due now.
     func retry(_ context: some RequestContext) async throws -> Response {
         let task = try await environment.store.retry(id: try Self.taskID(context), now: environment.clock.now)
-        environment.engine.triggerPoll()
         return try JSONResponse.make(.ok, TaskRepresentation(task))
     }
 
