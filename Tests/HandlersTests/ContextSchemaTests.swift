@@ -7,7 +7,7 @@ import Testing
 /// Holds each built-in task type's declared context schema to its `Context` type: what
 /// the decoder and `validate` accept the schema accepts, and what they refuse the schema
 /// refuses for the same field.
-@Suite("Context schemas")
+@Suite("Context schemas", .timeLimit(.minutes(5)))
 struct ContextSchemaTests {
     /// A context and the task type it is for.
     struct Sample: Sendable, CustomTestStringConvertible {

@@ -7,7 +7,7 @@ import Testing
 /// The whole path another service relies on: fixtures loaded, sample tasks inserted with
 /// plain SQL, the engine run until nothing is due (retries included), then every task's
 /// final state and every effect on the domain checked.
-@Suite("End to end")
+@Suite("End to end", .timeLimit(.minutes(5)))
 struct EndToEndTests {
     @Test("every sample task reaches its expected final state, with its domain effects", arguments: StoreKind.available)
     func sampleTasks(kind: StoreKind) async throws {

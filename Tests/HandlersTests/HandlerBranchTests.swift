@@ -5,7 +5,7 @@ import TestSupport
 import Testing
 
 /// The branches of the agent handlers the end-to-end run does not show in detail.
-@Suite("Agent handlers")
+@Suite("Agent handlers", .timeLimit(.minutes(5)))
 struct HandlerBranchTests {
     func withFixtures(_ kind: StoreKind, _ body: (EngineHarness) async throws -> Void) async throws {
         try await TestDatabase.with(kind, modules: HandlerCatalog.schema) { db in

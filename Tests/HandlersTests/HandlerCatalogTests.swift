@@ -4,7 +4,7 @@ import Scheduler
 import TestSupport
 import Testing
 
-@Suite("Handler catalog")
+@Suite("Handler catalog", .timeLimit(.minutes(5)))
 struct HandlerCatalogTests {
     @Test("the executable's catalog registers noop, probe, the task processor's handlers and its placeholders, once each")
     func catalog() async throws {

@@ -8,7 +8,7 @@ import Testing
 /// and for services that share the database; this test keeps those files true. After
 /// changing a migration, run `UPDATE_SCHEMA_SNAPSHOTS=1 scripts/test --filter
 /// SchemaSnapshotTests` and commit the files.
-@Suite("Schema snapshots with the handlers' tables")
+@Suite("Schema snapshots with the handlers' tables", .timeLimit(.minutes(5)))
 struct SchemaSnapshotTests {
     @Test("the engine's and the handlers' migrations create exactly the schema in fixtures/schema/agent-scheduler",
           arguments: StoreKind.available)

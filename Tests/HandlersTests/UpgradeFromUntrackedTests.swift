@@ -11,7 +11,7 @@ import Testing
 /// A database made before migrations had tracks (every table, the domain's too, on one
 /// version list 1-5) upgrades to the engine's and the handlers' tracks without loss and
 /// ends with the same schema as a new database.
-@Suite("Upgrade from the single migration list")
+@Suite("Upgrade from the single migration list", .timeLimit(.minutes(5)))
 struct UpgradeFromUntrackedTests {
     /// The layout the single list left: `schema_migrations` keyed by version alone, and
     /// versions 1-5, where 2 created the domain tables.

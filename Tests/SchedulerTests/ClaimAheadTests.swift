@@ -35,7 +35,7 @@ struct ConcurrencyProbeHandler: TaskHandler {
     }
 }
 
-@Suite("Claims ahead of free slots")
+@Suite("Claims ahead of free slots", .timeLimit(.minutes(5)))
 struct ClaimAheadTests {
     @Test("handlers that return at once: every task runs once, never more than the concurrency at a time",
           arguments: StoreKind.available)

@@ -5,7 +5,7 @@ import Testing
 
 @testable import Scheduler
 
-@Suite("Configuration")
+@Suite("Configuration", .timeLimit(.minutes(5)))
 struct ConfigurationTests {
     func configuration(_ environment: [String: String]) throws(ConfigurationError) -> SchedulerConfiguration {
         try SchedulerConfiguration(reader: ConfigReader(provider: EnvironmentVariablesProvider(environmentVariables: environment)))

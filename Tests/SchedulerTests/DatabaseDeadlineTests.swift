@@ -20,7 +20,7 @@ private final class LostAnswer: Sendable {
     }
 }
 
-@Suite("Database deadline")
+@Suite("Database deadline", .timeLimit(.minutes(5)))
 struct DatabaseDeadlineTests {
     @Test("a call that never answers ends in DatabaseTimeoutError naming the operation, not a hang")
     func lostAnswerTimesOut() async throws {

@@ -3,7 +3,7 @@ import Testing
 
 @testable import Scheduler
 
-@Suite("Database error description")
+@Suite("Database error description", .timeLimit(.minutes(5)))
 struct DatabaseErrorDescriptionTests {
     @Test("a PostgreSQL error is logged with the server's SQLSTATE and message, not PostgresNIO's generic line",
           .enabled(if: StoreKind.postgresAvailable, "needs PostgreSQL: run scripts/test"))

@@ -6,7 +6,7 @@ import Testing
 
 @testable import Scheduler
 
-@Suite("Engine")
+@Suite("Engine", .timeLimit(.minutes(5)))
 struct EngineTests {
     @Test("retries follow the task processor's: +1, +2, +4 minutes, then failed for good", arguments: StoreKind.available)
     func retrySchedule(kind: StoreKind) async throws {

@@ -9,7 +9,7 @@ import Testing
 
 @testable import Scheduler
 
-@Suite("HTTP API")
+@Suite("HTTP API", .timeLimit(.minutes(5)))
 struct HTTPAPITests {
     let ada = "11111111-1111-4111-8111-111111111111"
 

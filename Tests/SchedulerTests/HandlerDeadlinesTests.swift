@@ -3,7 +3,7 @@ import Testing
 
 @testable import Scheduler
 
-@Suite("Handler deadlines")
+@Suite("Handler deadlines", .timeLimit(.minutes(5)))
 struct HandlerDeadlinesTests {
     /// The names of the deadlines that expired, in order, and a stream that yields each.
     final class Expiries: Sendable {

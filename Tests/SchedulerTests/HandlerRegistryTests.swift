@@ -5,7 +5,7 @@ import Testing
 
 @testable import Scheduler
 
-@Suite("Handler registry")
+@Suite("Handler registry", .timeLimit(.minutes(5)))
 struct HandlerRegistryTests {
     @Test("a duplicate task type is a start-up error naming it")
     func duplicates() {

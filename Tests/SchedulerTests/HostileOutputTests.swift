@@ -30,7 +30,7 @@ struct EchoHandler: TaskHandler {
 
 /// What handlers return and throw is stored whatever it holds, and a bad one never holds
 /// back the results written with it.
-@Suite("Hostile handler output")
+@Suite("Hostile handler output", .timeLimit(.minutes(5)))
 struct HostileOutputTests {
     @Test("a NUL in a result, an error or a progress message is stored as U+FFFD, and the batch is written",
           arguments: StoreKind.available)

@@ -5,7 +5,7 @@ import Testing
 
 /// Rows other services insert with plain SQL that no API would accept: each one ends in
 /// a clear final state (or, for an unknown type, stays untouched) and the engine goes on.
-@Suite("Hostile rows")
+@Suite("Hostile rows", .timeLimit(.minutes(5)))
 struct HostileRowsTests {
     func insert(_ db: TestDatabase, type: String = "greet", context: String, scheduledFor: String? = nil, maxRetries: Int? = nil)
         async throws -> UUID

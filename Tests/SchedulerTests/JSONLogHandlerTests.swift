@@ -6,7 +6,7 @@ import Testing
 
 @testable import Scheduler
 
-@Suite("JSON logs")
+@Suite("JSON logs", .timeLimit(.minutes(5)))
 struct JSONLogHandlerTests {
     /// The lines a test logger wrote.
     final class Lines: Sendable {

@@ -5,7 +5,7 @@ import Testing
 
 @testable import Scheduler
 
-@Suite("Lease keeper")
+@Suite("Lease keeper", .timeLimit(.minutes(5)))
 struct LeaseKeeperTests {
     @Test("a lost lease cancels a running handler, not one whose result is already being written",
           arguments: StoreKind.available)

@@ -5,7 +5,7 @@ import Testing
 
 /// `GET /metrics` shows what the engine and the API did and what waits in the database,
 /// behind the token unless told otherwise.
-@Suite("Prometheus metrics")
+@Suite("Prometheus metrics", .timeLimit(.minutes(5)))
 struct MetricsTests {
     /// The value of the sample `series` (name and labels as exposed), if present.
     func value(_ series: String, in text: String) -> Double? {

@@ -6,7 +6,7 @@ import Testing
 
 /// A database without the schema is told apart from other errors on both databases, so
 /// the CLI can say "run agent-scheduler migrate" instead of a driver's message.
-@Suite("Missing schema")
+@Suite("Missing schema", .timeLimit(.minutes(5)))
 struct MissingSchemaTests {
     @Test("a missing table is recognised as a missing schema; other errors are not", arguments: StoreKind.available)
     func recognised(kind: StoreKind) async throws {

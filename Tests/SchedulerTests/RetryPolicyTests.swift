@@ -3,7 +3,7 @@ import Testing
 
 @testable import Scheduler
 
-@Suite("Retry policy")
+@Suite("Retry policy", .timeLimit(.minutes(5)))
 struct RetryPolicyTests {
     let now = Date(timeIntervalSince1970: 1_800_000_000)
 

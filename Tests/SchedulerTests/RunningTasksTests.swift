@@ -4,7 +4,7 @@ import Testing
 
 @testable import Scheduler
 
-@Suite("Running tasks")
+@Suite("Running tasks", .timeLimit(.minutes(5)))
 struct RunningTasksTests {
     @Test("a handler that returned frees its slot while its result waits to be written, up to one result batch's worth")
     func freeSlots() {

@@ -9,7 +9,7 @@ import TestSupport
 /// for later: each looks up one range of the claim index per priority rank. SQLite files
 /// here carry no statistics, so the planner's choice is fixed by the query's shape, and
 /// its plan says whether the index is searched or scanned.
-@Suite("SQLite query plans")
+@Suite("SQLite query plans", .timeLimit(.minutes(5)))
 struct SQLiteQueryPlanTests {
     @Test("the claim and the next-due lookup search the claim index rank by rank, never scan it",
           arguments: [SQLiteTaskStore.dueTasks, SQLiteTaskStore.earliestDue])

@@ -7,7 +7,7 @@ import Testing
 
 /// What a server meets before it runs: a database that does not answer, another server
 /// on its SQLite file, commits by other processes.
-@Suite("Start-up")
+@Suite("Start-up", .timeLimit(.minutes(5)))
 struct StartupTests {
     @Test("a database that does not answer is reported with where and why once the limit passes")
     func unreachable() async throws {

@@ -4,7 +4,7 @@ import TestSupport
 import Testing
 
 /// `GET /stats` and the arithmetic behind it.
-@Suite("Queue analytics")
+@Suite("Queue analytics", .timeLimit(.minutes(5)))
 struct StatsTests {
     let now = Date(timeIntervalSince1970: 1_800_000_000)
 

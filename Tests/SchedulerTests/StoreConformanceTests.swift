@@ -5,7 +5,7 @@ import Testing
 @testable import Scheduler
 
 /// The behaviour every ``TaskStore`` must have, run against SQLite and PostgreSQL.
-@Suite("Store conformance")
+@Suite("Store conformance", .timeLimit(.minutes(5)))
 struct StoreConformanceTests {
     let t0 = Date(timeIntervalSince1970: 1_800_000_000)
     let worker = "worker-a"

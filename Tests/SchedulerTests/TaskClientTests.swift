@@ -21,7 +21,7 @@ private struct RemindHandler: TaskHandler {
     func handle(_ context: Context, invocation: TaskInvocation) async throws -> Result { Result() }
 }
 
-@Suite("Typed enqueue")
+@Suite("Typed enqueue", .timeLimit(.minutes(5)))
 struct TaskClientTests {
     @Test("TaskClient enqueues a typed context, honours the idempotency key, and refuses what the API refuses",
           arguments: StoreKind.available)

@@ -5,7 +5,7 @@ import Testing
 @testable import Scheduler
 
 /// Ids as people copy them from the dashboard (eight characters) or a log.
-@Suite("Task id prefixes")
+@Suite("Task id prefixes", .timeLimit(.minutes(5)))
 struct TaskIDPrefixTests {
     @Test("a unique prefix of 8 or more characters finds its task; a shared one or none is refused", arguments: StoreKind.available)
     func resolve(kind: StoreKind) async throws {

@@ -3,7 +3,7 @@ import Testing
 
 @testable import Scheduler
 
-@Suite("Timestamp")
+@Suite("Timestamp", .timeLimit(.minutes(5)))
 struct TimestampTests {
     private static let foundation = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
 

@@ -3,7 +3,7 @@ import Testing
 
 @testable import Scheduler
 
-@Suite("UUID text")
+@Suite("UUID text", .timeLimit(.minutes(5)))
 struct UUIDTextTests {
     private static let samples = [UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)),
                                   UUID(uuid: (255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255))]

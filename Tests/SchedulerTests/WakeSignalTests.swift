@@ -4,7 +4,7 @@ import Testing
 
 @testable import Scheduler
 
-@Suite("Wake signal")
+@Suite("Wake signal", .timeLimit(.minutes(5)))
 struct WakeSignalTests {
     @Test("waits with a zero timeout end, however their timers and registrations interleave")
     func immediateTimeouts() async throws {

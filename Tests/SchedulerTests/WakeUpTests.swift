@@ -10,7 +10,7 @@ import Testing
 /// An idle engine with an hour-long poll interval still starts a task the moment it is
 /// due: PostgreSQL notifies the listener of rows from any connection, and the poller
 /// sleeps only until the next `scheduled_for`.
-@Suite("Wake-up")
+@Suite("Wake-up", .timeLimit(.minutes(5)))
 struct WakeUpTests {
     /// Runs `body` with an engine running; fails instead of hanging if `body` does not
     /// finish within ``withDeadline(_:_:)``'s limit.

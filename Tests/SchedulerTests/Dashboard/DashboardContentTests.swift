@@ -8,7 +8,7 @@ import Testing
 /// What a newcomer found misleading on the pages: a running task said "not run yet", the
 /// failed list had no errors, the failure rate was undefined, and a type no engine runs
 /// showed as running.
-@Suite("Dashboard content")
+@Suite("Dashboard content", .timeLimit(.minutes(5)))
 struct DashboardContentTests {
     @Test("a running task's page shows the running attempt", arguments: StoreKind.available)
     func runningAttempt(kind: StoreKind) async throws {

@@ -8,7 +8,7 @@ import Testing
 
 /// What the outside probe tried on the dashboard: a session kept after logout, type
 /// names read without a session, words put on its pages through the URL, inline script.
-@Suite("Dashboard hardening")
+@Suite("Dashboard hardening", .timeLimit(.minutes(5)))
 struct DashboardHardeningTests {
     @Test("logout ends the session for good: the same cookie is sent to the login page afterwards",
           arguments: StoreKind.available)

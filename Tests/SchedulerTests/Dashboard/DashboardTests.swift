@@ -8,7 +8,7 @@ import Testing
 
 /// `/dashboard` through the router: the login and its cookie, the pages and what they
 /// show, escaping, and actions that need the session's CSRF token.
-@Suite("Dashboard")
+@Suite("Dashboard", .timeLimit(.minutes(5)))
 struct DashboardTests {
     /// A page or redirect, with what a browser would keep.
     struct Page {

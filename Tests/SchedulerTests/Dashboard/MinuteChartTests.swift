@@ -6,7 +6,7 @@ import Testing
 
 /// The overview's per-minute charts: the SVG path drawn from the values, with gaps
 /// where a minute has none, and what a screen reader is told instead.
-@Suite("Dashboard charts")
+@Suite("Dashboard charts", .timeLimit(.minutes(5)))
 struct MinuteChartTests {
     @Test("values scale to the largest; a minute without a value breaks the line; a lone point still shows")
     func path() {

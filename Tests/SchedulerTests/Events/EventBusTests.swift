@@ -6,7 +6,7 @@ import Testing
 
 /// The bus's promises without a database: ids, filters, resuming, and dropping a client
 /// that cannot keep up.
-@Suite("Event bus")
+@Suite("Event bus", .timeLimit(.minutes(5)))
 struct EventBusTests {
     func event(_ kind: TaskEvent.Kind = .created, task: UUID = UUID(), type: String = "noop", user: UUID? = nil) -> TaskEvent {
         TaskEvent(

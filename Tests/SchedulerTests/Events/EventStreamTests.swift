@@ -5,7 +5,7 @@ import Testing
 
 /// `GET /events`, `GET /tasks/{id}/events` and `GET /tasks/{id}?wait=` over a real port,
 /// on both databases; every event's data is held to openapi.yaml's TaskEvent.
-@Suite("Event streams over HTTP")
+@Suite("Event streams over HTTP", .timeLimit(.minutes(5)))
 struct EventStreamTests {
     /// Reads events until one named `name` arrives; returns them all.
     func events(until name: String, from reader: inout SSEClient.Reader) async throws -> [SSEClient.Frame] {

@@ -32,7 +32,7 @@ struct ProgressHandler: TaskHandler {
 }
 
 /// Progress a handler reports is stored on its task, streamed, and throttled.
-@Suite("Progress")
+@Suite("Progress", .timeLimit(.minutes(5)))
 struct ProgressTests {
     @Test("a handler reporting in a tight loop costs at most one write before its result, which stores the last report",
           arguments: StoreKind.available)

@@ -6,7 +6,7 @@ import Testing
 
 /// Every committed transition publishes its event on the store's bus, on both
 /// databases, and a change that did not apply publishes none.
-@Suite("Task events")
+@Suite("Task events", .timeLimit(.minutes(5)))
 struct TaskEventTests {
     let t0 = Date(timeIntervalSince1970: 1_800_000_000)
     let worker = "worker-a"

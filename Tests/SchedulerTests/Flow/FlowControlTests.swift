@@ -6,7 +6,7 @@ import Testing
 @testable import Scheduler
 
 /// Pausing task types and per-type limits, enforced by the stores' claims.
-@Suite("Pause, resume and per-type limits")
+@Suite("Pause, resume and per-type limits", .timeLimit(.minutes(5)))
 struct FlowControlTests {
     let t0 = Date(timeIntervalSince1970: 1_800_000_000)
 

@@ -5,7 +5,7 @@ import Testing
 @testable import Scheduler
 
 /// `TASK_LIMITS`, limits in the task-types file, and durations as settings write them.
-@Suite("Task limits configuration")
+@Suite("Task limits configuration", .timeLimit(.minutes(5)))
 struct TaskLimitsConfigurationTests {
     func configuration(_ environment: [String: String]) throws(ConfigurationError) -> SchedulerConfiguration {
         try SchedulerConfiguration(reader: ConfigReader(provider: EnvironmentVariablesProvider(environmentVariables: environment)))

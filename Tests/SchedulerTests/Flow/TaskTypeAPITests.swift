@@ -5,7 +5,7 @@ import Testing
 
 /// `GET /task-types`, pause and resume over HTTP, and what `/health` and `/stats` show
 /// of them.
-@Suite("Task types over HTTP")
+@Suite("Task types over HTTP", .timeLimit(.minutes(5)))
 struct TaskTypeAPITests {
     @Test("pausing a type holds its tasks back, shows in /health and /stats, and resuming lets them run", arguments: StoreKind.available)
     func pauseOverHTTP(kind: StoreKind) async throws {

@@ -19,7 +19,7 @@ private struct NotForAgentsHandler: TaskHandler {
 
 /// What an agent reads back: the tools it is offered, how compact the stats are, and a
 /// note when nothing runs the type it schedules or waits for.
-@Suite("Agent tool answers")
+@Suite("Agent tool answers", .timeLimit(.minutes(5)))
 struct AgentToolAnswersTests {
     func tools(_ db: TestDatabase, clock: ManualClock) throws -> AgentTools {
         AgentTools(

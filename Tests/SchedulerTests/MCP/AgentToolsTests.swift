@@ -8,7 +8,7 @@ import Testing
 
 /// The MCP tools on a real database, called through the official Swift SDK's client
 /// over its in-memory transport: what an agent lists, schedules, follows and is refused.
-@Suite("MCP tools")
+@Suite("MCP tools", .timeLimit(.minutes(5)))
 struct AgentToolsTests {
     /// A connected SDK client, the engine that runs what it schedules, and the clock.
     struct Harness {
@@ -190,7 +190,7 @@ struct AgentToolsTests {
 
 /// `/mcp`'s sessions: opened by `initialize`, ended by `DELETE`, capped, and expired
 /// when idle.
-@Suite("MCP sessions over HTTP")
+@Suite("MCP sessions over HTTP", .timeLimit(.minutes(5)))
 struct AgentToolSessionsTests {
     static let initialize = Data(#"""
         {"jsonrpc": "2.0", "id": 1, "method": "initialize",

@@ -3,7 +3,7 @@ import Testing
 
 @testable import Scheduler
 
-@Suite("run_at text")
+@Suite("run_at text", .timeLimit(.minutes(5)))
 struct RunAtTextTests {
     static let now = Date(timeIntervalSince1970: 1_800_000_000)
 

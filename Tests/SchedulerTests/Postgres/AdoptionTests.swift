@@ -6,7 +6,7 @@ import Testing
 
 /// `migrate` on a database where the task processor this project replaces already keeps
 /// its tasks: its own `CREATE TABLE agent_tasks`, rows in every status.
-@Suite("Adopting the task processor's tables")
+@Suite("Adopting the task processor's tables", .timeLimit(.minutes(5)))
 struct AdoptionTests {
     /// The task processor's DDL as its document gives it, with the users table it
     /// references and an action log shaped like its insert.

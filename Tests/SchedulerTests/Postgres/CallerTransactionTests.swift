@@ -9,7 +9,7 @@ import Testing
 
 /// A service enqueues inside its own PostgreSQL transaction: the task exists if and only
 /// if that transaction commits.
-@Suite("Enqueue in the caller's transaction")
+@Suite("Enqueue in the caller's transaction", .timeLimit(.minutes(5)))
 struct CallerTransactionTests {
     struct Rollback: Error {}
 

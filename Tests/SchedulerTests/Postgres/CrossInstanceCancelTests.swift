@@ -8,7 +8,7 @@ import Testing
 
 /// A cancel made on one PostgreSQL instance reaches the instance running the task
 /// through the notification channel, even when nobody streams events.
-@Suite("Cancel across PostgreSQL instances")
+@Suite("Cancel across PostgreSQL instances", .timeLimit(.minutes(5)))
 struct CrossInstanceCancelTests {
     @Test("a running task cancelled through another instance is stopped by the engine that runs it",
           .enabled(if: StoreKind.postgresAvailable, "needs PostgreSQL: run scripts/test"))

@@ -8,7 +8,7 @@ import Testing
 
 /// Two instances on one PostgreSQL database: a client streaming from one sees what the
 /// other does, with the details read back.
-@Suite("Events across PostgreSQL instances")
+@Suite("Events across PostgreSQL instances", .timeLimit(.minutes(5)))
 struct CrossInstanceEventsTests {
     @Test("a client of one instance sees the start and completion made by another, with the result",
           .enabled(if: StoreKind.postgresAvailable, "needs PostgreSQL: run scripts/test"))

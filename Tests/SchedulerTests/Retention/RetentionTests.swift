@@ -8,7 +8,7 @@ import Testing
 @testable import Scheduler
 
 /// Retention deletes finished work past its age, in batches, and never a live task.
-@Suite("Retention")
+@Suite("Retention", .timeLimit(.minutes(5)))
 struct RetentionTests {
     let now = Date(timeIntervalSince1970: 1_800_000_000)
     let day: TimeInterval = 86_400

@@ -4,7 +4,7 @@ import Testing
 @testable import Scheduler
 
 /// Cron parsing and next-run times, against the cases schedulers get wrong.
-@Suite("Cron expressions")
+@Suite("Cron expressions", .timeLimit(.minutes(5)))
 struct CronExpressionTests {
     static let zurich = TimeZone(identifier: "Europe/Zurich")!
     static let newYork = TimeZone(identifier: "America/New_York")!

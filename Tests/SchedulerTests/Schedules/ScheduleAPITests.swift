@@ -5,7 +5,7 @@ import Testing
 
 /// Schedules over HTTP: created, replaced, listed with next runs, paused, resumed and
 /// removed, and refused with the field named.
-@Suite("Schedules over HTTP")
+@Suite("Schedules over HTTP", .timeLimit(.minutes(5)))
 struct ScheduleAPITests {
     @Test("POST, GET, pause, resume and DELETE /schedules", arguments: StoreKind.available)
     func lifecycle(kind: StoreKind) async throws {

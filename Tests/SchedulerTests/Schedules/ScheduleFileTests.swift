@@ -6,7 +6,7 @@ import Testing
 
 /// Schedules declared in `SCHEDULES_FILE`: read and checked at start, written when new or
 /// changed, left alone (their next tick kept) when unchanged.
-@Suite("The schedules file")
+@Suite("The schedules file", .timeLimit(.minutes(5)))
 struct ScheduleFileTests {
     let start = Date(timeIntervalSince1970: 1_799_999_970)
     let registry = try! HandlerRegistry(testHandlers)

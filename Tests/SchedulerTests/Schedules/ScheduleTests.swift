@@ -6,7 +6,7 @@ import Testing
 @testable import Scheduler
 
 /// Schedules stored, checked, and ticked into tasks on both databases.
-@Suite("Recurring schedules")
+@Suite("Recurring schedules", .timeLimit(.minutes(5)))
 struct ScheduleTests {
     /// A Monday, 08:59:30 in Zurich (CET).
     let start = Date(timeIntervalSince1970: 1_799_999_970)

@@ -16,7 +16,7 @@ private struct CheckInHandler: TaskHandler {
 }
 
 /// Recurring work about a user, and time zones shown as they were given.
-@Suite("Schedules about a user")
+@Suite("Schedules about a user", .timeLimit(.minutes(5)))
 struct ScheduleUserTests {
     let ada = UUID(uuidString: "11111111-1111-4111-8111-111111111111")!
 

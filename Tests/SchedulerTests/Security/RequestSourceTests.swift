@@ -10,7 +10,7 @@ import Testing
 
 /// Requests as a web page elsewhere would send them: through DNS rebinding (another
 /// `Host`), from another origin, or as a form a browser may post anywhere.
-@Suite("Requests from elsewhere")
+@Suite("Requests from elsewhere", .timeLimit(.minutes(5)))
 struct RequestSourceTests {
     /// Sends one request over a real connection with the given `Host` and headers.
     func send(

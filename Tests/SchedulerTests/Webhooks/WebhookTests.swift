@@ -13,7 +13,7 @@ import Testing
 /// Completion webhooks on each database, sent to a real HTTP receiver on loopback: the
 /// outbox written with the final state, signed deliveries, retries with backoff, the
 /// retry window, the address policy, and one dispatcher per delivery.
-@Suite("Completion webhooks")
+@Suite("Completion webhooks", .timeLimit(.minutes(5)))
 struct WebhookTests {
     static let secret = "webhook-test-secret"
 

@@ -7,7 +7,7 @@ import Testing
 
 /// Cancelling a running in-process task: the handler is cancelled, the task ends
 /// `cancelled` with an action-log row, wherever the request was made.
-@Suite("Cancelling running tasks")
+@Suite("Cancelling running tasks", .timeLimit(.minutes(5)))
 struct CancelRunningTests {
     /// An engine running the gate handler (which waits until cancelled), with the task it
     /// started; `body` runs once the handler has started.

@@ -6,7 +6,7 @@ import Testing
 
 /// What someone who can read the API (worker ids, attempts, task ids) but did not claim
 /// the task could try with the worker routes.
-@Suite("Lease token forgery")
+@Suite("Lease token forgery", .timeLimit(.minutes(5)))
 struct LeaseForgeryTests {
     let helpers = WorkerAPITests()
 

@@ -6,7 +6,7 @@ import Testing
 
 /// Declaring task types: `REMOTE_TASK_TYPES`, the task-types file, and the checks that
 /// stop start-up with a message naming the problem.
-@Suite("Task-type declarations")
+@Suite("Task-type declarations", .timeLimit(.minutes(5)))
 struct TaskTypeDeclarationTests {
     func configuration(_ environment: [String: String]) throws(ConfigurationError) -> SchedulerConfiguration {
         try SchedulerConfiguration(reader: ConfigReader(provider: EnvironmentVariablesProvider(environmentVariables: environment)))

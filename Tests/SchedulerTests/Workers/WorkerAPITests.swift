@@ -7,7 +7,7 @@ import Testing
 /// The worker API over each database: remote task types, claims with lease tokens,
 /// heartbeats, completion and failure with the in-process semantics, lost leases, and
 /// the workers list.
-@Suite("Worker API")
+@Suite("Worker API", .timeLimit(.minutes(5)))
 struct WorkerAPITests {
     /// `transcribe` with a context schema and a default of 2 retries; `render` bare.
     static func remoteTypes(_ configuration: inout SchedulerConfiguration) {
