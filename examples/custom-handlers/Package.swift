@@ -11,6 +11,7 @@ let package = Package(
         .package(name: "agent-scheduler", path: "../.."),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.0"),
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
     ],
     targets: [
         // The handlers and their table, usable by any executable or test.
@@ -32,6 +33,16 @@ let package = Package(
             dependencies: [
                 "NoteHandlers",
                 .product(name: "AgentSchedulerCLI", package: "agent-scheduler"),
+            ]
+        ),
+        // The handlers embedded in an application of its own, without the CLI.
+        .executableTarget(
+            name: "notes-app",
+            dependencies: [
+                "NoteHandlers",
+                .product(name: "Scheduler", package: "agent-scheduler"),
+                .product(name: "SchedulerService", package: "agent-scheduler"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
         .testTarget(
