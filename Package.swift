@@ -194,7 +194,7 @@ let package = Package(
             name: "SchedulerTests",
             dependencies: [
                 "Scheduler", "SchedulerPostgres", "SchedulerSQLite", "SchedulerWebhooks", "SchedulerService",
-                "SchedulerMCP", "SchedulerRequests", "SchedulerServer", "AgentSchedulerCLI", "TestSupport",
+                "SchedulerMCP", "SchedulerRequests", "SchedulerServer", "TestSupport",
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

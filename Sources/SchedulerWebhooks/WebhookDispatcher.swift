@@ -39,12 +39,14 @@ public struct WebhookDispatcher: Service {
         self.dispatcherID = dispatcherID
         self.clock = clock
         self.logger = logger
-        store.events.observe { [wake] event in
-            if event.isLocal, event.isFinal { wake.signal() }
-        }
     }
 
     public func run() async {
+        // A final state in this process wakes the dispatcher, while it runs.
+        let observation = store.events.observe { [wake] event in
+            if event.isLocal, event.isFinal { wake.signal() }
+        }
+        defer { observation.end() }
         let client = WebhookSender.makeClient(configuration: configuration)
         let sender = WebhookSender(client: client, configuration: configuration, signature: configuration.secret.map(WebhookSignature.init))
         let inFlight = SendCount()

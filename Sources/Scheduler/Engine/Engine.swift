@@ -25,6 +25,9 @@ public final class Engine: Service {
     let wake = WakeSignal()
     /// Wakes remote workers' claims waiting for a task, on the signals that wake the poller.
     let arrivals = ArrivalBroadcast()
+    /// The engine's place on its store's events (cancellations, wake-ups), ended when
+    /// it stops.
+    private let observation: TaskEventObservation
     let stopping = Atomic(false)
     let results: ResultBatcher
     /// What this engine has done since it started.
@@ -61,7 +64,7 @@ public final class Engine: Service {
         // any entry point, a retry, a release), so no caller has to remember to wake us.
         // A task due later wakes the poller too, so that it sleeps until that task is
         // due rather than for the rest of its poll interval.
-        store.events.observe { [running, wake, arrivals] event in
+        observation = store.events.observe { [running, wake, arrivals] event in
             switch event.kind {
             case .cancelRequested:
                 running.cancel([event.taskID], reason: .requested)
@@ -115,6 +118,7 @@ public final class Engine: Service {
             await drain()
             group.cancelAll()
         }
+        observation.end()
         logger.info("engine stopped")
     }
 

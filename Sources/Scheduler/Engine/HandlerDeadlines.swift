@@ -39,6 +39,8 @@ final class HandlerDeadlines: Sendable {
                 state.wakeAt = deadline
                 state.sleeper?.cancel()
                 let generation = state.generation
+                // One sleeper for every running handler's deadline (the earliest), replaced
+                // when an earlier one arrives: not a task per handler.
                 state.sleeper = Task { await self.sleep(until: deadline, generation: generation) }
             }
             return state.nextToken

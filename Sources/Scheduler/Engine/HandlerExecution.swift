@@ -30,6 +30,9 @@ final class HandlerExecution: Sendable {
                 // Cancelled before it started (e.g. while waiting for a slot): the
                 // handler never runs.
                 guard once.setContinuation(continuation) else { return }
+                // Unstructured: at its deadline or at a cancellation the attempt ends at
+                // once and a handler that ignores cancellation is left behind, not
+                // awaited (its slot is freed; `OnceOutcome` drops its late answer).
                 let work = Task {
                     do {
                         once.finish(.returned(try await operation()))

@@ -52,6 +52,8 @@ final class ProgressReporter: Sendable {
             state.writing = true
             return Self.wait(after: state.lastWrite, interval: interval)
         }
+        // Unstructured: reporting progress must not make the handler wait for the write;
+        // one writer at a time (`writing`), and the result flushes what it left.
         if let delay { Task { await self.write(after: delay) } }
     }
 

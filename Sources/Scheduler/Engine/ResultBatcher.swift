@@ -29,6 +29,8 @@ actor ResultBatcher {
             queue.append((record, continuation))
             if !writing {
                 writing = true
+                // One drainer at a time, started by the first result of a batch; every
+                // caller waits on its own continuation, so none owns the drain.
                 Task { await self.drain() }
             }
         }

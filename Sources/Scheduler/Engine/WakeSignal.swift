@@ -56,6 +56,8 @@ package final class WakeSignal: Sendable {
                 }
                 guard let id else { return continuation.resume() }
                 timer.withLock { timer in
+                    // One timer per wait, ending only its own wait by id; cancelled as
+                    // soon as a signal ends the wait first.
                     timer = Task {
                         guard (try? await Task.sleep(for: timeout)) != nil else { return }
                         self.expire(id)

@@ -30,7 +30,9 @@ public final class TaskEventBus: Sendable {
         var recent: [TaskEvent] = []
         var recentStart = 0
         var subscribers: [ObjectIdentifier: EventSubscription] = [:]
-        var observers: [@Sendable (TaskEvent) -> Void] = []
+        /// In the order they began observing, by id.
+        var observers: [(id: Int, call: @Sendable (TaskEvent) -> Void)] = []
+        var nextObserverID = 0
         var subscriptionObservers: [@Sendable () -> Void] = []
         /// Until when the bus stays watched after its last client left.
         var watchedUntil: ContinuousClock.Instant?
@@ -68,10 +70,22 @@ public final class TaskEventBus: Sendable {
     /// How many clients are streaming now.
     public var subscriberCount: Int { state.withLock { $0.subscribers.count } }
 
-    /// Calls `observer` with every event published from now on, in order.
-    public func observe(_ observer: @escaping @Sendable (TaskEvent) -> Void) {
-        state.withLock { $0.observers.append(observer) }
+    /// Calls `observer` with every event published from now on, in order, until the
+    /// returned observation ends (its owner stops).
+    @discardableResult
+    public func observe(_ observer: @escaping @Sendable (TaskEvent) -> Void) -> TaskEventObservation {
+        let id = state.withLock { state in
+            state.nextObserverID += 1
+            state.observers.append((state.nextObserverID, observer))
+            return state.nextObserverID
+        }
+        return TaskEventObservation { [weak self] in
+            self?.state.withLock { $0.observers.removeAll { $0.id == id } }
+        }
     }
+
+    /// How many observers are called with each event.
+    public var observerCount: Int { state.withLock { $0.observers.count } }
 
     /// Numbers the events, keeps them, and queues each for the clients whose filter it
     /// passes; an event about a task this process is still creating follows its
@@ -131,7 +145,7 @@ public final class TaskEventBus: Sendable {
                 state.subscribers.removeValue(forKey: key)
                 state.watchedUntil = .now + retention
             }
-            return (numbered, state.observers)
+            return (numbered, state.observers.map(\.call))
         }
         for event in numbered {
             for observer in observers { observer(event) }

@@ -28,6 +28,8 @@ package actor QueueGauges {
     package func refresh(store: any TaskStore, now: Date, taskTypes: [String]) async {
         if let readAt, ContinuousClock.now - readAt < Self.maximumAge { return }
         if let reading { return await reading.value }
+        // Unstructured and shared: concurrent scrapes await this one read, which must not
+        // end with whichever scrape started it.
         let task = Task { await self.read(store: store, now: now, taskTypes: taskTypes) }
         reading = task
         await task.value

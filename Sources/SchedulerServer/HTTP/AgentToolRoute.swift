@@ -38,6 +38,8 @@ struct AgentToolRoute {
                 try await withGracefulShutdownHandler {
                     for try await chunk in stream { try await writer.write(ByteBuffer(bytes: chunk)) }
                 } onGracefulShutdown: { [sessions] in
+                    // Unstructured: the handler is synchronous and the sessions an actor;
+                    // closing them ends the stream this response's task is awaiting.
                     Task { await sessions.closeAll() }
                 }
                 try await writer.finish(nil)

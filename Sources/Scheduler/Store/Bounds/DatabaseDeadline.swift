@@ -13,6 +13,8 @@ package enum DatabaseDeadline {
         _ operation: String, within limit: Duration, _ body: @escaping @Sendable () async throws -> T
     ) async throws -> T {
         let race = Race<T>()
+        // Unstructured, both: a child task would have to be awaited, and the call that
+        // never answers is exactly the one this must be able to walk away from.
         let call = Task {
             do { race.finish(.success(try await body())) } catch { race.finish(.failure(error)) }
         }
