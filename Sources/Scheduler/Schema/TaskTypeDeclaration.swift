@@ -38,8 +38,6 @@ public struct TaskTypeDeclaration: Sendable, Hashable {
 
     /// Whether `name` can be a task type: 1-100 letters, digits, `_`, `-` or `.`.
     public static func isValidName(_ name: String) -> Bool {
-        !name.isEmpty && name.count <= 100
-            && name.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || "_-.".unicodeScalars.contains($0) }
-            && name.allSatisfy(\.isASCII)
+        TaskTypeName.isValid(name)
     }
 }

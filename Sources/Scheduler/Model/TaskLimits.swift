@@ -36,7 +36,7 @@ public struct TaskLimits: Sendable, Hashable {
                 throw ParseError(problem: "'\(entry)' must be type:concurrency=N,rate=M/period")
             }
             let name = entry[..<colon].trimmingCharacters(in: .whitespaces)
-            guard TaskTypeDeclaration.isValidName(name) else {
+            guard TaskTypeName.isValid(name) else {
                 throw ParseError(problem: "'\(name)' is not a task type name (1-100 letters, digits, _, - or .)")
             }
             guard byType[name] == nil else { throw ParseError(problem: "task type '\(name)' is limited twice") }

@@ -60,6 +60,6 @@ public struct Schedule: Sendable, Hashable {
 
     /// Whether `name` can name a schedule: 1-100 letters, digits, `_`, `-` or `.`.
     public static func isValidName(_ name: String) -> Bool {
-        TaskTypeDeclaration.isValidName(name)
+        TaskTypeName.isValid(name)
     }
 }

@@ -1,0 +1,9 @@
+/// The descriptions swift-service-lifecycle prints when it starts and stops each service
+/// (at debug level), and any log line or error interpolating one of these values: names,
+/// never the secrets or registries a default description would list field by field.
+extension SchedulerConfiguration: RedactedDescription {
+    package var redactedDescription: String {
+        "SchedulerConfiguration(database: \(Redaction.url(databaseURL)), host: \(host), port: \(port), "
+            + "API token: \(Redaction.presence(apiToken)), webhook secret: \(Redaction.presence(webhooks.secret)))"
+    }
+}

@@ -1,0 +1,6 @@
+/// The descriptions swift-service-lifecycle prints when it starts and stops each service
+/// (at debug level), and any log line or error interpolating one of these values: names,
+/// never the secrets or registries a default description would list field by field.
+extension HandlerRegistry: RedactedDescription {
+    package var redactedDescription: String { "HandlerRegistry(\(taskTypes.count) task types)" }
+}
