@@ -219,6 +219,13 @@ public final class Engine: Service {
 
     /// Counts and logs the attempt and writes it back with others that finish meanwhile.
     private func finish(_ record: AttemptRecord) async {
+        account(record)
+        await results.write(record)
+    }
+
+    /// What every attempt's end costs, in-process or remote (``RemoteAttempts``): the
+    /// counters `/health` shows, the metrics and the log line.
+    func account(_ record: AttemptRecord) {
         counters.record(record.outcome, at: record.finishedAt)
         metrics.attemptFinished(record)
         switch record.outcome {
@@ -231,7 +238,6 @@ public final class Engine: Service {
         case .cancelled:
             logger.notice("task cancelled on request", metadata: record.logMetadata)
         }
-        await results.write(record)
     }
 
     /// At shutdown: puts the tasks claimed ahead back to `pending` at once, waits up to

@@ -118,8 +118,8 @@ public struct RemoteAttempts: Sendable {
             task: task, workerID: token.workerID, startedAt: task.lastAttemptedAt ?? now, finishedAt: now,
             outcome: outcome(task, now))
         guard try await store.finish([record]).contains(taskID) else { throw try await notHeld(taskID, by: token) }
-        // Timed like an in-process attempt: agent_scheduler_attempt_duration_seconds and the wait.
-        engine.metrics.attemptFinished(record)
+        // Counted, timed and logged like an in-process attempt.
+        engine.account(record)
         return try await store.task(id: taskID) ?? task
     }
 

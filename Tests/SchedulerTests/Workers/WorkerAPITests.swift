@@ -101,6 +101,8 @@ struct WorkerAPITests {
             let log = try await harness.db.store.actionLog(taskID: UUID(uuidString: id)!)
             #expect(log.map(\.workerID) == ["gpu-1"])
             #expect(log.first?.error == nil)
+            let counted = harness.engine.counters.snapshot
+            #expect(counted.processed == 1 && counted.succeeded == 1, "the remote attempt is not in /health's counts")
 
             let again = try await client.send(
                 .post, "/tasks/\(id)/complete", body: #"{"lease_token": "\#(try token(task))", "result": 1}"#)
