@@ -1,9 +1,9 @@
 import Foundation
 import Logging
-import Scheduler
-import ServiceLifecycle
 import NIOCore
 import SQLiteNIO
+import Scheduler
+import ServiceLifecycle
 import Synchronization
 
 /// The embedded ``TaskStore``: one SQLite file, so a newcomer runs the scheduler with no

@@ -32,6 +32,7 @@ public struct AgentScheduler: Service, CustomStringConvertible {
     private let parts: [any Service]
     private let schema: SchemaUse
     private let modules: [any SchemaModule]
+    private let book: ScheduleBook
     private let startingAfter: @Sendable () async -> Void
     private let logger: Logger
 
@@ -50,24 +51,7 @@ public struct AgentScheduler: Service, CustomStringConvertible {
         logger: Logger,
         startingAfter: @escaping @Sendable () async -> Void = {}
     ) throws {
-        let registry = try HandlerRegistry(handlers.handlers(for: store), declarations: configuration.taskTypes)
-        try registry.check(configuration.taskLimits)
-        try self.init(
-            store: store, registry: registry, modules: handlers.schema, configuration: configuration, schema: schema,
-            metrics: metrics, logger: logger, startingAfter: startingAfter)
-    }
-
-    /// Wires an instance over an existing registry, whose handlers' tables are `modules`.
-    public init(
-        store: any TaskStore,
-        registry: HandlerRegistry,
-        modules: [any SchemaModule],
-        configuration: SchedulerConfiguration,
-        schema: SchemaUse = .migrate,
-        metrics: SchedulerMetrics = SchedulerMetrics(),
-        logger: Logger,
-        startingAfter: @escaping @Sendable () async -> Void = {}
-    ) throws {
+        let registry = try handlers.registry(for: store, configuration: configuration)
         let book = ScheduleBook(store: store, registry: registry)
         for request in configuration.schedules {
             do {
@@ -99,7 +83,8 @@ public struct AgentScheduler: Service, CustomStringConvertible {
         self.configuration = configuration
         self.parts = parts
         self.schema = schema
-        self.modules = modules
+        self.modules = handlers.schema
+        self.book = book
         self.startingAfter = startingAfter
         self.logger = logger
     }
@@ -150,7 +135,7 @@ public struct AgentScheduler: Service, CustomStringConvertible {
         case .require:
             try await store.requireSchema()
         }
-        let written = try await ScheduleBook(store: store, registry: registry).declare(configuration.schedules, now: Date())
+        let written = try await book.declare(configuration.schedules, now: Date())
         if !written.isEmpty {
             logger.info("wrote declared schedules", metadata: ["schedules": "\(written.joined(separator: ","))"])
         }

@@ -1,12 +1,11 @@
 import Foundation
-import Handlers
-@testable import SchedulerSQLite
-@testable import SchedulerPostgres
 import TestSupport
 import Testing
 
 @testable import Handlers
 @testable import Scheduler
+@testable import SchedulerPostgres
+@testable import SchedulerSQLite
 
 /// A database made before migrations had tracks (every table, the domain's too, on one
 /// version list 1-5) upgrades to the engine's and the handlers' tracks without loss and

@@ -1,9 +1,9 @@
 import Configuration
 import Foundation
-@testable import SchedulerPostgres
 import Testing
 
 @testable import Scheduler
+@testable import SchedulerPostgres
 
 @Suite("Configuration", .timeLimit(.minutes(5)))
 struct ConfigurationTests {

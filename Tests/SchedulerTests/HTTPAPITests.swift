@@ -1,13 +1,13 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import Scheduler
-@testable import SchedulerService
-@testable import SchedulerServer
+import SchedulerRequests
 import TestSupport
 import Testing
 
 @testable import Scheduler
+@testable import SchedulerServer
+@testable import SchedulerService
 
 @Suite("HTTP API", .timeLimit(.minutes(5)))
 struct HTTPAPITests {
@@ -178,7 +178,7 @@ struct HTTPAPITests {
     @Test("a body over 1 MiB gets 413")
     func oversizeBody() async throws {
         try await APIHarness.with(.sqlite) { harness, client in
-            let padding = String(repeating: "x", count: SchedulerRequestContext.maximumBodySize)
+            let padding = String(repeating: "x", count: APIError.maximumBodySize)
             let reply = try await client.send(.post, "/tasks", body: #"{"task_type": "noop", "context": {"pad": "\#(padding)"}}"#)
             #expect(reply.status == 413 && reply.errorCode == "body_too_large")
             #expect(try await harness.db.store.tasks(matching: TaskFilter()).isEmpty)

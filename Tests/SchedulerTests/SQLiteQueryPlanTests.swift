@@ -1,9 +1,9 @@
 import Foundation
-@testable import SchedulerSQLite
-import Testing
 import TestSupport
+import Testing
 
 @testable import Scheduler
+@testable import SchedulerSQLite
 
 /// The claim and the next-due lookup must cost the same however many tasks are scheduled
 /// for later: each looks up one range of the claim index per priority rank. SQLite files

@@ -1,9 +1,9 @@
 import Foundation
-@testable import SchedulerService
 import TestSupport
 import Testing
 
 @testable import Scheduler
+@testable import SchedulerService
 
 /// What a server meets before it runs: a database that does not answer, another server
 /// on its SQLite file, commits by other processes.

@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+
 @testable import Scheduler
 
 /// The conformance of what an attempt writes: results and the action log, leases and

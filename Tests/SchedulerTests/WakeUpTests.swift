@@ -1,11 +1,11 @@
 import Foundation
-@testable import SchedulerService
 import ServiceLifecycle
 import ServiceLifecycleTestKit
 import TestSupport
 import Testing
 
 @testable import Scheduler
+@testable import SchedulerService
 
 /// An idle engine with an hour-long poll interval still starts a task the moment it is
 /// due: PostgreSQL notifies the listener of rows from any connection, and the poller

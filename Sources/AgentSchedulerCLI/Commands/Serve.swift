@@ -70,10 +70,8 @@ struct Serve: AsyncParsableCommand {
         let export = PrometheusExport()
         MetricsSystem.bootstrap(export.factory)
         let listening = Gate()
-        let handlers = InstalledHandlers.current
         let scheduler = try AgentScheduler(
-            store: store, registry: runtime.registry(for: store), modules: handlers.schema,
-            configuration: configuration, schema: noMigrate ? .require : .migrate,
+            store: store, handlers: InstalledHandlers.current, configuration: configuration, schema: noMigrate ? .require : .migrate,
             metrics: SchedulerMetrics(factory: export.factory), logger: logger,
             startingAfter: { await listening.wait() })
         let environment = APIEnvironment(

@@ -42,10 +42,7 @@ struct Runtime {
     /// The registry of every handler of the installed ``HandlerSet``, acting on `store`'s
     /// database, and of the task types the configuration declares.
     func registry(for store: any TaskStore) throws -> HandlerRegistry {
-        let registry = try HandlerRegistry(
-            InstalledHandlers.current.handlers(for: store), declarations: configuration.taskTypes)
-        try registry.check(configuration.taskLimits)
-        return registry
+        try InstalledHandlers.current.registry(for: store, configuration: configuration)
     }
 
     /// Applies the engine's and the handlers' migrations, logging what it applied.

@@ -1,7 +1,7 @@
 import Scheduler
 import SchedulerPostgres
-import SchedulerService
 import SchedulerSQLite
+import SchedulerService
 
 /// Builds the domain store that shares a task store's database, in that database's dialect.
 public enum DomainStores {

@@ -12,7 +12,5 @@ public struct SchedulerRequestContext: RequestContext {
     }
 
     /// The largest request body the API reads.
-    public static let maximumBodySize = APIError.maximumBodySize
-
-    public var maxUploadSize: Int { Self.maximumBodySize }
+    public var maxUploadSize: Int { APIError.maximumBodySize }
 }

@@ -1,8 +1,8 @@
 import Foundation
-@testable import SchedulerServer
 import Testing
 
 @testable import Scheduler
+@testable import SchedulerServer
 
 /// The overview's per-minute charts: the SVG path drawn from the values, with gaps
 /// where a minute has none, and what a screen reader is told instead.

@@ -1,9 +1,9 @@
 import Foundation
-@testable import SchedulerService
 import TestSupport
 import Testing
 
 @testable import Scheduler
+@testable import SchedulerService
 
 /// Pausing task types and per-type limits, enforced by the stores' claims.
 @Suite("Pause, resume and per-type limits", .timeLimit(.minutes(5)))

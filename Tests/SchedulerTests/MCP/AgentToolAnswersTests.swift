@@ -1,10 +1,10 @@
 import Foundation
 import MCP
-@testable import SchedulerMCP
 import TestSupport
 import Testing
 
 @testable import Scheduler
+@testable import SchedulerMCP
 
 /// A type that exists only so rows of it are not unroutable: agents must not see it.
 private struct NotForAgentsHandler: TaskHandler {

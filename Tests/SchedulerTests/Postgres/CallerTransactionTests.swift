@@ -1,11 +1,11 @@
 import Foundation
-@testable import SchedulerService
-@testable import SchedulerPostgres
-@testable import SchedulerSQLite
 import TestSupport
 import Testing
 
 @testable import Scheduler
+@testable import SchedulerPostgres
+@testable import SchedulerSQLite
+@testable import SchedulerService
 
 /// A service enqueues inside its own PostgreSQL transaction: the task exists if and only
 /// if that transaction commits.

@@ -1,10 +1,10 @@
 import Foundation
-@testable import SchedulerService
-@testable import SchedulerPostgres
 import TestSupport
 import Testing
 
 @testable import Scheduler
+@testable import SchedulerPostgres
+@testable import SchedulerService
 
 /// A cancel made on one PostgreSQL instance reaches the instance running the task
 /// through the notification channel, even when nobody streams events.

@@ -1,10 +1,10 @@
 import Foundation
-@testable import SchedulerService
-@testable import SchedulerPostgres
 import TestSupport
 import Testing
 
 @testable import Scheduler
+@testable import SchedulerPostgres
+@testable import SchedulerService
 
 /// Two instances on one PostgreSQL database: a client streaming from one sees what the
 /// other does, with the details read back.

@@ -1,11 +1,11 @@
 import Configuration
 import Foundation
-@testable import SchedulerService
-@testable import SchedulerPostgres
 import TestSupport
 import Testing
 
 @testable import Scheduler
+@testable import SchedulerPostgres
+@testable import SchedulerService
 
 /// Retention deletes finished work past its age, in batches, and never a live task.
 @Suite("Retention", .timeLimit(.minutes(5)))

@@ -1,9 +1,9 @@
 import Foundation
-@testable import SchedulerService
 import TestSupport
 import Testing
 
 @testable import Scheduler
+@testable import SchedulerService
 
 /// Schedules stored, checked, and ticked into tasks on both databases.
 @Suite("Recurring schedules", .timeLimit(.minutes(5)))

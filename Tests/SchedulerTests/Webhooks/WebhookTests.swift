@@ -2,13 +2,13 @@ import Crypto
 import Foundation
 import NIOCore
 import NIOPosix
-@testable import SchedulerService
-@testable import SchedulerServer
-@testable import SchedulerWebhooks
 import TestSupport
 import Testing
 
 @testable import Scheduler
+@testable import SchedulerServer
+@testable import SchedulerService
+@testable import SchedulerWebhooks
 
 /// Completion webhooks on each database, sent to a real HTTP receiver on loopback: the
 /// outbox written with the final state, signed deliveries, retries with backoff, the

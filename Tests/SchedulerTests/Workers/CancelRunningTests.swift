@@ -1,9 +1,9 @@
 import Foundation
-@testable import SchedulerService
 import TestSupport
 import Testing
 
 @testable import Scheduler
+@testable import SchedulerService
 
 /// Cancelling a running in-process task: the handler is cancelled, the task ends
 /// `cancelled` with an action-log row, wherever the request was made.

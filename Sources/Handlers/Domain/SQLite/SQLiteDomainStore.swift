@@ -1,6 +1,6 @@
 import Foundation
-import Scheduler
 import SQLiteNIO
+import Scheduler
 import SchedulerSQLite
 
 /// The ``DomainStore`` over the SQLite file of a ``SQLiteTaskStore``, sharing its

@@ -1,6 +1,6 @@
 import Foundation
-import Scheduler
 import SQLiteNIO
+import Scheduler
 import SchedulerSQLite
 
 /// The benchmark's SQL in SQLite.
