@@ -21,7 +21,16 @@ struct LeaseKeeperTests {
             let written = try await db.store.enqueue(NewTask(taskType: "noop", scheduledFor: now), now: now).task.id
             running.insert(stolen) { _ in cancelled.withLock { _ = $0.insert("stolen") } }
             running.insert(written) { _ in cancelled.withLock { _ = $0.insert("written") } }
-            running.handlerReturned(written)
+            // The written task's result is being written (its writer holds until the end).
+            let (writingStarted, writing) = AsyncStream<Void>.makeStream()
+            let (released, release) = AsyncStream<Void>.makeStream()
+            let writer = Task {
+                await running.handlerReturned(written, record: EngineStateTests().record(written)) { _ in
+                    writing.yield()
+                    for await _ in released { return }
+                }
+            }
+            for await _ in writingStarted { break }
 
             let keeper = LeaseKeeper(
                 store: db.store, running: running, configuration: configuration,
@@ -30,6 +39,8 @@ struct LeaseKeeperTests {
 
             #expect(cancelled.withLock { $0 } == ["stolen"])
             #expect(running.activeIDs == [stolen])
+            release.finish()
+            await writer.value
         }
     }
 }

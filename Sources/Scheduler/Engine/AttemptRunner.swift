@@ -9,13 +9,12 @@ struct AttemptRunner: Sendable {
     let configuration: EngineConfiguration
     let clock: any WallClock
     let logger: Logger
-    let deadlines = HandlerDeadlines()
 
     /// Runs the attempt through `execution`; `nil` when the engine cancelled it (shutdown
     /// or a lost lease), in which case the task is released rather than charged an attempt.
     /// A task whose cancellation was requested (before the claim, or while it runs) ends
     /// `cancelled`.
-    func run(_ task: AgentTask, in execution: HandlerExecution = HandlerExecution()) async -> AttemptRecord? {
+    func run(_ task: AgentTask, in execution: HandlerExecution) async -> AttemptRecord? {
         let startedAt = clock.now
         if task.cancelRequestedAt != nil {
             return AttemptRecord(
@@ -26,9 +25,8 @@ struct AttemptRunner: Sendable {
             store: store, task: task, workerID: configuration.workerID, clock: clock,
             interval: configuration.progressInterval, logger: logger)
         let invocation = TaskInvocation(task: task, startedAt: startedAt, logger: logger, progress: progress)
-        let timeout = registry.timeout(for: task.taskType) ?? configuration.handlerTimeout
         let registry = registry
-        let outcome = await execution.run(timeout: timeout, deadlines: deadlines) {
+        let outcome = await execution.run {
             try await registry.run(taskType: task.taskType, contextJSON: task.contextJSON, invocation: invocation)
         }
         let finishedAt = clock.now
@@ -59,6 +57,11 @@ struct AttemptRunner: Sendable {
             outcome: recordOutcome,
             progressJSON: unwrittenProgress
         )
+    }
+
+    /// How long the task's handler may run before it is stopped as timed out.
+    func timeout(for task: AgentTask) -> Duration {
+        registry.timeout(for: task.taskType) ?? configuration.handlerTimeout
     }
 
     private func failure(_ task: AgentTask, _ message: String, retryable: Bool, now: Date) -> AttemptRecord.Outcome {

@@ -5,10 +5,10 @@ import Synchronization
 
 /// Claims due tasks and runs them through their handlers: the scheduler's heart.
 ///
-/// The poller claims as many tasks as there are free slots (at most `batchSize` a claim;
-/// a handler that returned frees its slot while its result is written, see
-/// ``RunningTasks/freeSlots(ahead:)``), plus, when handlers return as fast as claims
-/// travel, up to a claim's worth ahead of them (``ClaimAhead``); it sleeps until woken,
+/// The poller claims as many tasks as there is room for (at most `batchSize` a claim;
+/// a handler that returned frees its slot while its result is written, and when
+/// handlers return as fast as claims travel, up to a claim's worth more are claimed
+/// ahead of them: ``EngineState/room``, where the engine's bookkeeping lives); it sleeps until woken,
 /// the next task is due, or the poll interval passes, and keeps the leases of the tasks
 /// it holds fresh. At most `concurrency` handlers run at once. On graceful shutdown it
 /// stops claiming, releases the tasks claimed ahead at once, gives running handlers
@@ -29,7 +29,7 @@ public final class Engine: Service {
     /// it stops.
     private let observation: TaskEventObservation
     let stopping = Atomic(false)
-    let results: ResultBatcher
+    let results: ResultWriter
     /// What this engine has done since it started.
     public let counters = EngineCounters()
     /// What `GET /metrics` shows of this engine's work.
@@ -51,9 +51,9 @@ public final class Engine: Service {
         self.configuration = configuration
         self.clock = clock
         self.logger = logger
-        self.running = RunningTasks(concurrency: configuration.concurrency)
+        self.running = RunningTasks(concurrency: configuration.concurrency, batchSize: configuration.batchSize)
         self.runner = AttemptRunner(store: store, registry: registry, configuration: configuration, clock: clock, logger: logger)
-        self.results = ResultBatcher(store: store, metrics: metrics, logger: logger)
+        self.results = ResultWriter(store: store, metrics: metrics, logger: logger)
         self.metrics = metrics
         self.presence = WorkerPresence(
             store: store, workerID: configuration.workerID, taskTypes: registry.taskTypes,
@@ -124,10 +124,8 @@ public final class Engine: Service {
 
     /// Claims and runs due tasks until stopped.
     private func pollLoop(group: inout DiscardingTaskGroup) async {
-        var ahead = ClaimAhead(batchSize: configuration.batchSize, concurrency: configuration.concurrency)
-        func room() -> Int { running.freeSlots(ahead: ahead.tasks(typicalHandler: running.typicalHandlerDuration)) }
         while !stopping.load(ordering: .relaxed), !Task.isCancelled {
-            let free = room()
+            let free = running.room
             var claimedAll = false
             if free > 0 {
                 let limit = min(free, configuration.batchSize)
@@ -136,11 +134,11 @@ public final class Engine: Service {
                     await wake.wait(timeout: min(configuration.pollInterval, Self.claimRetryDelay))
                     continue
                 }
-                ahead.claimTook(.now - asked)
+                running.claimTook(.now - asked)
                 for task in claimed { start(task, in: &group) }
                 claimedAll = claimed.count == limit
             }
-            let left = room()
+            let left = running.room
             if claimedAll, left > 0 { continue }
             await wake.wait(timeout: await idleWait(room: left))
         }
@@ -195,7 +193,9 @@ public final class Engine: Service {
     /// fewer than `concurrency` handlers run.
     private func register(_ task: AgentTask, waitsForSlot: Bool = false) -> HandlerExecution {
         let execution = HandlerExecution()
-        running.insert(task.id, attempt: task.attempt, waitsForSlot: waitsForSlot) { reason in execution.cancel(reason) }
+        running.insert(task.id, attempt: task.attempt, timeout: runner.timeout(for: task), waitsForSlot: waitsForSlot) {
+            reason in execution.cancel(reason)
+        }
         return execution
     }
 
@@ -206,21 +206,15 @@ public final class Engine: Service {
         // Refused a slot only when cancelled while waiting: the runner then ends the
         // attempt as the cancellation says without running the handler.
         _ = await running.takeSlot(task.id)
-        let record = await runner.run(task, in: execution)
-        if let record {
-            running.handlerReturned(task.id)
-            // Its slot is free now: the next claim need not wait for this result's commit.
-            wake.signal()
-            await finish(record)
+        guard let record = await runner.run(task, in: execution) else {
+            running.remove(task.id)
+            return nil
         }
-        running.remove(task.id)
-        return record
-    }
-
-    /// Counts and logs the attempt and writes it back with others that finish meanwhile.
-    private func finish(_ record: AttemptRecord) async {
         account(record)
-        await results.write(record)
+        // Its slot is free once the handler returned: the next claim need not wait for
+        // this result's commit, which goes with the others that finish meanwhile.
+        await running.handlerReturned(task.id, record: record, write: results.write, slotFreed: wake.signal)
+        return record
     }
 
     /// What every attempt's end costs, in-process or remote (``RemoteAttempts``): the

@@ -1,36 +1,35 @@
 import Synchronization
 
-/// One run of a handler, with a deadline, in a task of its own, so that a handler that
-/// ignores cancellation and never returns still frees its slot at the deadline.
+/// One run of a handler in a task of its own, so that a handler that ignores
+/// cancellation and never returns still frees its slot when it is stopped.
 ///
-/// The engine keeps the execution to cancel it (at shutdown, or when the lease is lost)
-/// while the attempt's own task awaits ``run(timeout:deadlines:_:)``; cancelling that task ends
-/// the run the same way.
+/// The engine keeps the execution to stop it (at its deadline, at shutdown, when the
+/// lease is lost or cancellation is requested) while the attempt's own task awaits
+/// ``run(_:)``; cancelling that task ends the run the same way.
 final class HandlerExecution: Sendable {
     private let once = OnceOutcome()
 
-    /// Ends the run (at once if it is running, or as soon as it starts) as
-    /// ``HandlerOutcome/cancelled`` or, for a requested cancellation,
-    /// ``HandlerOutcome/cancelRequested``, and cancels the handler's task, which sees
+    /// Ends the run (at once if it is running, or as soon as it starts) as the reason
+    /// says — ``HandlerOutcome/cancelled``, ``HandlerOutcome/cancelRequested`` or
+    /// ``HandlerOutcome/timedOut(_:)`` — and cancels the handler's task, which sees
     /// `Task.isCancelled` and may stop cooperatively.
     func cancel(_ reason: StopReason) {
-        once.finish(reason == .requested ? .cancelRequested : .cancelled)
+        switch reason {
+        case .released: once.finish(.cancelled)
+        case .requested: once.finish(.cancelRequested)
+        case .timedOut(let limit): once.finish(.timedOut(limit))
+        }
     }
 
-    /// Runs `operation` until it returns, `timeout` passes (watched by `deadlines`), or
-    /// the run is cancelled, whichever comes first.
-    func run(
-        timeout: Duration,
-        deadlines: HandlerDeadlines,
-        _ operation: @escaping @Sendable () async throws -> String
-    ) async -> HandlerOutcome {
+    /// Runs `operation` until it returns or the run is stopped, whichever comes first.
+    func run(_ operation: @escaping @Sendable () async throws -> String) async -> HandlerOutcome {
         let once = once
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 // Cancelled before it started (e.g. while waiting for a slot): the
                 // handler never runs.
                 guard once.setContinuation(continuation) else { return }
-                // Unstructured: at its deadline or at a cancellation the attempt ends at
+                // Unstructured: stopped (its deadline, a cancellation) the attempt ends at
                 // once and a handler that ignores cancellation is left behind, not
                 // awaited (its slot is freed; `OnceOutcome` drops its late answer).
                 let work = Task {
@@ -42,11 +41,7 @@ final class HandlerExecution: Sendable {
                         once.finish(.threw(error))
                     }
                 }
-                let deadline = deadlines.add(deadline: .now + timeout) { once.finish(.timedOut(timeout)) }
-                once.setCleanup {
-                    work.cancel()
-                    deadlines.remove(deadline)
-                }
+                once.setCleanup { work.cancel() }
             }
         } onCancel: {
             once.finish(.cancelled)

@@ -18,4 +18,6 @@ enum StopReason: Sendable {
     case released
     /// Cancellation was requested: the task ends `cancelled`.
     case requested
+    /// The handler ran past its timeout: the attempt fails (and is retried if it may be).
+    case timedOut(Duration)
 }

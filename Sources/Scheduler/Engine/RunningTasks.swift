@@ -1,204 +1,159 @@
 import Foundation
 import Synchronization
 
-/// The tasks this engine holds right now, each with a way to cancel its attempt: those
-/// claimed ahead and waiting for a handler slot, those whose handler runs, and those
-/// whose result is being written.
+/// The tasks this engine holds right now — claimed ahead and waiting for a handler slot,
+/// running, or having their result written — kept as an ``EngineState`` under a lock,
+/// with the waits and timers that state's actions call for.
 ///
 /// The lease keeper reads it to extend leases, the poller to size claims, and shutdown
 /// to wait for it to empty. A task stays here until its result is written, so its lease
-/// is kept while it waits for a slot and while the write waits. It is also the gate that
-/// keeps at most `concurrency` handlers running: a task claimed ahead waits in
-/// ``takeSlot(_:)`` until a handler returns, in the order the tasks were claimed.
+/// is kept while it waits for a slot and while the write waits. One deadline timer on
+/// the ``TimerQueue`` (not one per handler) stops handlers that overrun their timeout.
 final class RunningTasks: Sendable {
-    private struct State {
-        var cancellers: [UUID: @Sendable (StopReason) -> Void] = [:]
-        /// The attempt each task holds its lease for.
-        var attempts: [UUID: Int] = [:]
-        /// Claimed, not started yet, in claim order.
-        var waiting: [UUID] = []
-        var slotWaiters: [UUID: CheckedContinuation<Bool, Never>] = [:]
-        var writingResult: Set<UUID> = []
-        /// When each running handler got its slot.
-        var started: [UUID: ContinuousClock.Instant] = [:]
-        /// A moving average of how long handlers ran; `nil` before the first returned.
-        var typicalHandler: Duration?
-        var emptyWaiters: [CheckedContinuation<Void, Never>] = []
-        /// Set by ``stopWaiting()``: waits for the set to empty end at once from then on.
-        var waitingAbandoned = false
+    typealias Stop = @Sendable (StopReason) -> Void
+    private typealias Waiter = CheckedContinuation<Bool, Never>
 
-        var executing: Int { cancellers.count - waiting.count - writingResult.count }
+    private struct Shell {
+        var state: EngineState<Stop, Waiter>
+        var timer: TimerQueue.Token?
     }
 
-    private let state = Mutex(State())
+    private let shell: Mutex<Shell>
+    private let timers: TimerQueue
     /// The most handlers running at once.
     let concurrency: Int
 
-    init(concurrency: Int) {
+    init(concurrency: Int, batchSize: Int = 100, timers: TimerQueue = .shared) {
         self.concurrency = concurrency
+        self.timers = timers
+        self.shell = Mutex(Shell(state: EngineState(concurrency: concurrency, batchSize: batchSize)))
     }
 
-    var ids: [UUID] { state.withLock { Array($0.cancellers.keys) } }
+    /// How many results may wait to be written beyond the handlers running
+    /// (``EngineState/resultBacklog``): the size of a result batch.
+    static var resultBacklog: Int { EngineState<Stop, Never>.resultBacklog }
+
+    var ids: [UUID] { shell.withLock { $0.state.ids } }
     /// The tasks whose handler has not returned: running, or waiting for a slot.
-    var activeIDs: Set<UUID> { state.withLock { Set($0.cancellers.keys).subtracting($0.writingResult) } }
+    var activeIDs: Set<UUID> { shell.withLock { $0.state.activeIDs } }
     /// The tasks claimed ahead that wait for a slot, in claim order.
-    var waitingIDs: [UUID] { state.withLock { $0.waiting } }
-    /// A moving average of how long handlers ran (``ClaimAhead``); `nil` before the
-    /// first returned.
-    var typicalHandlerDuration: Duration? { state.withLock { $0.typicalHandler } }
+    var waitingIDs: [UUID] { shell.withLock { $0.state.line } }
+    /// A moving average of how long handlers ran; `nil` before the first returned.
+    var typicalHandlerDuration: Duration? { shell.withLock { $0.state.typicalHandler } }
+    /// Every task held, with the attempt its lease is for: what the lease keeper renews.
+    var attempts: [UUID: Int] { shell.withLock { $0.state.attempts } }
 
-    /// How many results may wait to be written beyond the handlers running: one result
-    /// batch's worth (``ResultBatcher``), so a busy engine's commits each carry up to
-    /// that many whatever its concurrency.
-    static let resultBacklog = 500
+    /// How many more tasks the next claim may take (``EngineState/room``).
+    var room: Int { shell.withLock { $0.state.room } }
 
-    /// How many more tasks may be claimed: handlers running and tasks waiting for a slot
-    /// stay within the concurrency plus `ahead` (tasks claimed ahead of a free slot), and
-    /// results waiting to be written within ``resultBacklog`` more, so the next claim need
-    /// not wait for the last batch's commit, yet a database that falls behind holds
-    /// claims back.
-    func freeSlots(ahead: Int = 0) -> Int {
-        state.withLock { state in
-            let unfinished = state.cancellers.count - state.writingResult.count
-            let limit = concurrency + ahead
-            return max(0, min(limit - unfinished, limit + Self.resultBacklog - state.cancellers.count))
-        }
+    /// ``room`` with `ahead` tasks claimed ahead of the free slots.
+    func freeSlots(ahead: Int = 0) -> Int { shell.withLock { $0.state.freeSlots(ahead: ahead) } }
+
+    /// Notes how long a claim took, from asking to having the rows (``ClaimAhead``).
+    func claimTook(_ duration: Duration) {
+        shell.withLock { $0.state.claimTook(duration) }
     }
 
-    /// Every task held, with the attempt its lease is for: what the lease keeper renews.
-    var attempts: [UUID: Int] { state.withLock { $0.attempts } }
-
-    /// Registers a claimed task for `attempt`; one that `waitsForSlot` starts only
-    /// through ``takeSlot(_:)``.
-    func insert(_ id: UUID, attempt: Int = 1, waitsForSlot: Bool = false, cancel: @escaping @Sendable (StopReason) -> Void) {
-        state.withLock { state in
-            state.cancellers[id] = cancel
-            state.attempts[id] = attempt
-            if waitsForSlot { state.waiting.append(id) } else { state.started[id] = .now }
-        }
+    /// Registers a claimed task for `attempt`; one that `waitsForSlot` starts only through
+    /// ``takeSlot(_:)``. `stop` ends its attempt; it is called `timeout` after the handler
+    /// starts if it has not returned by then.
+    func insert(
+        _ id: UUID, attempt: Int = 1, timeout: Duration = .seconds(300), waitsForSlot: Bool = false,
+        stop: @escaping Stop
+    ) {
+        update { $0.claimed(id, attempt: attempt, timeout: timeout, handle: stop, waitsForSlot: waitsForSlot, now: .now) }
     }
 
     /// Waits until the task may start: fewer than `concurrency` handlers run and every
     /// task claimed before it has started (at once for a task registered to start at
-    /// once). `false` when it was cancelled while it waited (it must not run its handler).
+    /// once). `false` when it was stopped while it waited (it must not run its handler).
     func takeSlot(_ id: UUID) async -> Bool {
-        await withCheckedContinuation { continuation in
-            let granted = state.withLock { state -> [CheckedContinuation<Bool, Never>]? in
-                if state.started[id] != nil { return [continuation] }
-                guard state.waiting.contains(id) else { return nil }
-                state.slotWaiters[id] = continuation
-                return Self.grant(&state, concurrency: concurrency)
-            }
-            guard let granted else { return continuation.resume(returning: false) }
-            for waiter in granted { waiter.resume(returning: true) }
+        await withCheckedContinuation { waiter in
+            update { $0.asksForSlot(id, waiter: waiter, now: .now) }
         }
     }
 
-    /// Notes that the task's handler returned and its result is being written; its slot
-    /// goes to the next waiting task.
-    func handlerReturned(_ id: UUID) {
-        let granted = state.withLock { state -> [CheckedContinuation<Bool, Never>] in
-            guard state.cancellers[id] != nil else { return [] }
-            state.writingResult.insert(id)
-            if let started = state.started.removeValue(forKey: id) {
-                state.typicalHandler = MovingAverage.next(state.typicalHandler, .now - started)
-            }
-            return Self.grant(&state, concurrency: concurrency)
+    /// Notes that the task's handler returned with `record`, which goes to the database
+    /// with the results that come meanwhile (group commit); its slot goes to the next
+    /// waiting task. Returns once the result is written (or given up on), the task no
+    /// longer held. `write` writes a batch; one runs at a time. `slotFreed` is called
+    /// once the slot is given up, before the write.
+    func handlerReturned(
+        _ id: UUID, record: AttemptRecord, write: @escaping @Sendable ([AttemptRecord]) async -> Void,
+        slotFreed: @Sendable () -> Void = {}
+    ) async {
+        _ = await withCheckedContinuation { done in
+            let startWriting = update { $0.handlerReturned(id, record: record, done: done, now: .now) }
+            slotFreed()
+            guard startWriting else { return }
+            // One writer at a time, started by the first result of a batch and ending
+            // when none is queued; every attempt waits on its own continuation, so none
+            // owns the writer.
+            Task { await self.writeResults(with: write) }
         }
-        for waiter in granted { waiter.resume(returning: true) }
     }
 
+    /// Writes queued results a batch at a time until none is left.
+    private func writeResults(with write: @Sendable ([AttemptRecord]) async -> Void) async {
+        while true {
+            let batch = shell.withLock { $0.state.nextResults(maximum: Self.resultBacklog) }
+            guard !batch.isEmpty else { return }
+            await write(batch)
+            update { $0.resultsWritten(now: .now) }
+        }
+    }
+
+    /// Forgets a task whose attempt ended without a result (stopped).
     func remove(_ id: UUID) {
-        let (waiters, granted) = state.withLock { state -> ([CheckedContinuation<Void, Never>], [CheckedContinuation<Bool, Never>]) in
-            state.cancellers[id] = nil
-            state.attempts[id] = nil
-            state.writingResult.remove(id)
-            state.started[id] = nil
-            state.waiting.removeAll { $0 == id }
-            let granted = Self.grant(&state, concurrency: concurrency)
-            guard state.cancellers.isEmpty else { return ([], granted) }
-            defer { state.emptyWaiters = [] }
-            return (state.emptyWaiters, granted)
-        }
-        for waiter in granted { waiter.resume(returning: true) }
-        for waiter in waiters { waiter.resume() }
+        update { $0.removed(id, now: .now) }
     }
 
     /// Stops the attempts of the given tasks held here, for `reason`; those waiting for
     /// a slot never get one.
     func cancel(_ ids: some Sequence<UUID>, reason: StopReason = .released) {
-        let ids = Set(ids)
-        stop(reason: reason) { _ in Array(ids) }
+        update { $0.stop(ids, reason: reason) }
     }
 
     /// Takes every task still waiting for a slot out of the line, so it never starts, and
-    /// cancels its attempt; returns their ids (at shutdown, to release them at once).
+    /// stops its attempt; returns their ids (at shutdown, to release them at once).
     func withdrawWaiting() -> [UUID] {
-        stop(reason: .released) { state in state.waiting }
-    }
-
-    /// Cancels the attempts of the tasks `choose` picks, all under one lock: those
-    /// waiting for a slot leave the line and are refused one. Returns the picked ids.
-    @discardableResult
-    private func stop(reason: StopReason, choosing choose: (State) -> [UUID]) -> [UUID] {
-        let (ids, cancellers, refused) = state.withLock { state in
-            let ids = choose(state)
-            let chosen = Set(ids)
-            state.waiting.removeAll { chosen.contains($0) }
-            let refused = ids.compactMap { state.slotWaiters.removeValue(forKey: $0) }
-            return (ids, ids.compactMap { state.cancellers[$0] }, refused)
+        var withdrawn: [UUID] = []
+        update { state in
+            let (ids, actions) = state.withdrawWaiting()
+            withdrawn = ids
+            return actions
         }
-        for cancel in cancellers { cancel(reason) }
-        for waiter in refused { waiter.resume(returning: false) }
-        return ids
+        return withdrawn
     }
 
-    /// Returns once nothing is running, or after `timeout`.
+    /// Returns once nothing is held, or after `timeout`.
     func waitUntilEmpty(timeout: Duration) async {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                await withCheckedContinuation { continuation in
-                    let emptyNow = self.state.withLock { state -> Bool in
-                        if state.cancellers.isEmpty || state.waitingAbandoned { return true }
-                        state.emptyWaiters.append(continuation)
-                        return false
-                    }
-                    if emptyNow { continuation.resume() }
-                }
-            }
-            group.addTask { try? await Task.sleep(for: timeout) }
-            await group.next()
-            group.cancelAll()
-            self.wakeEmptyWaiters()
-        }
+        let deadline = timers.add(deadline: .now + timeout) { [self] in update { $0.endEmptyWaits(forGood: false) } }
+        defer { timers.remove(deadline) }
+        _ = await withCheckedContinuation { waiter in update { $0.waitsUntilEmpty(waiter) } }
     }
 
     /// Ends every wait for the set to empty, now and later: shutdown stops waiting for
     /// running handlers.
     func stopWaiting() {
-        state.withLock { $0.waitingAbandoned = true }
-        wakeEmptyWaiters()
+        update { $0.endEmptyWaits(forGood: true) }
     }
 
-    private func wakeEmptyWaiters() {
-        let waiters = state.withLock { state in
-            defer { state.emptyWaiters = [] }
-            return state.emptyWaiters
+    /// Applies an event to the state and carries out its actions outside the lock;
+    /// returns whether they include starting the result writer.
+    @discardableResult
+    private func update(_ event: (inout EngineState<Stop, Waiter>) -> EngineState<Stop, Waiter>.Actions) -> Bool {
+        let actions = shell.withLock { shell in
+            let actions = event(&shell.state)
+            if let at = actions.timer {
+                if let old = shell.timer { timers.remove(old) }
+                shell.timer = timers.add(deadline: at) { [self] in update { $0.deadlinesPassed(now: .now) } }
+            }
+            return actions
         }
-        for waiter in waiters { waiter.resume() }
-    }
-
-    /// Hands free slots to the waiting tasks in claim order, stopping at the first that
-    /// has not asked yet; returns the waits to resume.
-    private static func grant(_ state: inout State, concurrency: Int) -> [CheckedContinuation<Bool, Never>] {
-        var granted: [CheckedContinuation<Bool, Never>] = []
-        while state.executing < concurrency, let first = state.waiting.first,
-            let waiter = state.slotWaiters.removeValue(forKey: first)
-        {
-            state.waiting.removeFirst()
-            state.started[first] = .now
-            granted.append(waiter)
-        }
-        return granted
+        for (stop, reason) in actions.stop { stop(reason) }
+        for waiter in actions.refuse { waiter.resume(returning: false) }
+        for waiter in actions.proceed { waiter.resume(returning: true) }
+        return actions.startWriting
     }
 }

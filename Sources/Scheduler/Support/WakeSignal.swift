@@ -16,8 +16,12 @@ package final class WakeSignal: Sendable {
     }
 
     private let state = Mutex(State())
+    private let timers: TimerQueue
 
-    package init() {}
+    /// A signal whose waits time out on `timers`.
+    package init(timers: TimerQueue = .shared) {
+        self.timers = timers
+    }
 
     /// Whether a signal waits for the next wait: what tests check after an enqueue.
     var isPending: Bool { state.withLock { $0.pending } }
@@ -37,12 +41,13 @@ package final class WakeSignal: Sendable {
 
     /// Returns on a signal, after `timeout`, or when the calling task is cancelled.
     ///
-    /// The timer starts only once the waiter is registered, and ends only the wait it was
-    /// started for: a timer of an earlier wait, cancelled but already past its sleep,
-    /// cannot touch this one (it once could, leaving the poller waiting with no timeout).
+    /// The timeout is a deadline on the shared ``TimerQueue`` (no task per wait), set
+    /// only once the waiter is registered, and ends only the wait it was set for: the
+    /// deadline of an earlier wait, already firing, cannot touch this one (it once could,
+    /// leaving the poller waiting with no timeout).
     package func wait(timeout: Duration) async {
-        let timer = Mutex<Task<Void, Never>?>(nil)
-        defer { timer.withLock { $0?.cancel() } }
+        let deadline = Mutex<TimerQueue.Token?>(nil)
+        defer { if let token = deadline.withLock({ $0 }) { timers.remove(token) } }
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 let id = state.withLock { state -> Int? in
@@ -55,13 +60,8 @@ package final class WakeSignal: Sendable {
                     return state.nextID
                 }
                 guard let id else { return continuation.resume() }
-                timer.withLock { timer in
-                    // One timer per wait, ending only its own wait by id; cancelled as
-                    // soon as a signal ends the wait first.
-                    timer = Task {
-                        guard (try? await Task.sleep(for: timeout)) != nil else { return }
-                        self.expire(id)
-                    }
+                deadline.withLock { deadline in
+                    deadline = timers.add(deadline: .now + timeout) { self.expire(id) }
                 }
             }
         } onCancel: {
