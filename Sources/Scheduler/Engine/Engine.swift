@@ -25,9 +25,9 @@ public final class Engine: Service {
     let wake = WakeSignal()
     /// Wakes remote workers' claims waiting for a task, on the signals that wake the poller.
     let arrivals = ArrivalBroadcast()
-    /// The engine's place on its store's events (cancellations, wake-ups), ended when
-    /// it stops.
-    private let observation: TaskEventObservation
+    /// The engine's places on its store's events (cancellations and wake-ups, metrics),
+    /// ended when it stops or is discarded.
+    private let observations: [TaskEventObservation]
     let stopping = Atomic(false)
     let results: ResultWriter
     /// What this engine has done since it started.
@@ -58,13 +58,13 @@ public final class Engine: Service {
         self.presence = WorkerPresence(
             store: store, workerID: configuration.workerID, taskTypes: registry.taskTypes,
             interval: configuration.presenceInterval, clock: clock, logger: logger)
-        metrics.count(eventsOf: store.events, taskTypes: registry.allTaskTypes)
         // A cancellation requested here, or (PostgreSQL) announced by another instance;
         // and a task of ours made pending by anyone in this process (an enqueue through
         // any entry point, a retry, a release), so no caller has to remember to wake us.
         // A task due later wakes the poller too, so that it sleeps until that task is
         // due rather than for the rest of its poll interval.
-        observation = store.events.observe { [running, wake, arrivals] event in
+        let counting = metrics.count(eventsOf: store.events, taskTypes: registry.allTaskTypes)
+        let reacting = store.events.observe { [running, wake, arrivals] event in
             switch event.kind {
             case .cancelRequested:
                 running.cancel([event.taskID], reason: .requested)
@@ -76,6 +76,11 @@ public final class Engine: Service {
                 break
             }
         }
+        observations = [counting, reacting]
+    }
+
+    deinit {
+        for observation in observations { observation.end() }
     }
 
     /// Stops waiting for running handlers at shutdown (a second SIGTERM or Ctrl-C): they
@@ -118,7 +123,7 @@ public final class Engine: Service {
             await drain()
             group.cancelAll()
         }
-        observation.end()
+        for observation in observations { observation.end() }
         logger.info("engine stopped")
     }
 

@@ -63,10 +63,11 @@ public final class SchedulerMetrics: Sendable {
     }
 
     /// Counts the events this process publishes on `bus` from now on, labelled with
-    /// their type when it is one of `taskTypes`.
-    public func count(eventsOf bus: TaskEventBus, taskTypes: [String]) {
+    /// their type when it is one of `taskTypes`, until the observation returned is ended.
+    @discardableResult
+    public func count(eventsOf bus: TaskEventBus, taskTypes: [String]) -> TaskEventObservation {
         let registered = Set(taskTypes)
-        bus.observe { [weak self] event in
+        return bus.observe { [weak self] event in
             guard event.isLocal, let self, let name = Name.counter(for: event.kind) else { return }
             self.counter(name, Self.label(event.taskType, registered: registered)).increment()
         }
