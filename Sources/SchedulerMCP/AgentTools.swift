@@ -143,8 +143,7 @@ public struct AgentTools: Sendable {
             body["scheduled_for"] = .string(Timestamp.string(from: date))
         }
         let task = try CreateTaskRequest(body, defaultMaxRetries: { registry.defaultMaxRetries(for: $0) ?? configuration.maxRetries }).task
-        try registry.validate(task)
-        let result = try await store.enqueue(task, now: now)
+        let result = try await TaskIntake(store: store, registry: registry, clock: clock).enqueue(task)
         let note = try await EngineCoverage(store: store).note(for: taskType, now: now)
         return try JSONValue(encoding: EnqueueAnswer(created: result.created, note: note, task: TaskRepresentation(result.task)))
     }

@@ -68,13 +68,12 @@ struct Enqueue: AsyncParsableCommand {
         )
         let result = try await runtime.withStore { store, registry in
             if maxRetries == nil, let declared = registry.defaultMaxRetries(for: taskType) { task.maxRetries = declared }
+            let intake = TaskIntake(store: store, registry: registry, webhooks: runtime.configuration.webhooks)
             do {
-                try registry.validate(task)
-                try runtime.configuration.webhooks.checkCallbackURL(of: task)
+                return try await intake.enqueue(task)
             } catch SchedulerError.invalidInput(let field, let reason) {
                 throw CommandError("invalid \(Self.flag(for: field)): \(reason)")
             }
-            return try await store.enqueue(task, now: Date())
         }
         if !result.created {
             runtime.logger.notice("a task with this idempotency key exists already; showing it")
@@ -98,6 +97,7 @@ struct Enqueue: AsyncParsableCommand {
             let defaultMaxRetries = { (type: String) in
                 (maxRetries == nil ? registry.defaultMaxRetries(for: type) : nil) ?? runtime.configuration.maxRetries
             }
+            let intake = TaskIntake(store: store, registry: registry, webhooks: runtime.configuration.webhooks)
             var tasks: [NewTask] = []
             var problems: [String] = []
             for (index, line) in lines {
@@ -107,8 +107,7 @@ struct Enqueue: AsyncParsableCommand {
                 }
                 do {
                     let task = try CreateTaskRequest(object, defaultMaxRetries: defaultMaxRetries).task
-                    try registry.validate(task)
-                    try runtime.configuration.webhooks.checkCallbackURL(of: task)
+                    try intake.check(task)
                     tasks.append(task)
                 } catch let error as APIError {
                     problems.append("\(file):\(index + 1): \(error.message)")
@@ -120,7 +119,7 @@ struct Enqueue: AsyncParsableCommand {
             var created = 0
             for start in stride(from: 0, to: tasks.count, by: 1_000) {
                 let batch = Array(tasks[start..<min(start + 1_000, tasks.count)])
-                created += try await store.enqueue(batch: batch, now: Date()).filter(\.created).count
+                created += try await intake.enqueue(batch: batch).filter(\.created).count
             }
             return (created, tasks.count)
         }

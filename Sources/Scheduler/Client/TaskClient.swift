@@ -4,12 +4,11 @@ import Foundation
 /// its typed context, checked the way the HTTP API checks one. For an enqueue inside the
 /// service's own PostgreSQL transaction, see ``PostgresTaskStore/enqueue(_:on:now:logger:)``.
 public struct TaskClient: Sendable {
-    let store: any TaskStore
-    let clock: any WallClock
+    let intake: TaskIntake
 
+    /// A client whose tasks may be of any type, run here or by another service.
     public init(store: any TaskStore, clock: any WallClock = SystemClock()) {
-        self.store = store
-        self.clock = clock
+        intake = TaskIntake(store: store, registry: nil, clock: clock)
     }
 
     /// Enqueues a task for `handler`; with an idempotency key already taken, returns the
@@ -28,13 +27,13 @@ public struct TaskClient: Sendable {
         let task = try NewTask(
             handler, context: context, userID: userID, scheduledFor: scheduledFor, priority: priority,
             maxRetries: maxRetries, idempotencyKey: idempotencyKey, agentType: agentType, createdBy: "TaskClient")
-        return try await store.enqueue(task, now: clock.now)
+        return try await intake.enqueue(task)
     }
 
     /// Enqueues tasks built with ``NewTask/init(_:context:userID:scheduledFor:priority:maxRetries:idempotencyKey:agentType:createdBy:)``,
     /// all together or none, in the order given.
     @discardableResult
     public func enqueue(batch tasks: [NewTask]) async throws -> [EnqueueResult] {
-        try await store.enqueue(batch: tasks, now: clock.now)
+        try await intake.enqueue(batch: tasks)
     }
 }

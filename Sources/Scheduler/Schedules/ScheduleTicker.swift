@@ -91,6 +91,7 @@ public struct ScheduleTicker: Service {
             maxRetries: registry.defaultMaxRetries(for: schedule.taskType) ?? maxRetries,
             contextJSON: schedule.contextJSON, createdBy: "schedule:\(schedule.name)",
             idempotencyKey: schedule.idempotencyKey(tick: tick))
-        return try await store.enqueue(task, now: clock.now).task
+        // Checked against the handlers when the schedule was saved.
+        return try await TaskIntake(store: store, registry: nil, clock: clock).enqueue(task).task
     }
 }

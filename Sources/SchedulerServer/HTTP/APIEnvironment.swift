@@ -16,6 +16,11 @@ public struct APIEnvironment: Sendable {
     public let export: PrometheusExport?
     /// The MCP sessions of `/mcp`.
     public let agentSessions: AgentToolSessions
+    /// Where the API's tasks enter the queue: checked against the handlers and the
+    /// webhook policy.
+    public var intake: TaskIntake {
+        TaskIntake(store: store, registry: registry, webhooks: configuration.webhooks, clock: clock)
+    }
     /// The key remote workers' lease tokens are signed with, read once.
     let leaseKeys = LeaseKeyring()
 

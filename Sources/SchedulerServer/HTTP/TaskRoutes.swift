@@ -12,10 +12,7 @@ package struct TaskRoutes {
     func create(_ request: Request, context: some RequestContext) async throws -> Response {
         let body = try await JSONBody.object(from: request, context: context)
         let task = try CreateTaskRequest(body, defaultMaxRetries: defaultMaxRetries).task
-        try environment.registry.validate(task)
-        try environment.configuration.webhooks.checkCallbackURL(of: task)
-        let now = environment.clock.now
-        let result = try await environment.store.enqueue(task, now: now)
+        let result = try await environment.intake.enqueue(task)
         return try JSONResponse.make(result.created ? .created : .ok, TaskRepresentation(result.task))
     }
 
@@ -45,17 +42,17 @@ package struct TaskRoutes {
         for (index, item) in items.enumerated() {
             do {
                 guard case .object(let object) = item else { throw APIError.invalidJSON("a task must be a JSON object") }
-                let task = try CreateTaskRequest(object, defaultMaxRetries: defaultMaxRetries).task
-                try environment.registry.validate(task)
-                try environment.configuration.webhooks.checkCallbackURL(of: task)
-                tasks.append(task)
+                tasks.append(try CreateTaskRequest(object, defaultMaxRetries: defaultMaxRetries).task)
             } catch let error as APIError {
                 throw error.at("tasks", index: index)
-            } catch let error as SchedulerError {
-                throw APIError(error).at("tasks", index: index)
             }
         }
-        let results = try await environment.store.enqueue(batch: tasks, now: environment.clock.now)
+        let results: [EnqueueResult]
+        do {
+            results = try await environment.intake.enqueue(batch: tasks)
+        } catch let refused as TaskIntake.RefusedTask {
+            throw APIError(refused.reason).at("tasks", index: refused.index)
+        }
         let created = results.filter(\.created).count
         return try JSONResponse.make(
             created > 0 ? .created : .ok, BatchResponse(created: created, tasks: results.map { TaskRepresentation($0.task) }))

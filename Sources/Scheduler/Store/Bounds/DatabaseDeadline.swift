@@ -13,17 +13,17 @@ package enum DatabaseDeadline {
         _ operation: String, within limit: Duration, _ body: @escaping @Sendable () async throws -> T
     ) async throws -> T {
         let race = Race<T>()
-        // Unstructured, both: a child task would have to be awaited, and the call that
-        // never answers is exactly the one this must be able to walk away from.
+        // Unstructured: a child task would have to be awaited, and the call that never
+        // answers is exactly the one this must be able to walk away from.
         let call = Task {
             do { race.finish(.success(try await body())) } catch { race.finish(.failure(error)) }
         }
-        let timer = Task {
-            guard (try? await Task.sleep(for: limit)) != nil else { return }
+        // The bound is a deadline on the shared timer queue, not a sleeping task per call.
+        let timer = TimerQueue.shared.add(deadline: .now + limit) {
             race.finish(.failure(DatabaseTimeoutError(operation: operation, limit: limit)))
             call.cancel()
         }
-        defer { timer.cancel() }
+        defer { TimerQueue.shared.remove(timer) }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { race.wait($0) }
         } onCancel: {
