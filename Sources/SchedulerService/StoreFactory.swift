@@ -11,15 +11,17 @@ public enum StoreFactory {
     /// a PostgreSQL store what pooler, if any, stands between it and the server, and
     /// `announcing` when it tells other instances of its changes, `webhooks` which
     /// URLs the deployment tells of final states, and `limits` how many tasks of a type
-    /// its claims may start.
+    /// its claims may start; `bounds` how long a PostgreSQL call may go unanswered.
     public static func open(
         url: String, poolMode: DatabasePoolMode = .session, announcing: EventAnnouncement = .always,
-        webhooks: WebhookSubscriptions = .none, limits: TaskLimits = .none, logger: Logger
+        webhooks: WebhookSubscriptions = .none, limits: TaskLimits = .none, bounds: DatabaseBounds = DatabaseBounds(),
+        logger: Logger
     ) async throws -> any TaskStore {
         let scheme = url.range(of: "://").map { url[..<$0.lowerBound].lowercased() }
         if scheme == "postgres" || scheme == "postgresql" {
             return BoundedTaskStore(try PostgresTaskStore(
-                url: url, poolMode: poolMode, announcing: announcing, webhooks: webhooks, limits: limits, logger: logger))
+                url: url, poolMode: poolMode, announcing: announcing, webhooks: webhooks, limits: limits, logger: logger),
+                bounds: bounds)
         }
         guard let path = sqlitePath(url) else {
             throw ConfigurationError.invalidValue(
@@ -47,11 +49,13 @@ public enum StoreFactory {
         announcing: EventAnnouncement = .always,
         webhooks: WebhookSubscriptions = .none,
         limits: TaskLimits = .none,
+        bounds: DatabaseBounds = DatabaseBounds(),
         logger: Logger,
         _ body: (any TaskStore) async throws -> T
     ) async throws -> T {
         let store = try await open(
-            url: url, poolMode: poolMode, announcing: announcing, webhooks: webhooks, limits: limits, logger: logger)
+            url: url, poolMode: poolMode, announcing: announcing, webhooks: webhooks, limits: limits, bounds: bounds,
+            logger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await store.run() }
             do {

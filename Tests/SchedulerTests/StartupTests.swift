@@ -27,8 +27,8 @@ struct StartupTests {
     @Test("one server per SQLite file: a second is refused naming the first, and may start once it closed")
     func sqliteServingLock() async throws {
         try await TestDatabase.with(.sqlite) { db in
-            let second = try await StoreFactory.open(url: db.url, logger: TestDatabase.logger)
-            let third = try await StoreFactory.open(url: db.url, logger: TestDatabase.logger)
+            let second = try await StoreFactory.open(url: db.url, bounds: TestDatabase.bounds, logger: TestDatabase.logger)
+            let third = try await StoreFactory.open(url: db.url, bounds: TestDatabase.bounds, logger: TestDatabase.logger)
             try db.store.lockForServing()
             do {
                 try second.lockForServing()

@@ -112,7 +112,7 @@ struct WakeUpTests {
     func limitFreedNotifies() async throws {
         try await TestDatabase.with(.postgres) { db in
             try await StoreFactory.withStore(
-                url: db.url, limits: TaskLimits(["noop": TaskLimit(concurrency: 1)]), logger: TestDatabase.logger
+                url: db.url, limits: TaskLimits(["noop": TaskLimit(concurrency: 1)]), bounds: TestDatabase.bounds, logger: TestDatabase.logger
             ) { limited in
                 let now = Date()
                 _ = try await limited.enqueue(NewTask(taskType: "noop"), now: now)

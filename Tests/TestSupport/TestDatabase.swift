@@ -29,6 +29,13 @@ public struct TestDatabase: Sendable {
         _ = try await query(sql, [])
     }
 
+    /// How long the tests' PostgreSQL calls may go unanswered: far longer than a
+    /// deployment's 2 s for the engine's calls, since a 2-core machine running every
+    /// suite at once answers a healthy call in more than 2 s at times, and a test must not
+    /// fail on that. What the bounds do is ``DatabaseDeadlineTests``' subject, with limits
+    /// of their own; tests of an unreachable database open stores with the defaults.
+    public static let bounds = DatabaseBounds(hotPath: .seconds(60), general: .seconds(120), pruning: .seconds(300))
+
     public static let logger: Logger = {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
@@ -50,7 +57,7 @@ public struct TestDatabase: Sendable {
             defer {
                 for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
             }
-            return try await StoreFactory.withStore(url: path, logger: logger) { store in
+            return try await StoreFactory.withStore(url: path, bounds: TestDatabase.bounds, logger: logger) { store in
                 if migrated { try await store.migrate(modules: modules) }
                 return try await SQLiteTestConnection.with(path: path) { query in
                     try await body(TestDatabase(kind: kind, url: path, store: store, query: query))
@@ -58,7 +65,7 @@ public struct TestDatabase: Sendable {
             }
         case .postgres:
             let url = try await PostgresTestCluster.createDatabase()
-            return try await StoreFactory.withStore(url: url, logger: logger) { store in
+            return try await StoreFactory.withStore(url: url, bounds: TestDatabase.bounds, logger: logger) { store in
                 if migrated { try await store.migrate(modules: modules) }
                 let query = try #require(try store.accept(PostgresTestQuery.Maker()))
                 return try await body(TestDatabase(kind: kind, url: url, store: store, query: query.run))

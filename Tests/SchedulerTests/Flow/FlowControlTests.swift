@@ -15,7 +15,7 @@ struct FlowControlTests {
     func withLimited<T: Sendable>(
         _ db: TestDatabase, _ limits: TaskLimits, _ body: (any TaskStore) async throws -> T
     ) async throws -> T {
-        try await StoreFactory.withStore(url: db.url, limits: limits, logger: TestDatabase.logger, body)
+        try await StoreFactory.withStore(url: db.url, limits: limits, bounds: TestDatabase.bounds, logger: TestDatabase.logger, body)
     }
 
     func enqueue(_ store: any TaskStore, _ type: String, count: Int, at now: Date) async throws {

@@ -37,7 +37,7 @@ struct AgentToolAnswersTests {
     @Test("types not offered to agents (placeholders) get no scheduling tool")
     func placeholdersLeftOut() async throws {
         try await TestDatabase.with(.sqlite) { db in
-            let names = try tools(db, clock: ManualClock(Date())).list().map(\.name)
+            let names = try tools(db, clock: ManualClock.atThisSecond()).list().map(\.name)
             #expect(names.contains("enqueue_noop"))
             #expect(!names.contains("enqueue_not_built_yet"))
         }
@@ -46,7 +46,7 @@ struct AgentToolAnswersTests {
     @Test("scheduling or waiting for a type no engine has been seen for says so at once", arguments: StoreKind.available)
     func noEngineNote(kind: StoreKind) async throws {
         try await TestDatabase.with(kind) { db in
-            let clock = ManualClock(Date())
+            let clock = ManualClock.atThisSecond()
             let tools = try tools(db, clock: clock)
             let scheduled = try await call(tools, "enqueue_noop")
             guard case .object(let answer) = scheduled, case .object(let task)? = answer["task"], case .string(let id)? = task["id"]
@@ -65,7 +65,7 @@ struct AgentToolAnswersTests {
     @Test("queue_stats leaves out idle types and the per-minute series unless asked")
     func compactStats() async throws {
         try await TestDatabase.with(.sqlite) { db in
-            let clock = ManualClock(Date())
+            let clock = ManualClock.atThisSecond()
             let tools = try tools(db, clock: clock)
             _ = try await call(tools, "enqueue_noop")
             guard case .object(let compact) = try await call(tools, "queue_stats"),

@@ -34,7 +34,7 @@ struct AgentToolsTests {
             let registry = try HandlerRegistry(testHandlers, declarations: [
                 TaskTypeDeclaration(name: "render", remote: true, description: "Renders a page.")
             ])
-            let clock = ManualClock(Date())
+            let clock = ManualClock.atThisSecond()
             let engine = Engine(
                 store: db.store, registry: registry, configuration: EngineConfiguration(workerID: "mcp-test"), clock: clock,
                 logger: TestDatabase.logger)
@@ -205,7 +205,7 @@ struct AgentToolSessionsTests {
     @Test("a session opens with initialize and ends with DELETE; others get 400 or 404; at the cap the least recently used ends")
     func lifecycle() async throws {
         try await TestDatabase.with(.sqlite) { db in
-            let clock = ManualClock(Date())
+            let clock = ManualClock.atThisSecond()
             let tools = AgentTools(
                 store: db.store, registry: try HandlerRegistry(testHandlers), configuration: SchedulerConfiguration(databaseURL: db.url),
                 clock: clock, logger: TestDatabase.logger)

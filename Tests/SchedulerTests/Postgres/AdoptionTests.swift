@@ -93,7 +93,7 @@ struct AdoptionTests {
             let log = try await db.store.actionLog(taskID: UUID(uuidString: "00000000-0000-4000-8000-000000000007")!)
             #expect(log.map(\.error) == ["boom"])
 
-            let clock = ManualClock(Date())
+            let clock = ManualClock.atThisSecond()
             let configuration = EngineConfiguration(workerID: "adopter")
             let rescued = await Rescuer(store: db.store, configuration: configuration, clock: clock, logger: TestDatabase.logger)
                 .rescueOnce()

@@ -14,8 +14,8 @@ struct CrossInstanceCancelTests {
           .enabled(if: StoreKind.postgresAvailable, "needs PostgreSQL: run scripts/test"))
     func cancelHeardElsewhere() async throws {
         try await TestDatabase.with(.postgres) { db in
-            try await StoreFactory.withStore(url: db.url, announcing: .whenListened, logger: TestDatabase.logger) { other in
-              try await StoreFactory.withStore(url: db.url, logger: TestDatabase.logger) { probe in
+            try await StoreFactory.withStore(url: db.url, announcing: .whenListened, bounds: TestDatabase.bounds, logger: TestDatabase.logger) { other in
+              try await StoreFactory.withStore(url: db.url, bounds: TestDatabase.bounds, logger: TestDatabase.logger) { probe in
                 let listener = try #require(db.store.wakeListener(logger: TestDatabase.logger) {})
                 let listening = Task { try await listener.run() }
                 defer { listening.cancel() }

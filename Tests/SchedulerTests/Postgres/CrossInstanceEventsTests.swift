@@ -14,7 +14,7 @@ struct CrossInstanceEventsTests {
           .enabled(if: StoreKind.postgresAvailable, "needs PostgreSQL: run scripts/test"))
     func completionSeenElsewhere() async throws {
         try await APIHarness.with(.postgres, live: true) { harness, client in
-            try await StoreFactory.withStore(url: harness.db.url, logger: TestDatabase.logger) { other in
+            try await StoreFactory.withStore(url: harness.db.url, bounds: TestDatabase.bounds, logger: TestDatabase.logger) { other in
                 let listener = try #require(harness.db.store.wakeListener(logger: TestDatabase.logger) {})
                 let listening = Task { try await listener.run() }
                 defer { listening.cancel() }
@@ -46,8 +46,8 @@ struct CrossInstanceEventsTests {
           .enabled(if: StoreKind.postgresAvailable, "needs PostgreSQL: run scripts/test"))
     func announcedOnlyWhenListened() async throws {
         try await TestDatabase.with(.postgres) { db in
-            try await StoreFactory.withStore(url: db.url, announcing: .whenListened, logger: TestDatabase.logger) { a in
-                try await StoreFactory.withStore(url: db.url, announcing: .whenListened, logger: TestDatabase.logger) { b in
+            try await StoreFactory.withStore(url: db.url, announcing: .whenListened, bounds: TestDatabase.bounds, logger: TestDatabase.logger) { a in
+                try await StoreFactory.withStore(url: db.url, announcing: .whenListened, bounds: TestDatabase.bounds, logger: TestDatabase.logger) { b in
                     let writer = try #require((b as? BoundedTaskStore<PostgresTaskStore>)?.inner)
                     let listener = try #require(a.wakeListener(logger: TestDatabase.logger) {})
                     let listening = Task { try await listener.run() }

@@ -73,7 +73,7 @@ struct RetentionTests {
     func oneInstanceAtATime() async throws {
         try await TestDatabase.with(.postgres) { db in
             _ = try await finished(db.store, at: now.addingTimeInterval(-40 * day), .completed(resultJSON: "{}"))
-            try await StoreFactory.withStore(url: db.url, logger: TestDatabase.logger) { other in
+            try await StoreFactory.withStore(url: db.url, bounds: TestDatabase.bounds, logger: TestDatabase.logger) { other in
                 let holder = try #require((other as? BoundedTaskStore<PostgresTaskStore>)?.inner)
                 try await holder.withTransaction { connection in
                     _ = try await connection.query(

@@ -27,7 +27,7 @@ struct ScheduleTests {
             #expect(created)
             #expect(saved.nextRunAt == start.addingTimeInterval(10))
             let one = ticker(db.store, clock)
-            try await StoreFactory.withStore(url: db.url, logger: TestDatabase.logger) { other in
+            try await StoreFactory.withStore(url: db.url, bounds: TestDatabase.bounds, logger: TestDatabase.logger) { other in
                 let two = ticker(other, clock)
                 #expect(try await one.tick().tasks.isEmpty, "nothing is due yet")
                 for _ in 0..<3 {

@@ -56,7 +56,7 @@ struct APIHarness: Sendable {
             var configuration = SchedulerConfiguration(databaseURL: db.url, apiToken: token)
             configure(&configuration)
             let registry = try HandlerRegistry(testHandlers, declarations: configuration.taskTypes)
-            let clock = ManualClock(Date())
+            let clock = ManualClock.atThisSecond()
             let export = PrometheusExport()
             let engine = Engine(
                 store: db.store, registry: registry,

@@ -114,7 +114,7 @@ struct WebhookTests {
     func givenUp(kind: StoreKind) async throws {
         try await WebhookReceiver.with(answers: [503, 503, 503]) { receiver in
             try await TestDatabase.with(kind) { db in
-                let clock = ManualClock(Date())
+                let clock = ManualClock.atThisSecond()
                 let task = try await db.store.enqueue(NewTask(taskType: "noop", callbackURL: receiver.url), now: clock.now).task
                 _ = try await db.store.cancel(id: task.id, now: clock.now)
                 let configuration = WebhookConfiguration(allowPrivateAddresses: true, retryWindow: .seconds(2))
@@ -139,7 +139,7 @@ struct WebhookTests {
     func refusedAtSend(kind: StoreKind) async throws {
         try await WebhookReceiver.with { receiver in
             try await TestDatabase.with(kind) { db in
-                let clock = ManualClock(Date())
+                let clock = ManualClock.atThisSecond()
                 let task = try await db.store.enqueue(NewTask(taskType: "noop", callbackURL: receiver.url), now: clock.now).task
                 _ = try await db.store.cancel(id: task.id, now: clock.now)
                 try await withDispatch(db.store, clock: clock, configuration: WebhookConfiguration()) { dispatch in
@@ -160,8 +160,8 @@ struct WebhookTests {
             let subscriptions = WebhookSubscriptions([
                 .init(url: "https://ops.example/all"), .init(url: "https://media.example/flaky", taskTypes: ["flaky"]),
             ])
-            try await StoreFactory.withStore(url: db.url, webhooks: subscriptions, logger: TestDatabase.logger) { store in
-                let clock = ManualClock(Date())
+            try await StoreFactory.withStore(url: db.url, webhooks: subscriptions, bounds: TestDatabase.bounds, logger: TestDatabase.logger) { store in
+                let clock = ManualClock.atThisSecond()
                 let noop = try await store.enqueue(NewTask(taskType: "noop"), now: clock.now).task
                 let flaky = try await store.enqueue(
                     NewTask(taskType: "flaky", maxRetries: 1, contextJSON: #"{"fail_times": 5}"#), now: clock.now).task
@@ -192,7 +192,7 @@ struct WebhookTests {
                 let task = try await db.store.enqueue(NewTask(taskType: "noop", callbackURL: "https://example.com/h"), now: now).task
                 _ = try await db.store.cancel(id: task.id, now: now)
             }
-            try await StoreFactory.withStore(url: db.url, logger: TestDatabase.logger) { other in
+            try await StoreFactory.withStore(url: db.url, bounds: TestDatabase.bounds, logger: TestDatabase.logger) { other in
                 async let first = db.store.claimDeliveries(limit: 25, dispatcherID: "a", leaseUntil: now.addingTimeInterval(60), now: now)
                 async let second = other.claimDeliveries(limit: 25, dispatcherID: "b", leaseUntil: now.addingTimeInterval(60), now: now)
                 let (a, b) = try await (first, second)
@@ -285,7 +285,7 @@ struct WebhookTests {
           arguments: StoreKind.available)
     func transportErrorsRetried(kind: StoreKind) async throws {
         try await TestDatabase.with(kind) { db in
-            let clock = ManualClock(Date())
+            let clock = ManualClock.atThisSecond()
             let unresolved = try await db.store.enqueue(
                 NewTask(taskType: "noop", callbackURL: "https://hooks.example.com/x"), now: clock.now).task
             _ = try await db.store.cancel(id: unresolved.id, now: clock.now)

@@ -60,7 +60,7 @@ struct CancelRunningTests {
     @Test("a cancel by another process is found by the engine's check for requests", arguments: StoreKind.available)
     func otherProcess(kind: StoreKind) async throws {
         try await TestDatabase.with(kind) { db in
-            try await StoreFactory.withStore(url: db.url, logger: TestDatabase.logger) { other in
+            try await StoreFactory.withStore(url: db.url, bounds: TestDatabase.bounds, logger: TestDatabase.logger) { other in
                 let records = try await withRunningGate(db.store) { engine, id in
                     _ = try await other.cancel(id: id, now: Date())
                     let keeper = LeaseKeeper(
