@@ -50,15 +50,8 @@ struct HealthRoute {
     private func databaseCounts() async -> TaskCounts? {
         let store = environment.store
         let types = environment.registry.allTaskTypes
-        return await withTaskGroup(of: TaskCounts?.self) { group in
-            group.addTask { try? await store.counts(registeredTypes: types, limit: TaskCounts.limit) }
-            group.addTask {
-                try? await Task.sleep(for: Self.databaseTimeout)
-                return nil
-            }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first
+        return try? await DatabaseDeadline.run("counts", within: Self.databaseTimeout) {
+            try await store.counts(registeredTypes: types, limit: TaskCounts.limit)
         }
     }
 
