@@ -21,6 +21,9 @@ public struct APIEnvironment: Sendable {
     public var intake: TaskIntake {
         TaskIntake(store: store, registry: registry, webhooks: configuration.webhooks, clock: clock)
     }
+    /// How long `GET /health` waits for the database before answering 503: a probe must
+    /// answer fast; tests on a loaded machine give it longer.
+    public var healthDatabaseTimeout: Duration = .seconds(2)
     /// The key remote workers' lease tokens are signed with, read once.
     let leaseKeys = LeaseKeyring()
 

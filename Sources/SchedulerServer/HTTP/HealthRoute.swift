@@ -9,9 +9,6 @@ import SchedulerRequests
 struct HealthRoute {
     let environment: APIEnvironment
 
-    /// How long the health check waits for the database.
-    static let databaseTimeout: Duration = .seconds(2)
-
     /// `authorized`: whether the request carried the API token (or the server has none);
     /// the worker id is shown only then, since the open health check must not hand out
     /// what other calls could be made in a worker's name.
@@ -50,7 +47,7 @@ struct HealthRoute {
     private func databaseCounts() async -> TaskCounts? {
         let store = environment.store
         let types = environment.registry.allTaskTypes
-        return try? await DatabaseDeadline.run("counts", within: Self.databaseTimeout) {
+        return try? await DatabaseDeadline.run("counts", within: environment.healthDatabaseTimeout) {
             try await store.counts(registeredTypes: types, limit: TaskCounts.limit)
         }
     }
