@@ -8,7 +8,7 @@
 /// Slow handlers get nothing claimed ahead of them, so other instances can take the
 /// work. Tasks claimed ahead keep their lease while they wait, and shutdown releases
 /// them at once (``RunningTasks/withdrawWaiting()``). Both durations are moving
-/// averages of what this engine measured (handlers: ``RunningTasks/typicalHandlerDuration``).
+/// averages of what this engine measured (handlers: ``EngineState/typicalHandler``).
 struct ClaimAhead: Sendable {
     /// The most tasks claimed ahead.
     let most: Int

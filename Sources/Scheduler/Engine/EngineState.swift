@@ -103,13 +103,8 @@ struct EngineState<Handle, Waiter> {
         _ id: UUID, attempt: Int, timeout: Duration, handle: Handle, waitsForSlot: Bool, now: ContinuousClock.Instant
     ) -> Actions {
         var actions = Actions()
-        if waitsForSlot {
-            entries[id] = Entry(attempt: attempt, timeout: timeout, handle: handle, stage: .waiting(asked: nil))
-            line.append(id)
-        } else {
-            entries[id] = Entry(attempt: attempt, timeout: timeout, handle: handle, stage: .withdrawn)
-            start(id, now: now, actions: &actions)
-        }
+        entries[id] = Entry(attempt: attempt, timeout: timeout, handle: handle, stage: .waiting(asked: nil))
+        if waitsForSlot { line.append(id) } else { start(id, now: now, actions: &actions) }
         return actions
     }
 
@@ -256,7 +251,7 @@ struct EngineState<Handle, Waiter> {
         }
     }
 
-    /// Moves a task out of the line (or not yet counted) to `executing` with its
+    /// Moves a task not in the line (taken out, or never put in) to `executing` with its
     /// deadline, setting the timer if that is the earliest.
     private mutating func start(_ id: UUID, now: ContinuousClock.Instant, actions: inout Actions) {
         guard let entry = entries[id] else { return }

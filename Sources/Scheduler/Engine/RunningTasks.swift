@@ -20,34 +20,22 @@ final class RunningTasks: Sendable {
 
     private let shell: Mutex<Shell>
     private let timers: TimerQueue
-    /// The most handlers running at once.
-    let concurrency: Int
 
     init(concurrency: Int, batchSize: Int = 100, timers: TimerQueue = .shared) {
-        self.concurrency = concurrency
         self.timers = timers
         self.shell = Mutex(Shell(state: EngineState(concurrency: concurrency, batchSize: batchSize)))
     }
-
-    /// How many results may wait to be written beyond the handlers running
-    /// (``EngineState/resultBacklog``): the size of a result batch.
-    static var resultBacklog: Int { EngineState<Stop, Never>.resultBacklog }
 
     var ids: [UUID] { shell.withLock { $0.state.ids } }
     /// The tasks whose handler has not returned: running, or waiting for a slot.
     var activeIDs: Set<UUID> { shell.withLock { $0.state.activeIDs } }
     /// The tasks claimed ahead that wait for a slot, in claim order.
     var waitingIDs: [UUID] { shell.withLock { $0.state.line } }
-    /// A moving average of how long handlers ran; `nil` before the first returned.
-    var typicalHandlerDuration: Duration? { shell.withLock { $0.state.typicalHandler } }
     /// Every task held, with the attempt its lease is for: what the lease keeper renews.
     var attempts: [UUID: Int] { shell.withLock { $0.state.attempts } }
 
     /// How many more tasks the next claim may take (``EngineState/room``).
     var room: Int { shell.withLock { $0.state.room } }
-
-    /// ``room`` with `ahead` tasks claimed ahead of the free slots.
-    func freeSlots(ahead: Int = 0) -> Int { shell.withLock { $0.state.freeSlots(ahead: ahead) } }
 
     /// Notes how long a claim took, from asking to having the rows (``ClaimAhead``).
     func claimTook(_ duration: Duration) {
@@ -96,7 +84,7 @@ final class RunningTasks: Sendable {
     /// Writes queued results a batch at a time until none is left.
     private func writeResults(with write: @Sendable ([AttemptRecord]) async -> Void) async {
         while true {
-            let batch = shell.withLock { $0.state.nextResults(maximum: Self.resultBacklog) }
+            let batch = shell.withLock { $0.state.nextResults(maximum: EngineState<Stop, Waiter>.resultBacklog) }
             guard !batch.isEmpty else { return }
             await write(batch)
             update { $0.resultsWritten(now: .now) }
